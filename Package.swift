@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers, each importing only those above it:
+//   CBLAS, CZlib (system libraries)
+//   ClipStreamKernels   numeric primitives over contiguous Float storage (the only CBLAS user)
+//   ClipStreamCore      estimator bank, clipped SGD, schedules, configuration (no Dispatch)
+//   ClipStreamEngine    shards, key routing, the sharded batch engine (Dispatch lives here)
+//   ClipStreamIO        CSV/gzip readers and writers, input errors
+//   ClipStreamSynthetic seeded generators of labelled streams
+//   ClipStreamEvaluation detection metrics (ROC-AUC, precision, recall)
+//   clipstream          the CLI
+let package = Package(
+    name: "ClipStream",
+    products: [
+        .library(
+            name: "ClipStream",
+            targets: [
+                "ClipStreamKernels", "ClipStreamCore", "ClipStreamEngine", "ClipStreamIO",
+                "ClipStreamSynthetic", "ClipStreamEvaluation",
+            ]),
+        .executable(name: "clipstream", targets: ["clipstream"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "pkg-config"])]),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev", "pkg-config"])]),
+        .target(name: "ClipStreamKernels", dependencies: ["CBLAS"]),
+        .target(name: "ClipStreamCore", dependencies: ["ClipStreamKernels"]),
+        .target(
+            name: "ClipStreamEngine",
+            dependencies: [
+                "ClipStreamCore", "ClipStreamKernels",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "ClipStreamIO", dependencies: ["CZlib"]),
+        .target(name: "ClipStreamSynthetic"),
+        .target(name: "ClipStreamEvaluation"),
+        .executableTarget(
+            name: "clipstream",
+            dependencies: [
+                "ClipStreamCore", "ClipStreamEngine", "ClipStreamIO", "ClipStreamSynthetic",
+                "ClipStreamEvaluation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(
+            name: "ClipStreamKernelsTests",
+            dependencies: ["ClipStreamKernels", "TestSupport"]),
+        .testTarget(
+            name: "ClipStreamCoreTests",
+            dependencies: ["ClipStreamCore", "ClipStreamKernels", "TestSupport"]),
+        .testTarget(
+            name: "ClipStreamEngineTests",
+            dependencies: ["ClipStreamEngine", "ClipStreamCore", "TestSupport"]),
+        .testTarget(name: "ClipStreamIOTests", dependencies: ["ClipStreamIO", "TestSupport"]),
+        .testTarget(
+            name: "ClipStreamSyntheticTests",
+            dependencies: ["ClipStreamSynthetic", "TestSupport"]),
+        .testTarget(
+            name: "ClipStreamEvaluationTests",
+            dependencies: ["ClipStreamEvaluation", "TestSupport"]),
+        .testTarget(
+            name: "clipstreamTests",
+            dependencies: ["TestSupport"],
+            resources: [.copy("Fixtures")]),
+    ]
+)
