@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct ClipStreamCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "clipstream")
+}
