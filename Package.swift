@@ -24,6 +24,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,7 +36,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev", "pkg-config"])]),
         .target(name: "ClipStreamKernels", dependencies: ["CBLAS"]),
-        .target(name: "ClipStreamCore", dependencies: ["ClipStreamKernels"]),
+        .target(
+            name: "ClipStreamCore",
+            dependencies: [
+                "ClipStreamKernels", .product(name: "RealModule", package: "swift-numerics"),
+            ]),
         .target(
             name: "ClipStreamEngine",
             dependencies: [

@@ -1,0 +1,111 @@
+import ClipStreamKernels
+
+/// Every tunable of the detector, with the defaults `clipstream score` uses.
+///
+/// Checked once by ``validate()``; the estimator assumes a validated configuration.
+/// Defaults and the experiments behind them are listed in `Docs/cli.md`.
+public struct Configuration: Sendable, Equatable {
+    /// Number of features per row (`d`).
+    public var dimension: Int
+
+    // MARK: Learning-rate schedule (ALGORITHM.md section 5)
+
+    /// Horizon `H`: epochs stop doubling at this length, leaving the floor rate `H^-alpha`.
+    public var horizon: Int = 8192
+    /// Exponent `alpha` of the epoch rate `T_k^-alpha`.
+    public var alpha: Double = 2.0 / 3.0
+    /// Length `T_0` of the first epoch.
+    public var initialEpochLength: Int = 1
+
+    // MARK: Clipping (sections 2 and 4)
+
+    /// `c_lambda`: the clip threshold is `clipMultiplier` times the running median pull `m`.
+    public var clipMultiplier: Double = 2
+    /// Step of the multiplicative median tracker of the pull.
+    public var clipLevelRate: Double = 0.01
+
+    // MARK: Scale (section 3)
+
+    /// Per-coordinate clip of `|z|` in the scale step.
+    public var scaleClip: Float = 3
+    /// Absolute floor of every scale (units of the data).
+    public var absoluteScaleFloor: Float = 1e-6
+    /// Floor relative to `|theta_j|`, so constant columns neither dominate nor divide by zero.
+    public var relativeScaleFloor: Float = 1e-3
+
+    // MARK: Threshold and alerts (section 6)
+
+    /// Target false-alarm rate `p` of the per-key threshold.
+    public var alertRate: Double = 0.001
+    /// Upper quantile level tracked for the threshold (the median is tracked too).
+    public var thresholdQuantile: Double = 0.9
+    /// Step of the score-quantile trackers.
+    public var thresholdRate: Double = 0.01
+    /// A key's first `warmupRows` rows are scored but never alert (decision withheld).
+    public var warmupRows: Int = 50
+    /// After this many consecutive rows above the threshold the key is re-anchored on the new
+    /// level (a regime change) and its decisions are withheld for `restartQuietRows` rows;
+    /// 0 disables re-anchoring.
+    public var restartAfter: Int = 5
+    /// Rows withheld after a re-anchoring while the estimate settles.
+    public var restartQuietRows: Int = 10
+
+    // MARK: Kernels
+
+    /// Smallest dimension at which the BLAS strategy is used; below it the fused loops run.
+    /// Chosen from `Docs/performance.md` (the fused loops won at every measured `d`).
+    public var blasMinimumDimension: Int = Int.max
+
+    /// Creates the default configuration for rows of `dimension` features.
+    public init(dimension: Int) {
+        self.dimension = dimension
+    }
+
+    /// The kernel path for this configuration's dimension (fixed for a run).
+    public var kernelStrategy: KernelStrategy {
+        dimension >= blasMinimumDimension ? .blas : .fused
+    }
+
+    /// Checks every field; throws the first problem found.
+    public func validate() throws(ConfigurationError) {
+        func check(_ ok: Bool, _ name: String, _ rule: String) throws(ConfigurationError) {
+            if !ok { throw ConfigurationError(parameter: name, requirement: rule) }
+        }
+        try check(dimension >= 1, "dimension", "at least 1")
+        try check(dimension <= 1 << 24, "dimension", "at most 16777216")
+        try check(horizon >= 1, "horizon", "at least 1")
+        try check(alpha > 0 && alpha <= 1, "alpha", "in (0, 1]")
+        try check(initialEpochLength >= 1, "initial-epoch", "at least 1")
+        try check(clipMultiplier > 0 && clipMultiplier.isFinite, "clip-multiplier", "positive")
+        try check(clipLevelRate > 0 && clipLevelRate < 1, "clip-level-rate", "in (0, 1)")
+        try check(scaleClip >= 1 && scaleClip.isFinite, "scale-clip", "at least 1")
+        try check(absoluteScaleFloor > 0 && absoluteScaleFloor.isFinite, "scale-floor", "positive")
+        try check(relativeScaleFloor >= 0 && relativeScaleFloor < 1, "relative-scale-floor", "in [0, 1)")
+        try check(alertRate > 0 && alertRate < 0.5, "alert-rate", "in (0, 0.5)")
+        try check(
+            thresholdQuantile > 0.5 && thresholdQuantile < 1 - alertRate, "threshold-quantile",
+            "in (0.5, 1 - alert-rate)")
+        try check(thresholdRate > 0 && thresholdRate < 1, "threshold-rate", "in (0, 1)")
+        try check(warmupRows >= 2, "warmup", "at least 2")
+        try check(restartAfter >= 0, "restart-after", "0 (off) or more")
+        try check(restartQuietRows >= 0, "restart-quiet", "0 or more")
+        try check(blasMinimumDimension >= 1, "blas-min-dimension", "at least 1")
+    }
+}
+
+/// A configuration value outside its valid range.
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The option's name as the CLI spells it.
+    public var parameter: String
+    /// What the value must satisfy.
+    public var requirement: String
+
+    /// Creates an error for `parameter`.
+    public init(parameter: String, requirement: String) {
+        self.parameter = parameter
+        self.requirement = requirement
+    }
+
+    /// `--alpha must be in (0, 1]`.
+    public var description: String { "--\(parameter) must be \(requirement)" }
+}

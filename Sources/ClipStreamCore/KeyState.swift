@@ -1,0 +1,22 @@
+/// The per-key scalars of the location model (the vectors live in ``EstimatorBank``).
+///
+/// 48 bytes per key.
+public struct KeyState: Sendable, Equatable {
+    /// Rows this key has seen.
+    public var rowCount: Int = 0
+    /// Row index within the learning-rate schedule; restarts at 1 on a re-anchoring.
+    public var scheduleRow: Int = 0
+    /// `m`: running median of the pull `r`.
+    public var clipLevel: Double = 0
+    /// Running median of the score.
+    public var scoreMedian: Double = 1
+    /// Running `thresholdQuantile`-quantile of the score.
+    public var scoreUpper: Double = 1.5
+    /// Consecutive rows above the threshold (for regime-change re-anchoring).
+    public var runLength: Int32 = 0
+    /// Rows left in the quiet window after a re-anchoring.
+    public var quietRowsLeft: Int32 = 0
+
+    /// A key that has seen nothing.
+    public init() {}
+}

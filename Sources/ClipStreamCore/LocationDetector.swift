@@ -1,0 +1,97 @@
+import ClipStreamKernels
+
+/// Clipped-SGD location detector over an ``EstimatorBank`` (ALGORITHM.md sections 2-6).
+///
+/// For each row of a key: standardize by the key's scale, score the pull `r = ||z||` against
+/// the key's running median pull `m` (before learning: prequential), decide against the key's
+/// threshold, then take one clipped step, `theta += eta * min(1, lambda / r) * scale * z` with
+/// `lambda = c_lambda * m`, and update the scale, `m` and the score quantiles.
+///
+/// Owns per-detector scratch, so one detector serves one thread (a shard) at a time.
+public struct LocationDetector: Sendable {
+    /// The validated configuration.
+    public let configuration: Configuration
+    /// The per-key estimators.
+    public private(set) var bank: EstimatorBank
+    @usableFromInline let schedule: LearningRateSchedule
+    @usableFromInline let thresholdModel: ScoreThreshold
+    @usableFromInline let strategy: KernelStrategy
+    private var residual: [Float]
+    private var work: [Float]
+
+    /// Creates an empty detector; `configuration` must already be validated.
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        bank = EstimatorBank(dimension: configuration.dimension)
+        schedule = LearningRateSchedule(configuration)
+        thresholdModel = ScoreThreshold(configuration)
+        strategy = configuration.kernelStrategy
+        residual = [Float](repeating: 0, count: configuration.dimension)
+        work = [Float](repeating: 0, count: configuration.dimension)
+    }
+
+    /// Adds a key and returns its slot.
+    public mutating func addKey() -> Int { bank.addKey() }
+
+    /// Scores and then learns a run of rows, in order.
+    ///
+    /// - Parameters:
+    ///   - rows: `count` rows of `dimension` values each, row `i` at `rows + i * rowStride`.
+    ///   - order: which rows to process and in what order (indices into `rows` and `results`).
+    ///   - slots: the key slot of each row, indexed like `rows`.
+    ///   - results: output, indexed like `rows`.
+    ///   - explainCount: `k` of the top-k attribution (0 for none).
+    ///   - topIndices, topShares: outputs of `k` per row, indexed like `rows`.
+    /// - Complexity: O(d) per row; no allocation.
+    public mutating func process(
+        rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
+        slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
+        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
+        topShares: UnsafeMutablePointer<Float>
+    ) {
+        let d = configuration.dimension
+        let det = self.rowContext
+        residual.withUnsafeMutableBufferPointer { z in
+            work.withUnsafeMutableBufferPointer { w in
+                bank.withStorage { storage in
+                    for i32 in order {
+                        let i = Int(i32)
+                        let slot = Int(slots[i])
+                        results[i] = det.step(
+                            x: rows + i * rowStride, slot: slot, storage: storage,
+                            z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
+                            explainCount: explainCount,
+                            topIndices: topIndices + i * explainCount,
+                            topShares: topShares + i * explainCount)
+                    }
+                }
+            }
+        }
+        _ = d
+    }
+
+    /// Scores and learns one row of key `slot` (convenience for tests and small callers).
+    public mutating func process(row: [Float], slot: Int) -> RowScore {
+        precondition(row.count == configuration.dimension, "row width must equal the dimension")
+        var result = RowScore.empty
+        var index: Int32 = 0
+        var slot32 = Int32(slot)
+        var topIndex: Int32 = 0
+        var topShare: Float = 0
+        row.withUnsafeBufferPointer { x in
+            withUnsafePointer(to: &index) { order in
+                process(
+                    rows: x.baseAddress.unsafelyUnwrapped, rowStride: row.count,
+                    order: UnsafeBufferPointer(start: order, count: 1), slots: &slot32,
+                    results: &result, explainCount: 0, topIndices: &topIndex, topShares: &topShare)
+            }
+        }
+        return result
+    }
+
+    var rowContext: RowStep {
+        RowStep(
+            configuration: configuration, schedule: schedule, threshold: thresholdModel,
+            strategy: strategy)
+    }
+}

@@ -1,0 +1,45 @@
+/// The detector's decision for one row.
+public enum AlertDecision: UInt8, Sendable, Equatable {
+    /// The key is warming up or settling after a regime change: the decision is withheld.
+    case withheld
+    /// The score is at or below the key's threshold.
+    case normal
+    /// The score is above the key's threshold.
+    case alert
+}
+
+/// Everything the detector reports about one row, computed before the row is learned.
+public struct RowScore: Sendable, Equatable {
+    /// Pull relative to the key's typical pull, `r / m`; always finite, higher is more anomalous.
+    public var score: Double
+    /// The key's threshold for this row (the score quantile extrapolated to the alert rate).
+    public var threshold: Double
+    /// Alert, normal, or withheld.
+    public var decision: AlertDecision
+    /// `r`: the standardized residual's norm, the row's pre-clip pull.
+    public var pull: Double
+    /// `lambda`: the clip threshold applied to this row's update.
+    public var clipThreshold: Double
+    /// Whether the update was clipped (`pull > clipThreshold`).
+    public var clipped: Bool
+    /// Whether this row re-anchored the key on a new level (a regime change).
+    public var reanchored: Bool
+
+    /// Creates a row result.
+    public init(
+        score: Double, threshold: Double, decision: AlertDecision, pull: Double,
+        clipThreshold: Double, clipped: Bool, reanchored: Bool = false
+    ) {
+        self.score = score
+        self.threshold = threshold
+        self.decision = decision
+        self.pull = pull
+        self.clipThreshold = clipThreshold
+        self.clipped = clipped
+        self.reanchored = reanchored
+    }
+
+    /// A placeholder for unfilled batch slots.
+    public static let empty = RowScore(
+        score: 0, threshold: 0, decision: .withheld, pull: 0, clipThreshold: 0, clipped: false)
+}

@@ -1,0 +1,176 @@
+import ClipStreamKernels
+
+/// One row of the location model: score, decide, then learn. Stateless itself; the key's
+/// state lives in the bank.
+@usableFromInline
+struct RowStep {
+    let configuration: Configuration
+    let schedule: LearningRateSchedule
+    let threshold: ScoreThreshold
+    let strategy: KernelStrategy
+
+    @usableFromInline
+    init(
+        configuration: Configuration, schedule: LearningRateSchedule, threshold: ScoreThreshold,
+        strategy: KernelStrategy
+    ) {
+        self.configuration = configuration
+        self.schedule = schedule
+        self.threshold = threshold
+        self.strategy = strategy
+    }
+
+    func step(
+        x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
+        z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
+        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
+        topShares: UnsafeMutablePointer<Float>
+    ) -> RowScore {
+        let d = configuration.dimension
+        let theta = storage.theta(slot)
+        let scale = storage.scale(slot)
+        let state = storage.state(slot)
+        state.pointee.rowCount += 1
+        let n = state.pointee.rowCount
+
+        if n == 1 {
+            start(x: x, theta: theta, scale: scale, state: state)
+            clearAttribution(explainCount, topIndices, topShares)
+            return RowScore(
+                score: 1, threshold: threshold.threshold(state.pointee), decision: .withheld,
+                pull: 0, clipThreshold: 0, clipped: false)
+        }
+
+        // Standardized residual and its squared norm; the Double path only on Float overflow.
+        var squaredNorm = Double(
+            LocationKernels.standardizedResidual(
+                x: x, theta: theta, scale: scale, into: z, count: d, strategy: strategy))
+        var wide = false
+        if !squaredNorm.isFinite {
+            squaredNorm = WideKernels.standardizedResidual(
+                x: x, theta: theta, scale: scale, direction: z, count: d)
+            wide = true
+        }
+        if explainCount > 0 {
+            Attribution.topContributions(
+                z: z, count: d, squaredNorm: wide ? 1 : squaredNorm, k: explainCount,
+                indices: topIndices, shares: topShares)
+        }
+        let pull = squaredNorm.squareRoot()
+
+        if n == 2 {
+            calibrate(x: x, theta: theta, scale: scale, state: state)
+            return RowScore(
+                score: 1, threshold: threshold.threshold(state.pointee), decision: .withheld,
+                pull: pull, clipThreshold: 0, clipped: false)
+        }
+
+        let m = state.pointee.clipLevel
+        let score = pull / m
+        let limit = threshold.threshold(state.pointee)
+        let above = score > limit
+        let quiet = state.pointee.quietRowsLeft > 0
+        let decision: AlertDecision =
+            n <= configuration.warmupRows || quiet ? .withheld : (above ? .alert : .normal)
+
+        if configuration.restartAfter > 0 && n > configuration.warmupRows && !quiet {
+            state.pointee.runLength = above ? state.pointee.runLength + 1 : 0
+            if Int(state.pointee.runLength) >= configuration.restartAfter {
+                reanchor(x: x, theta: theta, state: state)
+                return RowScore(
+                    score: score, threshold: limit, decision: decision, pull: pull,
+                    clipThreshold: 0, clipped: false, reanchored: true)
+            }
+        }
+
+        // The clipped step: theta moves by at most eta * lambda in the standardized norm.
+        state.pointee.scheduleRow += 1
+        let eta = schedule.rate(forRow: state.pointee.scheduleRow)
+        let lambda = configuration.clipMultiplier * m
+        let factor = pull > lambda ? lambda / pull : 1
+        let rates = ScaleStep(
+            rate: Float(schedule.rate(forRow: n)), clip: configuration.scaleClip,
+            absoluteFloor: configuration.absoluteScaleFloor,
+            relativeFloor: configuration.relativeScaleFloor)
+        if wide {
+            WideKernels.clippedUpdate(
+                x: x, theta: theta, scale: scale, count: d, step: eta * factor, rates: rates)
+        } else {
+            LocationKernels.clippedUpdate(
+                theta: theta, scale: scale, z: z, count: d, step: Float(eta * factor),
+                rates: rates, strategy: strategy, work: work)
+        }
+
+        // Median of the pull by sign steps: one row moves m by a factor 1 +- eta_m at most.
+        let etaM = max(configuration.clipLevelRate, 1 / Double(n))
+        state.pointee.clipLevel = m * (pull > m ? 1 + etaM : 1 - etaM)
+        if quiet {
+            state.pointee.quietRowsLeft -= 1
+        } else {
+            threshold.learn(score: score, rowCount: n, state: &state.pointee)
+        }
+        return RowScore(
+            score: score, threshold: limit, decision: decision, pull: pull,
+            clipThreshold: lambda, clipped: pull > lambda)
+    }
+
+    /// First row of a key: the estimate starts at the row; scales at their floor.
+    private func start(
+        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
+        scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>
+    ) {
+        for j in 0..<configuration.dimension {
+            theta[j] = x[j]
+            scale[j] = floor(theta: x[j])
+        }
+        state.pointee.scheduleRow = 1
+    }
+
+    /// Second row: the first difference sets the scale (|x2 - x1| / sqrt 2 estimates the mean
+    /// absolute deviation), the estimate moves to the midpoint, and `m` starts at the pull a
+    /// typical row will have against that scale.
+    private func calibrate(
+        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
+        scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>
+    ) {
+        var squaredNorm = 0.0
+        for j in 0..<configuration.dimension {
+            let delta = Double(x[j]) - Double(theta[j])
+            let midpoint = Float(Double(theta[j]) + delta / 2)
+            let s = max(Float(abs(delta) / 2.0.squareRoot()), floor(theta: midpoint))
+            let z = delta / Double(s)
+            squaredNorm += z * z
+            theta[j] = midpoint
+            scale[j] = s
+        }
+        // E||z||^2 is about (pi / 2) d for a typical row; |delta| / sqrt 2 gives 2 per coordinate.
+        let level = (squaredNorm * Double.pi / 4).squareRoot()
+        state.pointee.clipLevel = level > 0 ? level : 1
+        state.pointee.scheduleRow = 2
+    }
+
+    /// A regime change: restart the estimate at the row and the learning-rate schedule at 1/n;
+    /// scale, `m` and threshold carry over. Decisions are withheld while the estimate settles.
+    private func reanchor(
+        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
+        state: UnsafeMutablePointer<KeyState>
+    ) {
+        for j in 0..<configuration.dimension { theta[j] = x[j] }
+        state.pointee.scheduleRow = 1
+        state.pointee.runLength = 0
+        state.pointee.quietRowsLeft = Int32(configuration.restartQuietRows)
+    }
+
+    private func floor(theta: Float) -> Float {
+        max(configuration.absoluteScaleFloor, configuration.relativeScaleFloor * abs(theta))
+    }
+
+    private func clearAttribution(
+        _ k: Int, _ indices: UnsafeMutablePointer<Int32>, _ shares: UnsafeMutablePointer<Float>
+    ) {
+        for i in 0..<k {
+            indices[i] = Int32(truncatingIfNeeded: i)
+            shares[i] = 0
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ClipStreamCore
+
+/// A reusable batch of rows and their results, the unit of work of ``ShardedEngine``.
+///
+/// ## Memory layout
+/// `values` holds `capacity * dimension` floats, row-major; per-row arrays (`shards`, `slots`,
+/// `results`) have `capacity` entries; attribution arrays have `capacity * explainCount`.
+/// Everything is allocated once; ``removeAll()`` keeps the storage.
+public struct RowBatch: Sendable {
+    /// Features per row.
+    public let dimension: Int
+    /// Maximum rows per batch.
+    public let capacity: Int
+    /// `k` of the top-k attribution computed per row (0 for none).
+    public let explainCount: Int
+    /// Rows currently held.
+    public private(set) var count = 0
+    /// Row-major feature values.
+    public var values: [Float]
+    /// Shard of each row's key.
+    public var shards: [Int32]
+    /// Slot of each row's key within its shard.
+    public var slots: [Int32]
+    /// Results, filled by ``ShardedEngine/process(_:)``.
+    public var results: [RowScore]
+    /// Top-k dimension indices per row, largest share first.
+    public var topIndices: [Int32]
+    /// Signed shares matching `topIndices`.
+    public var topShares: [Float]
+
+    /// Allocates a batch.
+    public init(dimension: Int, capacity: Int, explainCount: Int = 0) {
+        precondition(dimension >= 1 && capacity >= 1 && explainCount >= 0 && explainCount <= dimension)
+        self.dimension = dimension
+        self.capacity = capacity
+        self.explainCount = explainCount
+        values = Array(repeating: 0, count: capacity * dimension)
+        shards = Array(repeating: 0, count: capacity)
+        slots = Array(repeating: 0, count: capacity)
+        results = Array(repeating: .empty, count: capacity)
+        topIndices = Array(repeating: 0, count: capacity * explainCount)
+        topShares = Array(repeating: 0, count: capacity * explainCount)
+    }
+
+    /// Whether the batch is full.
+    public var isFull: Bool { count == capacity }
+
+    /// Appends a row for `handle`; `fill` writes its `dimension` values.
+    /// If `fill` throws, the row is not added.
+    /// - Complexity: O(d); no allocation.
+    public mutating func append(
+        handle: KeyHandle, fill: (UnsafeMutableBufferPointer<Float>) throws -> Void
+    ) rethrows {
+        precondition(count < capacity, "batch is full")
+        let start = count * dimension
+        try values.withUnsafeMutableBufferPointer { all in
+            try fill(UnsafeMutableBufferPointer(rebasing: all[start..<start + dimension]))
+        }
+        shards[count] = handle.shard
+        slots[count] = handle.slot
+        count += 1
+    }
+
+    /// Appends a row from an array of `dimension` values.
+    public mutating func append(handle: KeyHandle, values row: [Float]) {
+        precondition(row.count == dimension, "row width must equal the dimension")
+        append(handle: handle) { target in _ = target.initialize(from: row) }
+    }
+
+    /// Empties the batch, keeping its storage.
+    public mutating func removeAll() { count = 0 }
+}

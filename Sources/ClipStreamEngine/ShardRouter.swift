@@ -1,0 +1,63 @@
+/// Where a key's estimator lives: its shard and its dense slot within that shard.
+public struct KeyHandle: Sendable, Hashable {
+    /// Shard index in `0..<shardCount`.
+    public var shard: Int32
+    /// Slot in the shard's bank.
+    public var slot: Int32
+}
+
+/// Maps key names to handles, creating keys on first sight, and assigns each key a shard by a
+/// stable hash of its UTF-8 bytes.
+///
+/// The hash is 64-bit FNV-1a, documented in `Docs/formats.md`, so any process computes the same
+/// shard (and partition) for a key. A dictionary lookup happens here, once per row, outside
+/// the numeric kernels.
+public struct ShardRouter: Sendable {
+    /// Number of shards keys are spread over.
+    public let shardCount: Int
+    private var handles: [String: KeyHandle] = [:]
+    /// Key names per shard, indexed by slot.
+    public private(set) var names: [[String]]
+
+    /// A router over `shardCount` shards.
+    public init(shardCount: Int) {
+        precondition(shardCount >= 1)
+        self.shardCount = shardCount
+        names = Array(repeating: [], count: shardCount)
+    }
+
+    /// Number of keys seen.
+    public var keyCount: Int { handles.count }
+
+    /// The handle of `key`, or nil when unseen.
+    public func existingHandle(for key: String) -> KeyHandle? { handles[key] }
+
+    /// The handle of `key`, creating it on first sight; `created` tells whether it is new.
+    /// - Complexity: one hash-table lookup; O(key length) hashing for a new key.
+    public mutating func handle(for key: String) -> (handle: KeyHandle, created: Bool) {
+        if let known = handles[key] { return (known, false) }
+        let shard = Self.shard(of: key, shardCount: shardCount)
+        let handle = KeyHandle(shard: Int32(shard), slot: Int32(names[shard].count))
+        names[shard].append(key)
+        handles[key] = handle
+        return (handle, true)
+    }
+
+    /// The name of the key behind `handle`.
+    public func name(of handle: KeyHandle) -> String { names[Int(handle.shard)][Int(handle.slot)] }
+
+    /// 64-bit FNV-1a hash of the key's UTF-8 bytes.
+    public static func stableHash(_ key: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    /// The shard of `key` among `shardCount`: `stableHash(key) % shardCount`.
+    public static func shard(of key: String, shardCount: Int) -> Int {
+        Int(stableHash(key) % UInt64(shardCount))
+    }
+}

@@ -1,0 +1,128 @@
+import ClipStreamCore
+import Dispatch
+import Logging
+
+/// Many keyed clipped-SGD detectors, partitioned into shards that run in parallel.
+///
+/// `shardCount` is a logical partition of the keys by a stable hash (any N >= 1); each batch
+/// runs each shard's rows exactly once as one iteration of `DispatchQueue.concurrentPerform`,
+/// which uses at most one worker per core. Rows of one key are processed in input order and
+/// every row's arithmetic is independent of the shard count, so results are bit-identical for
+/// every N.
+public final class ShardedEngine {
+    /// The validated configuration shared by every key.
+    public let configuration: Configuration
+    /// Number of shards.
+    public let shardCount: Int
+    /// Key names and handles.
+    public private(set) var router: ShardRouter
+    private let shards: [Shard]
+
+    /// Creates an engine; validates `configuration`.
+    /// - Parameters:
+    ///   - shardCount: logical partitions of the keys, at least 1.
+    ///   - batchCapacity: the largest batch to expect (sizes per-shard scratch).
+    ///   - logger: receives the OpenBLAS thread setting.
+    public init(
+        configuration: Configuration, shardCount: Int = 1, batchCapacity: Int = 4096,
+        logger: Logger = Logger(label: "clipstream.engine")
+    ) throws(ConfigurationError) {
+        try configuration.validate()
+        guard shardCount >= 1 && shardCount <= 4096 else {
+            throw ConfigurationError(parameter: "shards", requirement: "in 1...4096")
+        }
+        BLASThreading.useSingleThread(logger: logger)
+        self.configuration = configuration
+        self.shardCount = shardCount
+        router = ShardRouter(shardCount: shardCount)
+        shards = (0..<shardCount).map { _ in
+            Shard(configuration: configuration, capacity: batchCapacity)
+        }
+    }
+
+    /// Number of keys seen.
+    public var keyCount: Int { router.keyCount }
+
+    /// Bytes of estimator state per key.
+    public var bytesPerKey: Int { shards[0].detector.bank.bytesPerKey }
+
+    /// The handle of `key`, creating its estimator on first sight.
+    /// - Complexity: one dictionary lookup; amortized O(d) for a new key.
+    public func handle(for key: String) -> KeyHandle {
+        let (handle, created) = router.handle(for: key)
+        if created {
+            let slot = shards[Int(handle.shard)].detector.addKey()
+            assert(slot == Int(handle.slot))
+        }
+        return handle
+    }
+
+    /// The name of the key behind `handle`.
+    public func name(of handle: KeyHandle) -> String { router.name(of: handle) }
+
+    /// A read-only view of one key's detector state, for inspection and tests.
+    public func bank(ofShard shard: Int) -> EstimatorBank { shards[shard].detector.bank }
+
+    /// Scores and learns every row of `batch`, filling its results.
+    /// - Complexity: O(rows * d) spread over the shards; no allocation in steady state.
+    public func process(_ batch: inout RowBatch) {
+        let count = batch.count
+        guard count > 0 else { return }
+        for shard in shards { shard.order.removeAll(keepingCapacity: true) }
+        for i in 0..<count { shards[Int(batch.shards[i])].order.append(Int32(i)) }
+
+        let dimension = configuration.dimension
+        let explain = batch.explainCount
+        batch.values.withUnsafeBufferPointer { values in
+            batch.slots.withUnsafeBufferPointer { slots in
+                batch.results.withUnsafeMutableBufferPointer { results in
+                    batch.topIndices.withUnsafeMutableBufferPointer { topIndices in
+                        batch.topShares.withUnsafeMutableBufferPointer { topShares in
+                            let work = ShardWork(
+                                shards: shards, values: values.baseAddress!, dimension: dimension,
+                                slots: slots.baseAddress!, results: results.baseAddress!,
+                                explainCount: explain,
+                                topIndices: topIndices.baseAddress ?? placeholderIndex,
+                                topShares: topShares.baseAddress ?? placeholderShare)
+                            let busy = shards.lazy.filter { !$0.order.isEmpty }.count
+                            if busy <= 1 {
+                                for s in 0..<shards.count where !shards[s].order.isEmpty { work.run(s) }
+                            } else {
+                                DispatchQueue.concurrentPerform(iterations: shards.count) { s in
+                                    work.run(s)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Targets for empty attribution arrays (explainCount == 0): never read or written.
+nonisolated(unsafe) private let placeholderIndex = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+nonisolated(unsafe) private let placeholderShare = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
+/// The pointers one batch's workers share. Each worker touches only its own shard and the
+/// rows listed in that shard's order, so writes never overlap.
+private struct ShardWork: @unchecked Sendable {
+    let shards: [Shard]
+    let values: UnsafePointer<Float>
+    let dimension: Int
+    let slots: UnsafePointer<Int32>
+    let results: UnsafeMutablePointer<RowScore>
+    let explainCount: Int
+    let topIndices: UnsafeMutablePointer<Int32>
+    let topShares: UnsafeMutablePointer<Float>
+
+    func run(_ s: Int) {
+        let shard = shards[s]
+        guard !shard.order.isEmpty else { return }
+        shard.order.withUnsafeBufferPointer { order in
+            shard.detector.process(
+                rows: values, rowStride: dimension, order: order, slots: slots, results: results,
+                explainCount: explainCount, topIndices: topIndices, topShares: topShares)
+        }
+    }
+}
