@@ -37,8 +37,8 @@ public struct Configuration: Sendable, Equatable {
 
     /// Target false-alarm rate `p` of the per-key threshold.
     public var alertRate: Double = 0.001
-    /// Upper quantile level tracked for the threshold (the median is tracked too).
-    public var thresholdQuantile: Double = 0.9
+    /// Upper quantile level tracked for the threshold (`tau_hi` of ``ScoreThreshold``).
+    public var thresholdQuantile: Double = 0.98
     /// Step of the score-quantile trackers.
     public var thresholdRate: Double = 0.01
     /// A key's first `warmupRows` rows are scored but never alert (decision withheld).
@@ -81,10 +81,10 @@ public struct Configuration: Sendable, Equatable {
         try check(scaleClip >= 1 && scaleClip.isFinite, "scale-clip", "at least 1")
         try check(absoluteScaleFloor > 0 && absoluteScaleFloor.isFinite, "scale-floor", "positive")
         try check(relativeScaleFloor >= 0 && relativeScaleFloor < 1, "relative-scale-floor", "in [0, 1)")
-        try check(alertRate > 0 && alertRate < 0.5, "alert-rate", "in (0, 0.5)")
+        try check(alertRate > 0 && alertRate < 0.4, "alert-rate", "in (0, 0.4)")
         try check(
-            thresholdQuantile > 0.5 && thresholdQuantile < 1 - alertRate, "threshold-quantile",
-            "in (0.5, 1 - alert-rate)")
+            thresholdQuantile > 0.6 && thresholdQuantile < 1 - alertRate, "threshold-quantile",
+            "in (0.6, 1 - alert-rate)")
         try check(thresholdRate > 0 && thresholdRate < 1, "threshold-rate", "in (0, 1)")
         try check(warmupRows >= 2, "warmup", "at least 2")
         try check(restartAfter >= 0, "restart-after", "0 (off) or more")

@@ -8,8 +8,8 @@ public struct KeyState: Sendable, Equatable {
     public var scheduleRow: Int = 0
     /// `m`: running median of the pull `r`.
     public var clipLevel: Double = 0
-    /// Running median of the score.
-    public var scoreMedian: Double = 1
+    /// Running lower upper-quantile of the score (level `tau_lo`, see ``ScoreThreshold``).
+    public var scoreLower: Double = 1.2
     /// Running `thresholdQuantile`-quantile of the score.
     public var scoreUpper: Double = 1.5
     /// Consecutive rows above the threshold (for regime-change re-anchoring).

@@ -106,8 +106,11 @@ struct RowStep {
         state.pointee.clipLevel = m * (pull > m ? 1 + etaM : 1 - etaM)
         if quiet {
             state.pointee.quietRowsLeft -= 1
-        } else {
-            threshold.learn(score: score, rowCount: n, state: &state.pointee)
+        } else if n > configuration.warmupRows {
+            // The threshold learns only from a settled model: early scores are inflated by the
+            // estimate's own start-up error and an upper quantile forgets them slowly.
+            threshold.learn(
+                score: score, rowCount: n - configuration.warmupRows, state: &state.pointee)
         }
         return RowScore(
             score: score, threshold: limit, decision: decision, pull: pull,

@@ -67,6 +67,19 @@ public struct RowBatch: Sendable {
         append(handle: handle) { target in _ = target.initialize(from: row) }
     }
 
+    /// Removes the most recently appended row (e.g. one whose fields failed to parse).
+    public mutating func removeLast() {
+        precondition(count > 0, "batch is empty")
+        count -= 1
+    }
+
+    /// Points row `index` at `handle`.
+    public mutating func setHandle(_ handle: KeyHandle, at index: Int) {
+        precondition(index < count)
+        shards[index] = handle.shard
+        slots[index] = handle.slot
+    }
+
     /// Empties the batch, keeping its storage.
     public mutating func removeAll() { count = 0 }
 }

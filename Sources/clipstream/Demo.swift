@@ -1,0 +1,34 @@
+import ArgumentParser
+import ClipStreamCore
+import ClipStreamEngine
+import ClipStreamEvaluation
+import ClipStreamSynthetic
+import Foundation
+
+/// `clipstream demo`: the main job on a built-in default.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate a hard-case stream, score it, and report throughput and detection quality.")
+
+    @OptionGroup var stream: StreamOptions
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Number of top alerts to show.")
+    var top: Int = 5
+
+    mutating func run() throws {
+        let generator = try stream.makeStream()
+        let configuration = try model.configuration(dimension: generator.configuration.dimension)
+        let shards = model.resolvedShards
+        let engine = try ShardedEngine(configuration: configuration, shardCount: shards)
+        print("""
+            clipstream demo: \(generator.configuration.rows) rows, \(generator.configuration.keys) keys, \
+            d=\(generator.configuration.dimension), Student-t df \(generator.configuration.tailDegreesOfFreedom), \
+            \(Int(generator.configuration.anomalyFraction * 1000) / 10)% anomalies of 4 kinds, \
+            regime shifts every ~\(generator.configuration.regimeShiftEvery) rows per key, \(shards) shard(s)
+            """)
+        let run = try SyntheticRun.execute(stream: generator, engine: engine, explainCount: 3)
+        let report = DemoReport(run: run, names: generator.featureNames)
+        print(report.render(top: top))
+    }
+}

@@ -1,0 +1,90 @@
+import ClipStreamCore
+import ClipStreamEngine
+import ClipStreamSynthetic
+import Foundation
+
+/// A generated stream scored in memory: every row's result and the engine's time.
+struct SyntheticRun {
+    struct Alert {
+        var row: Int
+        var key: String
+        var score: Double
+        var threshold: Double
+        var kind: AnomalyKind?
+        var top: [(index: Int32, share: Float)]
+    }
+
+    var scores: [Double] = []
+    var labels: [Bool] = []
+    var alerts: [Bool] = []
+    var withheld = 0
+    /// Per anomaly kind: (alerted, total).
+    var recallByKind: [AnomalyKind: (alerted: Int, total: Int)] = [:]
+    var topAlerts: [Alert] = []
+    var engineSeconds = 0.0
+    var dimension = 0
+
+    /// Generates the whole stream batch by batch, timing only `engine.process`.
+    static func execute(
+        stream: HardCaseStream, engine: ShardedEngine, explainCount: Int, batchCapacity: Int = 4096
+    ) throws -> SyntheticRun {
+        var stream = stream
+        let d = stream.configuration.dimension
+        var run = SyntheticRun()
+        run.dimension = d
+        run.scores.reserveCapacity(stream.configuration.rows)
+        let handles = stream.keyNames.map { engine.handle(for: $0) }
+        var batch = RowBatch(dimension: d, capacity: batchCapacity, explainCount: explainCount)
+        var infos: [GeneratedRowInfo] = []
+        infos.reserveCapacity(batchCapacity)
+        var done = false
+        while !done {
+            batch.removeAll()
+            infos.removeAll(keepingCapacity: true)
+            while !batch.isFull {
+                var info: GeneratedRowInfo?
+                batch.append(handle: handles[0]) { values in info = stream.next(into: values) }
+                guard let row = info else {
+                    batch.removeLast()
+                    done = true
+                    break
+                }
+                batch.setHandle(handles[row.key], at: batch.count - 1)
+                infos.append(row)
+            }
+            let start = DispatchTime.now().uptimeNanoseconds
+            engine.process(&batch)
+            run.engineSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            run.collect(batch: batch, infos: infos, engine: engine, handles: handles)
+        }
+        return run
+    }
+
+    private mutating func collect(
+        batch: RowBatch, infos: [GeneratedRowInfo], engine: ShardedEngine, handles: [KeyHandle]
+    ) {
+        let k = batch.explainCount
+        for i in 0..<batch.count {
+            let result = batch.results[i]
+            scores.append(result.score)
+            labels.append(infos[i].isAnomaly)
+            alerts.append(result.decision == .alert)
+            if result.decision == .withheld { withheld += 1 }
+            if let kind = infos[i].kind {
+                var entry = recallByKind[kind, default: (0, 0)]
+                entry.total += 1
+                if result.decision == .alert { entry.alerted += 1 }
+                recallByKind[kind] = entry
+            }
+            guard result.decision == .alert else { continue }
+            let top = (0..<k).map { (batch.topIndices[i * k + $0], batch.topShares[i * k + $0]) }
+            topAlerts.append(Alert(
+                row: infos[i].index + 1, key: engine.name(of: handles[infos[i].key]),
+                score: result.score, threshold: result.threshold, kind: infos[i].kind, top: top))
+            if topAlerts.count > 64 {
+                topAlerts.sort { $0.score > $1.score }
+                topAlerts.removeLast(topAlerts.count - 32)
+            }
+        }
+    }
+}
