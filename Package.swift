@@ -64,10 +64,12 @@ let package = Package(
             dependencies: ["ClipStreamKernels", "TestSupport"]),
         .testTarget(
             name: "ClipStreamCoreTests",
-            dependencies: ["ClipStreamCore", "ClipStreamKernels", "TestSupport"]),
+            dependencies: ["ClipStreamCore", "ClipStreamKernels", "ClipStreamSynthetic", "TestSupport"]),
         .testTarget(
             name: "ClipStreamEngineTests",
-            dependencies: ["ClipStreamEngine", "ClipStreamCore", "TestSupport"]),
+            dependencies: [
+                "ClipStreamEngine", "ClipStreamCore", "ClipStreamSynthetic", "TestSupport",
+            ]),
         .testTarget(name: "ClipStreamIOTests", dependencies: ["ClipStreamIO", "TestSupport"]),
         .testTarget(
             name: "ClipStreamSyntheticTests",

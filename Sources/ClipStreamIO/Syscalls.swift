@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// File-scope forwarders: inside `Syscalls` the names `read`, `write` and `poll` would resolve to
+// the enum's own methods, and qualifying them as `Glibc.read` would tie the file to one libc.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}
+
+private func systemPoll(_ entry: UnsafeMutablePointer<pollfd>, _ count: Int, _ timeout: Int32) -> Int32 {
+    poll(entry, nfds_t(count), timeout)
+}
+
+/// The module's only calls into the C library's file API, each retried on `EINTR` and mapped to
+/// typed errors (swift-system's one-file-for-every-C-call convention).
+enum Syscalls {
+    /// The message for an `errno` value, e.g. "No such file or directory".
+    static func message(forErrno code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text)
+    }
+
+    /// `open(path, O_RDONLY | O_CLOEXEC)`, refusing directories.
+    ///
+    /// Linux lets `open(2)` succeed on a directory and only fails the first `read(2)`, so the
+    /// descriptor is checked with `fstat(2)` to report the problem where the user named the path.
+    static func openForReading(_ path: String) throws(InputError) -> Int32 {
+        var fd: Int32
+        repeat {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+        } while fd < 0 && errno == EINTR
+        if fd < 0 {
+            throw .cannotOpen(path: path, reason: message(forErrno: errno))
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw .cannotOpen(path: path, reason: "is a directory")
+        }
+        return fd
+    }
+
+    /// `read(2)` into `buffer`, retried on `EINTR`; on a non-blocking descriptor it waits with
+    /// `poll(2)` so the call keeps blocking semantics. Returns 0 only at end of input.
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        while true {
+            let n = systemRead(fd, base, buffer.count)
+            if n >= 0 { return n }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK {
+                _ = poll(fd, timeoutMilliseconds: -1)
+                continue
+            }
+            throw .readFailed(reason: message(forErrno: code))
+        }
+    }
+
+    /// Whether a read on `fd` would return at once: data is waiting, the writer closed, or an
+    /// error is pending (the read then reports it). Uses `poll(2)` with timeout 0.
+    static func isReadable(_ fd: Int32) -> Bool {
+        poll(fd, timeoutMilliseconds: 0)
+    }
+
+    /// Polls `fd` for input; true when readable, hung up or in error.
+    private static func poll(_ fd: Int32, timeoutMilliseconds: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let n = systemPoll(&entry, 1, timeoutMilliseconds)
+            if n > 0 { return true }
+            if n == 0 { return false }
+            // A failed poll is not ours to report: say "readable" so the read itself reports it.
+            if errno != EINTR { return true }
+        }
+    }
+
+    /// Writes all of `bytes` to `fd`, looping over partial writes and `EINTR`.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(OutputError) {
+        guard var next = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = systemWrite(fd, next, left)
+            if n > 0 {
+                next += n
+                left -= n
+                continue
+            }
+            let code = errno
+            if n < 0 && code == EINTR { continue }
+            if n < 0 && (code == EAGAIN || code == EWOULDBLOCK) {
+                // A non-blocking output descriptor: wait until it drains rather than spin.
+                var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = systemPoll(&entry, 1, -1)
+                continue
+            }
+            if n < 0 && code == EPIPE { throw .brokenPipe }
+            throw .writeFailed(reason: n < 0 ? message(forErrno: code) : "write returned 0")
+        }
+    }
+
+    /// Closes `fd`, ignoring errors: a descriptor we only read from has nothing left to lose.
+    static func closeQuietly(_ fd: Int32) {
+        _ = close(fd)
+    }
+}
