@@ -6,7 +6,7 @@ import PackageDescription
 //   ClipStreamKernels   numeric primitives over contiguous Float storage (the only CBLAS user)
 //   ClipStreamCore      estimator bank, clipped SGD, schedules, configuration (no Dispatch)
 //   ClipStreamEngine    shards, key routing, the sharded batch engine (Dispatch lives here)
-//   ClipStreamIO        CSV/gzip readers and writers, input errors
+//   ClipStreamIO        CSV/gzip readers and writers, input errors, the CSV scoring pipeline
 //   ClipStreamSynthetic seeded generators of labelled streams
 //   ClipStreamEvaluation detection metrics (ROC-AUC, precision, recall)
 //   clipstream          the CLI
@@ -47,7 +47,12 @@ let package = Package(
                 "ClipStreamCore", "ClipStreamKernels",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "ClipStreamIO", dependencies: ["CZlib"]),
+        .target(
+            name: "ClipStreamIO",
+            dependencies: [
+                "CZlib", "ClipStreamCore", "ClipStreamEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "ClipStreamSynthetic"),
         .target(name: "ClipStreamEvaluation"),
         .executableTarget(
@@ -70,7 +75,9 @@ let package = Package(
             dependencies: [
                 "ClipStreamEngine", "ClipStreamCore", "ClipStreamSynthetic", "TestSupport",
             ]),
-        .testTarget(name: "ClipStreamIOTests", dependencies: ["ClipStreamIO", "TestSupport"]),
+        .testTarget(
+            name: "ClipStreamIOTests",
+            dependencies: ["ClipStreamIO", "ClipStreamCore", "ClipStreamEngine", "TestSupport"]),
         .testTarget(
             name: "ClipStreamSyntheticTests",
             dependencies: ["ClipStreamSynthetic", "TestSupport"]),

@@ -4,6 +4,12 @@ public struct KeyHandle: Sendable, Hashable {
     public var shard: Int32
     /// Slot in the shard's bank.
     public var slot: Int32
+
+    /// A handle to slot `slot` of shard `shard`.
+    public init(shard: Int32, slot: Int32) {
+        self.shard = shard
+        self.slot = slot
+    }
 }
 
 /// Maps key names to handles, creating keys on first sight, and assigns each key a shard by a

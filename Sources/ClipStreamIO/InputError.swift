@@ -23,6 +23,9 @@
 /// | ``nonFinite(line:column:text:)`` | 16 |
 /// | ``emptyField(line:column:)`` | 17 |
 /// | ``invalidUTF8(line:column:)`` | 18 |
+/// | ``headerOnly`` | 21 |
+/// | ``noFeatureColumns`` | 22 |
+/// | ``emptyKey(line:column:)`` | 23 |
 ///
 /// Codes 0 and 1 are left for success and generic failure, 2 for command-line usage errors, and
 /// 19...30 for output errors (``OutputError``) and future cases.
@@ -59,8 +62,14 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case emptyField(line: Int, column: String)
     /// A text field (for example a key) is not valid UTF-8.
     case invalidUTF8(line: Int, column: String)
+    /// The input has a header row and no data rows.
+    case headerOnly
+    /// Every column is the key, label or time column: nothing to score.
+    case noFeatureColumns
+    /// The key field of a row is empty.
+    case emptyKey(line: Int, column: String)
 
-    /// The process exit code for this class of error, each class its own code in 3...18.
+    /// The process exit code for this class of error, each class its own code in 3...18 and 21...23.
     ///
     /// The table in the type's documentation lists them; they are stable across releases.
     public var exitCode: Int32 {
@@ -81,6 +90,9 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .nonFinite: 16
         case .emptyField: 17
         case .invalidUTF8: 18
+        case .headerOnly: 21
+        case .noFeatureColumns: 22
+        case .emptyKey: 23
         }
     }
 
@@ -122,6 +134,12 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "line \(line), column \(Self.quoted(column)): empty value"
         case let .invalidUTF8(line, column):
             "line \(line), column \(Self.quoted(column)): invalid UTF-8"
+        case .headerOnly:
+            "no data rows: the input has a header only"
+        case .noFeatureColumns:
+            "no feature columns: every column is the key, label or time column"
+        case let .emptyKey(line, column):
+            "line \(line), column \(Self.quoted(column)): empty key"
         }
     }
 

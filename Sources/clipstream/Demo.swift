@@ -12,6 +12,7 @@ struct Demo: ParsableCommand {
 
     @OptionGroup var stream: StreamOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Number of top alerts to show.")
     var top: Int = 5
@@ -20,7 +21,8 @@ struct Demo: ParsableCommand {
         let generator = try stream.makeStream()
         let configuration = try model.configuration(dimension: generator.configuration.dimension)
         let shards = model.resolvedShards
-        let engine = try ShardedEngine(configuration: configuration, shardCount: shards)
+        let engine = try ShardedEngine(
+            configuration: configuration, shardCount: shards, logger: logging.logger)
         print("""
             clipstream demo: \(generator.configuration.rows) rows, \(generator.configuration.keys) keys, \
             d=\(generator.configuration.dimension), Student-t df \(generator.configuration.tailDegreesOfFreedom), \

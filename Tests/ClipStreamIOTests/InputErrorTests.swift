@@ -9,7 +9,8 @@ struct InputErrorTests {
         .wrongFieldCount(line: 1, expected: 2, found: 3), .missingColumn(name: "k"), .duplicateColumn(name: "k"),
         .emptyColumnName(index: 2), .nonNumeric(line: 1, column: "c", text: "t"),
         .nonFinite(line: 1, column: "c", text: "t"), .emptyField(line: 1, column: "c"),
-        .invalidUTF8(line: 1, column: "c"),
+        .invalidUTF8(line: 1, column: "c"), .headerOnly, .noFeatureColumns,
+        .emptyKey(line: 1, column: "key"),
     ]
 
     @Test func eachClassHasItsOwnExitCodeInRange() {

@@ -1,0 +1,110 @@
+import ClipStreamCore
+import ClipStreamEngine
+
+/// Formats `score` output: `row,key,score,threshold,alert[,label][,time][,top][,pull,lambda,clipped]`.
+///
+/// `alert` is empty while the decision is withheld (warm-up, re-anchoring), else `0` or `1`;
+/// `top` is `name:+0.61;name:-0.22` (signed shares of `||z||^2`, two decimals); numbers are
+/// the shortest text that reads back to the same `Float` (`Double` beyond `Float`'s range).
+public struct ScoreRowWriter {
+    /// Whether a `label` column is written.
+    public let hasLabel: Bool
+    /// Whether a `time` column is written.
+    public let hasTime: Bool
+    /// `k` of the `top` column (0: no column).
+    public let explainCount: Int
+    /// Whether `pull,lambda,clipped` are written.
+    public let audit: Bool
+    private let featureNames: [[UInt8]]
+    private var scratch: [UInt8] = []
+
+    /// A writer for the given columns.
+    public init(hasLabel: Bool, hasTime: Bool, explainCount: Int, audit: Bool, featureNames: [String]) {
+        self.hasLabel = hasLabel
+        self.hasTime = hasTime
+        self.explainCount = explainCount
+        self.audit = audit
+        self.featureNames = featureNames.map { Array($0.utf8) }
+        scratch.reserveCapacity(256)
+    }
+
+    /// The header line, with its newline.
+    public var header: String {
+        var names = ["row", "key", "score", "threshold", "alert"]
+        if hasLabel { names.append("label") }
+        if hasTime { names.append("time") }
+        if explainCount > 0 { names.append("top") }
+        if audit { names += ["pull", "lambda", "clipped"] }
+        return names.joined(separator: ",") + "\n"
+    }
+
+    /// Writes one row's line.
+    /// - Parameters:
+    ///   - label, time: the echoed fields' raw bytes (ignored when the column is off).
+    ///   - topIndices, topShares: `explainCount` entries.
+    /// - Complexity: O(k + field lengths); no allocation in steady state.
+    public mutating func write(
+        row: Int, key: String, result: RowScore, label: UnsafeRawBufferPointer,
+        time: UnsafeRawBufferPointer, topIndices: UnsafePointer<Int32>,
+        topShares: UnsafePointer<Float>, to out: OutputBuffer
+    ) {
+        let comma = UInt8(ascii: ",")
+        out.write(row)
+        out.writeByte(comma)
+        out.writeField(key)
+        out.writeByte(comma)
+        Self.writeNumber(result.score, to: out)
+        out.writeByte(comma)
+        Self.writeNumber(result.threshold, to: out)
+        out.writeByte(comma)
+        switch result.decision {
+        case .withheld: break
+        case .normal: out.writeByte(UInt8(ascii: "0"))
+        case .alert: out.writeByte(UInt8(ascii: "1"))
+        }
+        if hasLabel {
+            out.writeByte(comma)
+            out.writeField(bytes: label)
+        }
+        if hasTime {
+            out.writeByte(comma)
+            out.writeField(bytes: time)
+        }
+        if explainCount > 0 {
+            out.writeByte(comma)
+            formatTop(topIndices, topShares)
+            scratch.withUnsafeBytes { out.writeField(bytes: $0) }
+        }
+        if audit {
+            out.writeByte(comma)
+            Self.writeNumber(result.pull, to: out)
+            out.writeByte(comma)
+            Self.writeNumber(result.clipThreshold, to: out)
+            out.writeByte(comma)
+            out.writeByte(result.clipped ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+        }
+        out.writeByte(UInt8(ascii: "\n"))
+    }
+
+    /// `Float` text when the value fits, `Double` text beyond (scores are never clamped).
+    static func writeNumber(_ value: Double, to out: OutputBuffer) {
+        let narrow = Float(value)
+        if narrow.isFinite { out.write(narrow) } else { out.write(value) }
+    }
+
+    private mutating func formatTop(_ indices: UnsafePointer<Int32>, _ shares: UnsafePointer<Float>) {
+        scratch.removeAll(keepingCapacity: true)
+        for i in 0..<explainCount {
+            if i > 0 { scratch.append(UInt8(ascii: ";")) }
+            scratch.append(contentsOf: featureNames[Int(indices[i])])
+            scratch.append(UInt8(ascii: ":"))
+            let share = shares[i]
+            scratch.append(share < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            let hundredths = Int((abs(Double(share)) * 100).rounded())
+            scratch.append(UInt8(ascii: "0") + UInt8(hundredths / 100))
+            scratch.append(UInt8(ascii: "."))
+            scratch.append(UInt8(ascii: "0") + UInt8(hundredths / 10 % 10))
+            scratch.append(UInt8(ascii: "0") + UInt8(hundredths % 10))
+        }
+    }
+}
