@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(
             name: "ClipStreamEngineTests",
             dependencies: [
-                "ClipStreamEngine", "ClipStreamCore", "ClipStreamSynthetic", "TestSupport",
+                "ClipStreamEngine", "ClipStreamCore", "ClipStreamSynthetic", "ClipStreamEvaluation",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "ClipStreamIOTests",
@@ -86,7 +87,9 @@ let package = Package(
             dependencies: ["ClipStreamEvaluation", "TestSupport"]),
         .testTarget(
             name: "clipstreamTests",
-            dependencies: ["TestSupport"],
+            // Depending on the executable makes `swift test` build it (argument-parser's example
+            // tests do the same); the tests run the binary, they never call its code.
+            dependencies: ["clipstream", "TestSupport"],
             resources: [.copy("Fixtures")]),
     ]
 )

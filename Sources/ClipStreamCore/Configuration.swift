@@ -53,8 +53,8 @@ public struct Configuration: Sendable, Equatable {
     // MARK: Kernels
 
     /// Smallest dimension at which the BLAS strategy is used; below it the fused loops run.
-    /// Chosen from `Docs/performance.md` (the fused loops won at every measured `d`).
-    public var blasMinimumDimension: Int = Int.max
+    /// Measured crossover (`Docs/performance.md`): OpenBLAS's AVX2 `sdot`/`saxpy` win from d = 512.
+    public var blasMinimumDimension: Int = 512
 
     /// Creates the default configuration for rows of `dimension` features.
     public init(dimension: Int) {

@@ -61,6 +61,20 @@ public struct RowBatch: Sendable {
         count += 1
     }
 
+    /// Appends a row copied from `dimension` contiguous values at `row`.
+    /// - Complexity: O(d) memory copy; no allocation.
+    public mutating func append(handle: KeyHandle, copying row: UnsafePointer<Float>) {
+        precondition(count < capacity, "batch is full")
+        let start = count * dimension
+        let d = dimension
+        values.withUnsafeMutableBufferPointer { all in
+            (all.baseAddress.unsafelyUnwrapped + start).update(from: row, count: d)
+        }
+        shards[count] = handle.shard
+        slots[count] = handle.slot
+        count += 1
+    }
+
     /// Appends a row from an array of `dimension` values.
     public mutating func append(handle: KeyHandle, values row: [Float]) {
         precondition(row.count == dimension, "row width must equal the dimension")

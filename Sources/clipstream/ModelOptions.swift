@@ -2,49 +2,52 @@ import ArgumentParser
 import ClipStreamCore
 import Foundation
 
+/// The library's defaults, shown as the options' defaults.
+private let defaults = Configuration(dimension: 1)
+
 /// The detector's tunables as command-line options (ALGORITHM.md sections 3-6).
 struct ModelOptions: ParsableArguments {
     @Option(help: "Logical key partitions (any N >= 1; output is identical for every N). Default: the core count.")
     var shards: Int?
 
     @Option(help: "Target false-alarm rate p of each key's threshold.")
-    var alertRate: Double = 0.001
+    var alertRate: Double = defaults.alertRate
 
     @Option(help: "Horizon H: the learning rate stops decaying at H^-alpha (the memory knob).")
-    var horizon: Int = 8192
+    var horizon: Int = defaults.horizon
 
     @Option(help: "Exponent alpha of the epoch learning rate T^-alpha.")
-    var alpha: Double = 2.0 / 3.0
+    var alpha: Double = defaults.alpha
 
     @Option(help: "c_lambda: clip threshold as a multiple of the running median pull.")
-    var clipMultiplier: Double = 2
+    var clipMultiplier: Double = defaults.clipMultiplier
 
     @Option(help: "Step of the running median of the pull.")
-    var clipLevelRate: Double = 0.01
+    var clipLevelRate: Double = defaults.clipLevelRate
 
     @Option(help: "Per-coordinate clip of |z| in the scale update.")
-    var scaleClip: Float = 3
+    var scaleClip: Float = defaults.scaleClip
 
     @Option(help: "Absolute floor of every per-dimension scale.")
-    var scaleFloor: Float = 1e-6
+    var scaleFloor: Float = defaults.absoluteScaleFloor
 
     @Option(help: "Scale floor relative to |theta| (keeps constant columns finite and quiet).")
-    var relativeScaleFloor: Float = 1e-3
+    var relativeScaleFloor: Float = defaults.relativeScaleFloor
 
-    @Option(help: "Upper score quantile tracked for the threshold (must exceed 1 - alert rate).")
-    var thresholdQuantile: Double = 0.98
+    @Option(help: "Upper score quantile tracked for the threshold (below 1 - alert rate).")
+    var thresholdQuantile: Double = defaults.thresholdQuantile
 
     @Option(help: "Step of the score quantile trackers.")
-    var thresholdRate: Double = 0.01
+    var thresholdRate: Double = defaults.thresholdRate
 
     @Option(help: "Rows per key scored without alerts (decision withheld) at start-up.")
-    var warmup: Int = 50
+    var warmup: Int = defaults.warmupRows
 
     @Option(help: "Consecutive rows above threshold that re-anchor a key on a new level (0: never).")
-    var restartAfter: Int = 5
+    var restartAfter: Int = defaults.restartAfter
 
     @Option(help: "Rows withheld after a re-anchoring.")
-    var restartQuiet: Int = 10
+    var restartQuiet: Int = defaults.restartQuietRows
 
     /// The shard count to use: `--shards` or the active core count.
     var resolvedShards: Int { shards ?? ProcessInfo.processInfo.activeProcessorCount }
