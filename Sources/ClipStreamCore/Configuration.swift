@@ -41,8 +41,9 @@ public struct Configuration: Sendable, Equatable {
     public var thresholdQuantile: Double = 0.98
     /// Step of the score-quantile trackers.
     public var thresholdRate: Double = 0.01
-    /// A key's first `warmupRows` rows are scored but never alert (decision withheld).
-    public var warmupRows: Int = 50
+    /// A key's first `warmupRows` rows are scored but never alert (decision withheld); its
+    /// threshold learns from the last three quarters of them.
+    public var warmupRows: Int = 100
     /// After this many consecutive rows above the threshold the key is re-anchored on the new
     /// level (a regime change) and its decisions are withheld for `restartQuietRows` rows;
     /// 0 disables re-anchoring.
@@ -86,7 +87,7 @@ public struct Configuration: Sendable, Equatable {
             thresholdQuantile > 0.6 && thresholdQuantile < 1 - alertRate, "threshold-quantile",
             "in (0.6, 1 - alert-rate)")
         try check(thresholdRate > 0 && thresholdRate < 1, "threshold-rate", "in (0, 1)")
-        try check(warmupRows >= 2, "warmup", "at least 2")
+        try check(warmupRows >= 4, "warmup", "at least 4")
         try check(restartAfter >= 0, "restart-after", "0 (off) or more")
         try check(restartQuietRows >= 0, "restart-quiet", "0 or more")
         try check(blasMinimumDimension >= 1, "blas-min-dimension", "at least 1")

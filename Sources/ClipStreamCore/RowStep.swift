@@ -20,6 +20,9 @@ struct RowStep {
         self.strategy = strategy
     }
 
+    /// Rows of a key before its threshold starts learning: a quarter of the warm-up.
+    var thresholdStart: Int { configuration.warmupRows / 4 }
+
     func step(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
@@ -106,11 +109,11 @@ struct RowStep {
         state.pointee.clipLevel = m * (pull > m ? 1 + etaM : 1 - etaM)
         if quiet {
             state.pointee.quietRowsLeft -= 1
-        } else if n > configuration.warmupRows {
-            // The threshold learns only from a settled model: early scores are inflated by the
-            // estimate's own start-up error and an upper quantile forgets them slowly.
-            threshold.learn(
-                score: score, rowCount: n - configuration.warmupRows, state: &state.pointee)
+        } else if n > thresholdStart {
+            // The threshold learns only once the estimate has settled a little: the first
+            // scores are inflated by the estimate's own start-up error, and an upper quantile
+            // forgets high values slowly. It still gets 3/4 of the warm-up before alerts start.
+            threshold.learn(score: score, rowCount: n - thresholdStart, state: &state.pointee)
         }
         return RowScore(
             score: score, threshold: limit, decision: decision, pull: pull,

@@ -43,9 +43,12 @@ public enum FloatParser {
     /// - Returns: The value, or why there is none.
     /// - Complexity: O(n); no allocation. Steps 2 and 3 above cost a few nanoseconds; step 4 calls
     ///   `strtof` on a copy on the stack.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Result {
+    public static func parse(_ field: UnsafeRawBufferPointer) -> Result {
+        // Unchecked byte access: every index below is compared with `end <= field.count` first.
+        guard let base = field.baseAddress else { return .empty }
+        let bytes = UncheckedBytes(base: base.assumingMemoryBound(to: UInt8.self))
         var start = 0
-        var end = bytes.count
+        var end = field.count
         while start < end && isBlank(bytes[start]) { start += 1 }
         while end > start && isBlank(bytes[end - 1]) { end -= 1 }
         if start == end { return .empty }
@@ -59,7 +62,7 @@ public enum FloatParser {
             i += 1
         }
         if i < end && isSpecialStart(bytes[i]) {
-            return isNonFiniteSpelling(UnsafeRawBufferPointer(rebasing: bytes[i..<end])) ? .nonFinite : .nonNumeric
+            return isNonFiniteSpelling(UnsafeRawBufferPointer(rebasing: field[i..<end])) ? .nonFinite : .nonNumeric
         }
 
         // Digits are accumulated without a per-digit limit check (the loop is the hot spot); a
@@ -119,7 +122,7 @@ public enum FloatParser {
             }
             if digitCount > 19 {
                 // The mantissa wrapped: only strtof, which reads every digit, is exact here.
-                return convertWithStrtof(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                return convertWithStrtof(UnsafeRawBufferPointer(rebasing: field[start..<end]))
             }
         }
         if mantissa == 0 { return .value(negative ? -0.0 : 0.0) }
@@ -148,7 +151,7 @@ public enum FloatParser {
         }
         if significant + exponent > 40 { return .nonFinite }  // ≥ 10^40 > Float.greatestFiniteMagnitude
         if significant + exponent < -46 { return .value(negative ? -0.0 : 0.0) }  // < half the least subnormal
-        return convertWithStrtof(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        return convertWithStrtof(UnsafeRawBufferPointer(rebasing: field[start..<end]))
     }
 
     @inline(__always)
@@ -203,4 +206,12 @@ public enum FloatParser {
         default: 1e22
         }
     }
+}
+
+/// Byte access without bounds checks, for the parser's hot loops (callers check `end` first).
+struct UncheckedBytes {
+    let base: UnsafePointer<UInt8>
+
+    @inline(__always)
+    subscript(_ i: Int) -> UInt8 { base[i] }
 }
