@@ -18,10 +18,14 @@ public struct RowScore: Sendable, Equatable {
     public var decision: AlertDecision
     /// `r`: the standardized residual's norm, the row's pre-clip pull.
     public var pull: Double
-    /// `lambda`: the clip threshold applied to this row's update.
+    /// `lambda`: the clip threshold applied to this row's update; 0 when the row took no
+    /// clipped step (see ``tookClippedStep``).
     public var clipThreshold: Double
     /// Whether the update was clipped (`pull > clipThreshold`).
     public var clipped: Bool
+    /// Whether the row was learned by a clipped SGD step. False for a key's first two rows
+    /// (which set the estimate and scale directly) and for a re-anchoring row.
+    public var tookClippedStep: Bool { clipThreshold > 0 }
     /// Whether this row re-anchored the key on a new level (a regime change).
     public var reanchored: Bool
 

@@ -53,6 +53,9 @@ struct RowStep {
             squaredNorm = WideKernels.standardizedResidual(
                 x: x, theta: theta, scale: scale, direction: z, count: d)
             wide = true
+            // Finite rows always give a finite Double norm; NaN or Inf here is a caller bug
+            // (the CSV pipeline rejects them), and must never reach the state.
+            precondition(squaredNorm.isFinite, "row contains NaN or infinity")
         }
         if explainCount > 0 {
             Attribution.topContributions(

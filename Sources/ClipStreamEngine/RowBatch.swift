@@ -45,7 +45,9 @@ public struct RowBatch: Sendable {
     /// Whether the batch is full.
     public var isFull: Bool { count == capacity }
 
-    /// Appends a row for `handle`; `fill` writes its `dimension` values.
+    /// Appends a row for `handle`; `fill` writes its `dimension` values, which must be finite
+    /// (a NaN or infinity stops the process in ``ShardedEngine/process(_:)``: it would poison
+    /// the key's model).
     /// If `fill` throws, the row is not added.
     /// - Complexity: O(d); no allocation.
     public mutating func append(

@@ -1,19 +1,14 @@
 import ClipStreamCore
 
-/// One logical partition of the keys: its detector (banks and scratch) and the list of this
-/// batch's rows that belong to it.
+/// One logical partition of the keys: its detector (bank and scratch).
 ///
 /// Confined: during ``ShardedEngine/process(_:)`` exactly one worker touches a shard, and
 /// between batches only the engine's caller thread does.
 final class Shard {
     /// Guarded by confinement (see above).
     var detector: LocationDetector
-    /// This batch's row indices for this shard, in input order. Guarded by confinement.
-    var order: [Int32]
 
-    init(configuration: Configuration, capacity: Int) {
+    init(configuration: Configuration) {
         detector = LocationDetector(configuration: configuration)
-        order = []
-        order.reserveCapacity(capacity)
     }
 }

@@ -17,6 +17,10 @@ public final class ShardedEngine {
     /// Key names and handles.
     public private(set) var router: ShardRouter
     private let shards: [Shard]
+    /// Batch rows grouped by shard (see `process`); reused across batches.
+    private var rowOrder: [Int32]
+    /// `shardCount + 1` offsets into `rowOrder`.
+    private var shardOffsets: [Int]
 
     /// Creates an engine; validates `configuration`.
     /// - Parameters:
@@ -35,9 +39,9 @@ public final class ShardedEngine {
         self.configuration = configuration
         self.shardCount = shardCount
         router = ShardRouter(shardCount: shardCount)
-        shards = (0..<shardCount).map { _ in
-            Shard(configuration: configuration, capacity: batchCapacity)
-        }
+        shards = (0..<shardCount).map { _ in Shard(configuration: configuration) }
+        rowOrder = Array(repeating: 0, count: batchCapacity)
+        shardOffsets = Array(repeating: 0, count: shardCount + 1)
     }
 
     /// Number of keys seen.
@@ -68,28 +72,56 @@ public final class ShardedEngine {
     public func process(_ batch: inout RowBatch) {
         let count = batch.count
         guard count > 0 else { return }
-        for shard in shards { shard.order.removeAll(keepingCapacity: true) }
-        for i in 0..<count { shards[Int(batch.shards[i])].order.append(Int32(i)) }
+        if rowOrder.count < count { rowOrder = Array(repeating: 0, count: batch.capacity) }
+        let shardCount = self.shardCount
+        // Counting sort of the rows by shard, stable, so each shard sees its rows in input order.
+        // One flat index array instead of per-shard lists: no per-row access to class state.
+        let busy = shardOffsets.withUnsafeMutableBufferPointer { offsets in
+            rowOrder.withUnsafeMutableBufferPointer { order in
+                batch.shards.withUnsafeBufferPointer { rowShard in
+                    for s in 0...shardCount { offsets[s] = 0 }
+                    for i in 0..<count { offsets[Int(rowShard[i]) + 1] += 1 }
+                    var busy = 0
+                    for s in 0..<shardCount {
+                        if offsets[s + 1] > 0 { busy += 1 }
+                        offsets[s + 1] += offsets[s]
+                    }
+                    for i in 0..<count {
+                        let s = Int(rowShard[i])
+                        order[offsets[s]] = Int32(truncatingIfNeeded: i)
+                        offsets[s] += 1
+                    }
+                    // offsets[s] is now the end of shard s; shift back to starts.
+                    for s in stride(from: shardCount, to: 0, by: -1) { offsets[s] = offsets[s - 1] }
+                    offsets[0] = 0
+                    return busy
+                }
+            }
+        }
 
         let dimension = configuration.dimension
         let explain = batch.explainCount
-        batch.values.withUnsafeBufferPointer { values in
-            batch.slots.withUnsafeBufferPointer { slots in
-                batch.results.withUnsafeMutableBufferPointer { results in
-                    batch.topIndices.withUnsafeMutableBufferPointer { topIndices in
-                        batch.topShares.withUnsafeMutableBufferPointer { topShares in
-                            let work = ShardWork(
-                                shards: shards, values: values.baseAddress!, dimension: dimension,
-                                slots: slots.baseAddress!, results: results.baseAddress!,
-                                explainCount: explain,
-                                topIndices: topIndices.baseAddress ?? placeholderIndex,
-                                topShares: topShares.baseAddress ?? placeholderShare)
-                            let busy = shards.lazy.filter { !$0.order.isEmpty }.count
-                            if busy <= 1 {
-                                for s in 0..<shards.count where !shards[s].order.isEmpty { work.run(s) }
-                            } else {
-                                DispatchQueue.concurrentPerform(iterations: shards.count) { s in
-                                    work.run(s)
+        shardOffsets.withUnsafeBufferPointer { offsets in
+            rowOrder.withUnsafeBufferPointer { order in
+                batch.values.withUnsafeBufferPointer { values in
+                    batch.slots.withUnsafeBufferPointer { slots in
+                        batch.results.withUnsafeMutableBufferPointer { results in
+                            batch.topIndices.withUnsafeMutableBufferPointer { topIndices in
+                                batch.topShares.withUnsafeMutableBufferPointer { topShares in
+                                    let work = ShardWork(
+                                        shards: shards, offsets: offsets, order: order,
+                                        values: values.baseAddress!, dimension: dimension,
+                                        slots: slots.baseAddress!, results: results.baseAddress!,
+                                        explainCount: explain,
+                                        topIndices: topIndices.baseAddress ?? placeholderIndex,
+                                        topShares: topShares.baseAddress ?? placeholderShare)
+                                    if busy <= 1 {
+                                        for s in 0..<shardCount { work.run(s) }
+                                    } else {
+                                        DispatchQueue.concurrentPerform(iterations: shardCount) { s in
+                                            work.run(s)
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -108,6 +140,9 @@ nonisolated(unsafe) private let placeholderShare = UnsafeMutablePointer<Float>.a
 /// rows listed in that shard's order, so writes never overlap.
 private struct ShardWork: @unchecked Sendable {
     let shards: [Shard]
+    /// Start of each shard's rows in `order`; shard `s` owns `order[offsets[s]..<offsets[s+1]]`.
+    let offsets: UnsafeBufferPointer<Int>
+    let order: UnsafeBufferPointer<Int32>
     let values: UnsafePointer<Float>
     let dimension: Int
     let slots: UnsafePointer<Int32>
@@ -117,12 +152,10 @@ private struct ShardWork: @unchecked Sendable {
     let topShares: UnsafeMutablePointer<Float>
 
     func run(_ s: Int) {
-        let shard = shards[s]
-        guard !shard.order.isEmpty else { return }
-        shard.order.withUnsafeBufferPointer { order in
-            shard.detector.process(
-                rows: values, rowStride: dimension, order: order, slots: slots, results: results,
-                explainCount: explainCount, topIndices: topIndices, topShares: topShares)
-        }
+        let rows = UnsafeBufferPointer(rebasing: order[offsets[s]..<offsets[s + 1]])
+        guard !rows.isEmpty else { return }
+        shards[s].detector.process(
+            rows: values, rowStride: dimension, order: rows, slots: slots, results: results,
+            explainCount: explainCount, topIndices: topIndices, topShares: topShares)
     }
 }

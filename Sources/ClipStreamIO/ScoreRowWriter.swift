@@ -4,8 +4,11 @@ import ClipStreamEngine
 /// Formats `score` output: `row,key,score,threshold,alert[,label][,time][,top][,pull,lambda,clipped]`.
 ///
 /// `alert` is empty while the decision is withheld (warm-up, re-anchoring), else `0` or `1`;
-/// `top` is `name:+0.61;name:-0.22` (signed shares of `||z||^2`, two decimals); numbers are
-/// the shortest text that reads back to the same `Float` (`Double` beyond `Float`'s range).
+/// `top` is `name:+0.61;name:-0.22` (signed shares of `||z||^2`, two decimals), empty when the
+/// residual is zero; `lambda` and `clipped` are empty for a row that took no clipped step;
+/// numbers are the shortest text that reads back to the same `Float` (`Double` beyond
+/// `Float`'s range). One CSV record per row (a key holding a newline is quoted, so its record
+/// spans two physical lines).
 public struct ScoreRowWriter {
     /// Whether a `label` column is written.
     public let hasLabel: Bool
@@ -79,9 +82,15 @@ public struct ScoreRowWriter {
             out.writeByte(comma)
             Self.writeNumber(result.pull, to: out)
             out.writeByte(comma)
-            Self.writeNumber(result.clipThreshold, to: out)
-            out.writeByte(comma)
-            out.writeByte(result.clipped ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            // Rows that set the estimate directly (a key's first two rows, a re-anchoring) took
+            // no clipped step: lambda and clipped stay empty rather than claim a bound.
+            if result.tookClippedStep {
+                Self.writeNumber(result.clipThreshold, to: out)
+                out.writeByte(comma)
+                out.writeByte(result.clipped ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            } else {
+                out.writeByte(comma)
+            }
         }
         out.writeByte(UInt8(ascii: "\n"))
     }
@@ -94,6 +103,8 @@ public struct ScoreRowWriter {
 
     private mutating func formatTop(_ indices: UnsafePointer<Int32>, _ shares: UnsafePointer<Float>) {
         scratch.removeAll(keepingCapacity: true)
+        // A zero residual (a key's first row, or a row equal to the estimate) explains nothing.
+        if shares[0] == 0 { return }
         for i in 0..<explainCount {
             if i > 0 { scratch.append(UInt8(ascii: ";")) }
             scratch.append(contentsOf: featureNames[Int(indices[i])])

@@ -26,7 +26,7 @@ struct Demo: ParsableCommand {
         print("""
             clipstream demo: \(generator.configuration.rows) rows, \(generator.configuration.keys) keys, \
             d=\(generator.configuration.dimension), Student-t df \(generator.configuration.tailDegreesOfFreedom), \
-            \(Int(generator.configuration.anomalyFraction * 1000) / 10)% anomalies of 4 kinds, \
+            \(String(format: "%g", generator.configuration.anomalyFraction * 100))% anomalies of 4 kinds, \
             regime shifts every ~\(generator.configuration.regimeShiftEvery) rows per key, \(shards) shard(s)
             """)
         let run = try SyntheticRun.execute(stream: generator, engine: engine, explainCount: 3)

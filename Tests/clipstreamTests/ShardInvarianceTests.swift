@@ -1,0 +1,54 @@
+import Testing
+
+/// `--shards N` is a logical partition only: the scored output is byte-identical for every N
+/// (and for every batch size, a hidden option).
+@Suite("CLI: output is byte-identical for every shard count")
+struct ShardInvarianceTests {
+    static let scoreOptions = ["--label-column", "label", "--time-column", "t", "--explain", "3", "--audit"]
+
+    /// 5000 rows of 7 keys, d 8, scored with one shard.
+    static func referenceRun(in directory: TemporaryDirectory) throws -> (input: String, output: [UInt8]) {
+        let input = directory.path("input.csv")
+        let generated = try ClipStreamBinary.run(
+            ["generate", "--rows", "5000", "--keys", "7", "--dim", "8", "--seed", "42", "-o", input])
+        #expect(generated.status == 0)
+        let reference = try ClipStreamBinary.run(["score", input, "--shards", "1"] + scoreOptions)
+        #expect(reference.status == 0)
+        #expect(reference.stdoutLines.count == 5001)
+        return (input, reference.stdout)
+    }
+
+    @Test(arguments: [2, 3, 7])
+    func shardCountsAgreeByteForByte(shards: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, reference) = try Self.referenceRun(in: directory)
+        let run = try ClipStreamBinary.run(["score", input, "--shards", "\(shards)"] + Self.scoreOptions)
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
+        #expect(run.stdout == reference)
+    }
+
+    @Test(arguments: [1, 100])
+    func batchSizesAgreeByteForByte(batchSize: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, reference) = try Self.referenceRun(in: directory)
+        let run = try ClipStreamBinary.run(
+            ["score", input, "--shards", "3", "--batch-size", "\(batchSize)"] + Self.scoreOptions)
+        #expect(run.status == 0)
+        #expect(run.stdout == reference)
+    }
+
+    /// Reading the file from standard input gives the same bytes as reading it by path.
+    @Test func standardInputMatchesAFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, reference) = try Self.referenceRun(in: directory)
+        let bytes = try directory.read("input.csv")
+        #expect(input.hasSuffix("input.csv"))
+        let run = try ClipStreamBinary.run(["score", "-", "--shards", "7"] + Self.scoreOptions, stdin: bytes)
+        #expect(run.status == 0)
+        #expect(run.stdout == reference)
+    }
+}
