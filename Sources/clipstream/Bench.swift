@@ -30,6 +30,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Kernel path: auto (the configured crossover), fused or blas.")
     var kernel: String = "auto"
 
+    @Option(help: "Measure the CSV reader alone on this file (plain or .gz) instead of the engine.")
+    var csv: String?
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -43,6 +46,10 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if let csv {
+            try ReaderBenchmark.run(path: csv)
+            return
+        }
         var configuration = try model.configuration(dimension: dim)
         if kernel != "auto" { configuration.blasMinimumDimension = kernel == "blas" ? 1 : Int.max }
         let shards = model.resolvedShards
