@@ -1,44 +1,10 @@
 import Foundation
-
-/// A fresh temporary directory for one test, removed by `cleanUp()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("clipstream-io-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    /// Writes `bytes` to `name` and returns its path.
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let path = path(name)
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
-    func read(_ name: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(name))))
-    }
-
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
-struct GzipFailed: Error {}
+import TestSupport
 
 /// Compresses `bytes` with the system's `gzip` (the test target has no zlib of its own).
 func gzipCompress(_ bytes: [UInt8], in directory: TemporaryDirectory, name: String = "data") throws -> [UInt8] {
-    let path = try directory.write(name, bytes)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["gzip", "-n", "-f", path]
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw GzipFailed() }
+    try directory.write(name, bytes)
+    try directory.gzip(name)
     return try directory.read(name + ".gz")
 }
 

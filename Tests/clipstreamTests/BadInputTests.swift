@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// Bad input ends the run with one line on stderr, the error class's exit code

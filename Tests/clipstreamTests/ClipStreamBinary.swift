@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// Runs the built `clipstream` executable, as argument-parser's example tests do.

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// `clipstream generate` writes the seeded hard-case stream as CSV.

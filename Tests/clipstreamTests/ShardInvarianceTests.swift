@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// `--shards N` is a logical partition only: the scored output is byte-identical for every N
