@@ -49,15 +49,14 @@ public struct LocationDetector: Sendable {
         explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
         topShares: UnsafeMutablePointer<Float>
     ) {
-        let d = configuration.dimension
-        let det = self.rowContext
+        let step = self.rowContext
         residual.withUnsafeMutableBufferPointer { z in
             work.withUnsafeMutableBufferPointer { w in
                 bank.withStorage { storage in
                     for i32 in order {
                         let i = Int(i32)
                         let slot = Int(slots[i])
-                        results[i] = det.step(
+                        results[i] = step.step(
                             x: rows + i * rowStride, slot: slot, storage: storage,
                             z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
                             explainCount: explainCount,
@@ -67,7 +66,6 @@ public struct LocationDetector: Sendable {
                 }
             }
         }
-        _ = d
     }
 
     /// Scores and learns one row of key `slot` (convenience for tests and small callers).
