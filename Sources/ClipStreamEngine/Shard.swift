@@ -1,14 +1,15 @@
 import ClipStreamCore
 
-/// One logical partition of the keys: its detector (bank and scratch).
+/// One logical partition of the keys: its detector (model state and scratch).
 ///
 /// Confined: during ``ShardedEngine/process(_:)`` exactly one worker touches a shard, and
 /// between batches only the engine's caller thread does.
 final class Shard {
-    /// Guarded by confinement (see above).
-    var detector: LocationDetector
+    /// Guarded by confinement (see above). An existential: it is called once per batch, never
+    /// per row.
+    var detector: any KeyedDetector
 
-    init(configuration: Configuration) {
-        detector = LocationDetector(configuration: configuration)
+    init(detector: any KeyedDetector) {
+        self.detector = detector
     }
 }

@@ -27,9 +27,12 @@ public final class ShardedEngine {
     ///   - shardCount: logical partitions of the keys, at least 1.
     ///   - batchCapacity: the largest batch to expect (sizes per-shard scratch).
     ///   - logger: receives the OpenBLAS thread setting.
+    ///   - makeDetector: builds one shard's detector from the validated configuration; the
+    ///     default is the clipped-SGD ``LocationDetector``.
     public init(
         configuration: Configuration, shardCount: Int = 1, batchCapacity: Int = 4096,
-        logger: Logger = Logger(label: "clipstream.engine")
+        logger: Logger = Logger(label: "clipstream.engine"),
+        makeDetector: (Configuration) -> any KeyedDetector = { LocationDetector(configuration: $0) }
     ) throws(ConfigurationError) {
         try configuration.validate()
         guard shardCount >= 1 && shardCount <= 4096 else {
@@ -39,7 +42,7 @@ public final class ShardedEngine {
         self.configuration = configuration
         self.shardCount = shardCount
         router = ShardRouter(shardCount: shardCount)
-        shards = (0..<shardCount).map { _ in Shard(configuration: configuration) }
+        shards = (0..<shardCount).map { _ in Shard(detector: makeDetector(configuration)) }
         rowOrder = Array(repeating: 0, count: batchCapacity)
         shardOffsets = Array(repeating: 0, count: shardCount + 1)
     }
@@ -48,7 +51,7 @@ public final class ShardedEngine {
     public var keyCount: Int { router.keyCount }
 
     /// Bytes of estimator state per key.
-    public var bytesPerKey: Int { shards[0].detector.bank.bytesPerKey }
+    public var bytesPerKey: Int { shards[0].detector.bytesPerKey }
 
     /// The handle of `key`, creating its estimator on first sight.
     /// - Complexity: one dictionary lookup; amortized O(d) for a new key.
@@ -64,8 +67,13 @@ public final class ShardedEngine {
     /// The name of the key behind `handle`.
     public func name(of handle: KeyHandle) -> String { router.name(of: handle) }
 
-    /// A read-only view of one key's detector state, for inspection and tests.
-    public func bank(ofShard shard: Int) -> EstimatorBank { shards[shard].detector.bank }
+    /// A copy of one shard's detector, for inspection and tests.
+    public func detector(ofShard shard: Int) -> any KeyedDetector { shards[shard].detector }
+
+    /// One shard's estimator bank when it runs the default ``LocationDetector`` (else nil).
+    public func bank(ofShard shard: Int) -> EstimatorBank? {
+        (shards[shard].detector as? LocationDetector)?.bank
+    }
 
     /// Scores and learns every row of `batch`, filling its results.
     /// - Complexity: O(rows * d) spread over the shards; no allocation in steady state.

@@ -19,7 +19,7 @@ struct KeyCreationTests {
         #expect(engine.name(of: first) == "web,01")
         #expect(engine.name(of: second) == "db \"main\"")
         #expect(Int(first.shard) == ShardRouter.shard(of: "web,01", shardCount: shardCount))
-        let banked = (0..<shardCount).reduce(0) { $0 + engine.bank(ofShard: $1).keyCount }
+        let banked = (0..<shardCount).reduce(0) { $0 + engine.detector(ofShard: $1).keyCount }
         #expect(banked == 2)
     }
 
@@ -37,7 +37,7 @@ struct KeyCreationTests {
         var rowsSeen = 0
         var keysInBanks = 0
         for shard in 0..<shardCount {
-            let bank = engine.bank(ofShard: shard)
+            let bank = try #require(engine.bank(ofShard: shard))
             #expect(bank.checkInvariants())
             #expect(bank.keyCount == engine.router.names[shard].count)
             keysInBanks += bank.keyCount
@@ -68,7 +68,7 @@ struct KeyCreationTests {
         #expect(batch.results[1].decision == .withheld)
         #expect(batch.results[1].score.isFinite)
         let handle = try #require(engine.router.existingHandle(for: "new"))
-        let bank = engine.bank(ofShard: Int(handle.shard))
+        let bank = try #require(engine.bank(ofShard: Int(handle.shard)))
         #expect(bank.state(slot: Int(handle.slot)).rowCount == 1)
         #expect(bank.checkInvariants())
     }

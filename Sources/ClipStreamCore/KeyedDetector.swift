@@ -1,0 +1,36 @@
+/// A per-key streaming detector the engine can host: it owns the state of many keys, scores
+/// each row before learning from it, and never shares state between keys.
+///
+/// The seam for new models (a regression per key, several horizons, another calibration):
+/// the engine routes, batches and parallelizes; a conforming type does the per-row work in
+/// ``process(rows:rowStride:order:slots:results:explainCount:topIndices:topShares:)``, called
+/// once per batch and shard, so the protocol's dynamic dispatch never sits in the row loop.
+public protocol KeyedDetector: Sendable {
+    /// Number of keys held.
+    var keyCount: Int { get }
+    /// Bytes of model state per key.
+    var bytesPerKey: Int { get }
+    /// Adds a key and returns its dense slot (`keyCount - 1` after the call).
+    mutating func addKey() -> Int
+    /// Scores and then learns the rows listed in `order`, in that order.
+    ///
+    /// - Parameters:
+    ///   - rows: row `i` at `rows + i * rowStride`, finite values.
+    ///   - order: indices of the rows to process, in input order.
+    ///   - slots: each row's key slot, indexed like `rows`.
+    ///   - results: output, indexed like `rows`.
+    ///   - explainCount: `k` of the top-k attribution (0 for none).
+    ///   - topIndices, topShares: `k` outputs per row, indexed like `rows`.
+    mutating func process(
+        rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
+        slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
+        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
+        topShares: UnsafeMutablePointer<Float>)
+}
+
+extension LocationDetector: KeyedDetector {
+    /// Number of keys held.
+    public var keyCount: Int { bank.keyCount }
+    /// Bytes of model state per key: `8 d + 48`.
+    public var bytesPerKey: Int { bank.bytesPerKey }
+}
