@@ -88,8 +88,16 @@ public struct Configuration: Sendable, Equatable {
             "in (0.6, 1 - alert-rate)")
         try check(thresholdRate > 0 && thresholdRate < 1, "threshold-rate", "in (0, 1)")
         try check(warmupRows >= 4, "warmup", "at least 4")
-        try check(restartAfter >= 0, "restart-after", "0 (off) or more")
-        try check(restartQuietRows >= 0, "restart-quiet", "0 or more")
+        // One row alone must never re-anchor a key: that would undo the per-row influence bound.
+        try check(
+            restartAfter == 0 || (2...1_000_000).contains(restartAfter), "restart-after",
+            "0 (off) or in 2...1000000")
+        try check((0...1_000_000).contains(restartQuietRows), "restart-quiet", "in 0...1000000")
+        try check(warmupRows <= 1 << 40, "warmup", "at most 2^40")
+        try check(horizon <= 1 << 40, "horizon", "at most 2^40")
+        try check(initialEpochLength <= 1 << 40, "initial-epoch", "at most 2^40")
+        try check(scaleClip <= 1e6, "scale-clip", "at most 1e6")
+        try check(absoluteScaleFloor <= 1e20, "scale-floor", "at most 1e20")
         try check(blasMinimumDimension >= 1, "blas-min-dimension", "at least 1")
     }
 }

@@ -20,6 +20,9 @@ struct RowStep {
         self.strategy = strategy
     }
 
+    /// Floor of the clip level `m` (standardized units; a typical pull is about `1.25 sqrt d`).
+    static let minimumClipLevel = 1e-3
+
     /// Rows of a key before its threshold starts learning: a quarter of the warm-up.
     var thresholdStart: Int { configuration.warmupRows / 4 }
 
@@ -64,7 +67,20 @@ struct RowStep {
         }
         let pull = squaredNorm.squareRoot()
 
-        if n == 2 {
+        if n > 2 && state.pointee.scheduleRow == 1 {
+            // The row after a re-anchoring: widen any scale the new regime outgrew (a column
+            // that was constant and now varies would otherwise stay in an alert storm for
+            // thousands of rows while its floored scale grows by small steps).
+            let score = pull / state.pointee.clipLevel
+            let limit = threshold.threshold(state.pointee)
+            widenScale(x: x, theta: theta, scale: scale, state: state)
+            if state.pointee.quietRowsLeft > 0 { state.pointee.quietRowsLeft -= 1 }
+            return RowScore(
+                score: score, threshold: limit,
+                decision: configuration.restartQuietRows > 0
+                    ? .withheld : (score > limit ? .alert : .normal),
+                pull: pull, clipThreshold: 0, clipped: false)
+        } else if n == 2 {
             calibrate(x: x, theta: theta, scale: scale, state: state)
             return RowScore(
                 score: 1, threshold: threshold.threshold(state.pointee), decision: .withheld,
@@ -79,9 +95,11 @@ struct RowStep {
         let decision: AlertDecision =
             n <= configuration.warmupRows || quiet ? .withheld : (above ? .alert : .normal)
 
-        if configuration.restartAfter > 0 && n > configuration.warmupRows && !quiet {
+        // A run of consecutive rows above the threshold: a regime change or an anomaly segment.
+        let inRun = above && state.pointee.runLength > 0
+        if n > configuration.warmupRows && !quiet {
             state.pointee.runLength = above ? state.pointee.runLength + 1 : 0
-            if Int(state.pointee.runLength) >= configuration.restartAfter {
+            if configuration.restartAfter > 0 && Int(state.pointee.runLength) >= configuration.restartAfter {
                 reanchor(x: x, theta: theta, state: state)
                 return RowScore(
                     score: score, threshold: limit, decision: decision, pull: pull,
@@ -109,13 +127,19 @@ struct RowStep {
 
         // Median of the pull by sign steps: one row moves m by a factor 1 +- eta_m at most.
         let etaM = max(configuration.clipLevelRate, 1 / Double(n))
-        state.pointee.clipLevel = m * (pull > m ? 1 + etaM : 1 - etaM)
+        // Floored: a key that repeats one row has pull 0, and an unfloored m would decay to 0
+        // and make the next different row's score infinite.
+        state.pointee.clipLevel = max(Self.minimumClipLevel, m * (pull > m ? 1 + etaM : 1 - etaM))
         if quiet {
             state.pointee.quietRowsLeft -= 1
-        } else if n > thresholdStart {
+        } else if n > thresholdStart && !inRun {
             // The threshold learns only once the estimate has settled a little: the first
             // scores are inflated by the estimate's own start-up error, and an upper quantile
             // forgets high values slowly. It still gets 3/4 of the warm-up before alerts start.
+            // Rows inside a run of alerts are not learned: a storm (a regime change, an anomaly
+            // segment, a constant column that starts to vary) would otherwise lift the
+            // threshold for thousands of rows. An isolated alert is learned, so a threshold
+            // that is too low still corrects itself.
             threshold.learn(score: score, rowCount: n - thresholdStart, state: &state.pointee)
         }
         return RowScore(
@@ -146,7 +170,9 @@ struct RowStep {
         for j in 0..<configuration.dimension {
             let delta = Double(x[j]) - Double(theta[j])
             let midpoint = Float(Double(theta[j]) + delta / 2)
-            let s = max(Float(abs(delta) / 2.0.squareRoot()), floor(theta: midpoint))
+            // Clamped: |x2 - x1| of two extreme rows (3e38, -3e38) overflows Float.
+            let spread = min(abs(delta) / 2.0.squareRoot(), Double(ScaleStep.maximumScale))
+            let s = max(Float(spread), floor(theta: midpoint))
             let z = delta / Double(s)
             squaredNorm += z * z
             theta[j] = midpoint
@@ -154,7 +180,22 @@ struct RowStep {
         }
         // E||z||^2 is about (pi / 2) d for a typical row; |delta| / sqrt 2 gives 2 per coordinate.
         let level = (squaredNorm * Double.pi / 4).squareRoot()
-        state.pointee.clipLevel = level > 0 ? level : 1
+        state.pointee.clipLevel = level > 0 ? max(level, Self.minimumClipLevel) : 1
+        state.pointee.scheduleRow = 2
+    }
+
+    /// First row after a re-anchoring: scales only grow, to the first difference's estimate
+    /// `|x - theta| / sqrt 2`; the estimate moves to the midpoint as on a key's second row.
+    private func widenScale(
+        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
+        scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>
+    ) {
+        for j in 0..<configuration.dimension {
+            let delta = Double(x[j]) - Double(theta[j])
+            theta[j] = Float(Double(theta[j]) + delta / 2)
+            let spread = min(abs(delta) / 2.0.squareRoot(), Double(ScaleStep.maximumScale))
+            scale[j] = max(scale[j], Float(spread), floor(theta: theta[j]))
+        }
         state.pointee.scheduleRow = 2
     }
 

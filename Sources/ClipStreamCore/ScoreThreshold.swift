@@ -38,7 +38,8 @@ public struct ScoreThreshold: Sendable, Equatable {
     /// - Complexity: O(1).
     @inlinable
     public func threshold(_ state: KeyState) -> Double {
-        let ratio = max(state.scoreUpper / state.scoreLower, 1)
+        // Capped: a key that repeats one row drives both trackers down at different speeds.
+        let ratio = min(max(state.scoreUpper / state.scoreLower, 1), Self.maximumRatio)
         return state.scoreUpper * Double.pow(ratio, exponent)
     }
 
@@ -54,7 +55,15 @@ public struct ScoreThreshold: Sendable, Equatable {
             score > state.scoreLower ? 1 + etaLower * lowerLevel : 1 - etaLower * (1 - lowerLevel)
         state.scoreUpper *=
             score > state.scoreUpper ? 1 + etaUpper * upperLevel : 1 - etaUpper * (1 - upperLevel)
+        state.scoreLower = min(max(state.scoreLower, Self.trackerRange.lowerBound), Self.trackerRange.upperBound)
+        state.scoreUpper = min(max(state.scoreUpper, Self.trackerRange.lowerBound), Self.trackerRange.upperBound)
     }
+
+    /// Bounds of both trackers: scores are ratios to the median pull, so anything outside is
+    /// degenerate (an idle key, a runaway storm); the bounds keep every threshold finite.
+    public static let trackerRange = 1e-6...1e12
+    /// Ceiling of `q_hi / q_lo` in the tail extension.
+    public static let maximumRatio = 1e3
 
     /// Start-up step of a `tau`-quantile tracker: `startupGain / ((1 - tau) k)` at its `k`-th
     /// row (capped at 0.5), until it falls to `rate`.

@@ -21,7 +21,7 @@ public struct KeyHandle: Sendable, Hashable {
 public struct ShardRouter: Sendable {
     /// Number of shards keys are spread over.
     public let shardCount: Int
-    private var handles: [String: KeyHandle] = [:]
+    private var handles: [ByteKey: KeyHandle] = [:]
     /// Key names per shard, indexed by slot.
     public private(set) var names: [[String]]
 
@@ -36,16 +36,17 @@ public struct ShardRouter: Sendable {
     public var keyCount: Int { handles.count }
 
     /// The handle of `key`, or nil when unseen.
-    public func existingHandle(for key: String) -> KeyHandle? { handles[key] }
+    public func existingHandle(for key: String) -> KeyHandle? { handles[ByteKey(key)] }
 
     /// The handle of `key`, creating it on first sight; `created` tells whether it is new.
     /// - Complexity: one hash-table lookup; O(key length) hashing for a new key.
     public mutating func handle(for key: String) -> (handle: KeyHandle, created: Bool) {
-        if let known = handles[key] { return (known, false) }
+        let byteKey = ByteKey(key)
+        if let known = handles[byteKey] { return (known, false) }
         let shard = Self.shard(of: key, shardCount: shardCount)
         let handle = KeyHandle(shard: Int32(shard), slot: Int32(names[shard].count))
         names[shard].append(key)
-        handles[key] = handle
+        handles[byteKey] = handle
         return (handle, true)
     }
 
@@ -65,5 +66,25 @@ public struct ShardRouter: Sendable {
     /// The shard of `key` among `shardCount`: `stableHash(key) % shardCount`.
     public static func shard(of key: String, shardCount: Int) -> Int {
         Int(stableHash(key) % UInt64(shardCount))
+    }
+}
+
+/// A key compared and hashed by its UTF-8 bytes.
+///
+/// `String` equality is Unicode canonical equivalence: a precomposed "é" equals "e" plus a
+/// combining accent. Two sources whose names differ in bytes must keep separate models, and the
+/// byte hash that assigns shards and partitions must agree with key identity.
+struct ByteKey: Hashable, Sendable {
+    let string: String
+
+    init(_ string: String) { self.string = string }
+
+    static func == (a: ByteKey, b: ByteKey) -> Bool {
+        a.string.utf8.elementsEqual(b.string.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var copy = string
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -81,16 +81,19 @@ public final class ScoringPipeline {
             header: header, keyColumn: options.keyColumn, labelColumn: options.labelColumn,
             timeColumn: options.timeColumn)
         let configuration = try makeConfiguration(schema.featureColumns.count)
+        let capacity = Self.batchCapacity(
+            requested: options.batchCapacity, dimension: schema.featureColumns.count,
+            explainCount: options.explainCount)
         let engine = try ShardedEngine(
             configuration: configuration, shardCount: options.shardCount,
-            batchCapacity: options.batchCapacity, logger: logger)
+            batchCapacity: capacity, logger: logger)
         let writer = ScoreRowWriter(
             hasLabel: schema.labelColumn != nil, hasTime: schema.timeColumn != nil,
             explainCount: options.explainCount, audit: options.audit,
             featureNames: schema.featureNames)
         output.write(writer.header)
         var state = RunState(
-            schema: schema, engine: engine, writer: writer, capacity: options.batchCapacity,
+            schema: schema, engine: engine, writer: writer, capacity: capacity,
             explainCount: options.explainCount)
         do {
             try readAll(into: &state)
@@ -104,6 +107,13 @@ public final class ScoringPipeline {
         if state.summary.rows == 0 { throw InputError.headerOnly }
         state.summary.keys = engine.keyCount
         return state.summary
+    }
+
+    /// Rows per batch: the requested count, lowered so one batch's values and attribution stay
+    /// within 16 MiB (a 100,000-column header would otherwise make a 4,096-row batch 1.6 GB).
+    static func batchCapacity(requested: Int, dimension: Int, explainCount: Int) -> Int {
+        let bytesPerRow = 4 * (dimension + 2 * explainCount) + 64
+        return max(1, min(requested, (16 << 20) / bytesPerRow))
     }
 
     private func readAll(into state: inout RunState) throws {

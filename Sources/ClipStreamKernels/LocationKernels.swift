@@ -133,7 +133,8 @@ public enum LocationKernels {
             let grown = s * (1 + rate * (u - 1))
             let relative = relativeFloor * t.magnitude
             let floor = relative > absoluteFloor ? relative : absoluteFloor
-            scale[j] = grown > floor ? grown : floor
+            let bounded = grown < ScaleStep.maximumScale ? grown : ScaleStep.maximumScale
+            scale[j] = bounded > floor ? bounded : floor
         }
     }
 }
@@ -162,7 +163,11 @@ public struct ScaleStep: Sendable, Equatable {
     @inlinable
     public func next(scale s: Float, z: Float, theta: Float) -> Float {
         let u = min(abs(z), clip)
-        let grown = s * (1 + rate * (u - 1))
+        let grown = min(s * (1 + rate * (u - 1)), Self.maximumScale)
         return max(grown, max(absoluteFloor, relativeFloor * abs(theta)))
     }
+
+    /// Ceiling of every scale: far above any data `Float` holds, far enough below its maximum
+    /// that one step (at most `1 + rate * (clip - 1)`) can never overflow.
+    public static let maximumScale: Float = 1e30
 }

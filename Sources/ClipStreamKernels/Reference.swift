@@ -31,7 +31,7 @@ public enum Reference {
         for j in theta.indices {
             newTheta[j] = Double(theta[j]) + step * Double(scale[j]) * z[j]
             let u = min(abs(z[j]), clip)
-            let grown = Double(scale[j]) * (1 + rate * (u - 1))
+            let grown = min(Double(scale[j]) * (1 + rate * (u - 1)), Double(ScaleStep.maximumScale))
             newScale[j] = max(grown, max(absoluteFloor, relativeFloor * abs(newTheta[j])))
         }
         return (newTheta, newScale)

@@ -73,3 +73,21 @@ struct ShardRouterTests {
         }
     }
 }
+
+@Suite("Key identity is the key's bytes")
+struct KeyIdentityTests {
+    /// A precomposed and a decomposed "é" are equal as Swift Strings but are different sources.
+    @Test func canonicallyEquivalentKeysStayDistinct() {
+        var router = ShardRouter(shardCount: 3)
+        let precomposed = "\u{E9}"
+        let decomposed = "e\u{301}"
+        #expect(precomposed == decomposed)
+        let a = router.handle(for: precomposed)
+        let b = router.handle(for: decomposed)
+        #expect(a.created && b.created)
+        #expect(a.handle != b.handle)
+        #expect(router.keyCount == 2)
+        #expect(Array(router.name(of: b.handle).utf8) == Array(decomposed.utf8))
+        #expect(router.handle(for: precomposed).handle == a.handle)
+    }
+}
