@@ -5,6 +5,10 @@ import Foundation
 
 /// Turns typed input and output errors into one line on stderr and their documented exit code.
 enum CommandErrors {
+    /// `EX_USAGE`, the code argument-parser gives every invalid option, so that an option found
+    /// invalid only once the input's width is known exits the same way.
+    static let usage: Int32 = 64
+
     static func exitOnFailure(_ body: () throws -> Void) throws {
         do {
             try body()
@@ -16,10 +20,10 @@ enum CommandErrors {
             throw ExitCode(error.exitCode)
         } catch let error as ConfigurationError {
             report(error.description)
-            throw ExitCode(2)
+            throw ExitCode(usage)
         } catch let error as ValidationError {
             report(error.message)
-            throw ExitCode(2)
+            throw ExitCode(usage)
         }
     }
 
