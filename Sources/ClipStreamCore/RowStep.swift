@@ -111,7 +111,7 @@ struct RowStep {
         state.pointee.scheduleRow += 1
         let eta = schedule.rate(forRow: state.pointee.scheduleRow)
         let lambda = configuration.clipMultiplier * m
-        let factor = pull > lambda ? lambda / pull : 1
+        let factor = LocationKernels.clipFactor(pull: pull, threshold: lambda)
         let rates = ScaleStep(
             rate: Float(schedule.rate(forRow: n)), clip: configuration.scaleClip,
             absoluteFloor: configuration.absoluteScaleFloor,

@@ -34,6 +34,14 @@ public enum LocationKernels {
         }
     }
 
+    /// The clip factor `min(1, threshold / pull)`: the scalar a row's step is multiplied by so
+    /// that it moves the estimate by at most `eta * threshold`.
+    /// - Complexity: O(1).
+    @inlinable
+    public static func clipFactor(pull: Double, threshold: Double) -> Double {
+        pull > threshold ? threshold / pull : 1
+    }
+
     /// Sum of squares of `count` contiguous values, accumulated in `Float` by the fused SIMD loop.
     /// - Complexity: O(count), no allocation.
     @inlinable

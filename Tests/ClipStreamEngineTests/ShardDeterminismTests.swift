@@ -19,6 +19,8 @@ struct ShardDeterminismTests {
         Shape(rows: 20_000, keys: 13, dimension: 16, explainCount: 3),
         Shape(rows: 4_000, keys: 13, dimension: 1, explainCount: 1),
         Shape(rows: 3_000, keys: 13, dimension: 100, explainCount: 5),
+        // d >= 512 runs the CBLAS path (Configuration.blasMinimumDimension).
+        Shape(rows: 1_500, keys: 7, dimension: 600, explainCount: 2),
     ]
 
     /// Each run is compared with the reference run: 1 shard, batches of 4096.

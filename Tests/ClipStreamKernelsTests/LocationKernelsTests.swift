@@ -103,8 +103,43 @@ struct LocationKernelsTests {
         #expect(isClose(unitNorm, 1, relative: 1e-6))
     }
 
-    @Test func clipFactorOfReference() {
+    @Test func clipFactorMatchesReference() {
         #expect(Reference.clipFactor(squaredNorm: 100, threshold: 5) == 0.5)
         #expect(Reference.clipFactor(squaredNorm: 4, threshold: 5) == 1)
+        var rng = TestRandomGenerator(seed: 17)
+        for _ in 0..<1_000 {
+            let squaredNorm = rng.nextUnit() * 1e4
+            let threshold = rng.nextUnit() * 100
+            let fast = LocationKernels.clipFactor(pull: squaredNorm.squareRoot(), threshold: threshold)
+            let reference = Reference.clipFactor(squaredNorm: squaredNorm, threshold: threshold)
+            #expect(isClose(fast, reference, relative: 1e-15))
+            #expect(fast <= 1 && fast * squaredNorm.squareRoot() <= threshold * (1 + 1e-15) || fast == 1)
+        }
+    }
+
+    /// The Double path of an overflowing row against the scalar oracle.
+    @Test func wideUpdateMatchesReference() {
+        let x: [Float] = [1e30, -3e38, 0.5, 2]
+        var theta: [Float] = [0, 3e38, 0.25, 1]
+        var scale: [Float] = [1e-6, 1, 0.5, 2]
+        let (z, squaredNorm) = Reference.standardizedResidual(x: x, theta: theta, scale: scale)
+        let step = 0.1 * Reference.clipFactor(squaredNorm: squaredNorm, threshold: 10)
+        let expected = Reference.clippedUpdate(
+            theta: theta, scale: scale, z: z, step: step, rate: 0.05, clip: 3,
+            absoluteFloor: 1e-6, relativeFloor: 1e-3)
+        let rates = ScaleStep(rate: 0.05, clip: 3, absoluteFloor: 1e-6, relativeFloor: 1e-3)
+        theta.withUnsafeMutableBufferPointer { t in
+            scale.withUnsafeMutableBufferPointer { s in
+                WideKernels.clippedUpdate(
+                    x: x, theta: t.baseAddress!, scale: s.baseAddress!, count: 4, step: step,
+                    rates: rates)
+            }
+        }
+        for j in 0..<4 {
+            #expect(theta[j].isFinite && scale[j].isFinite)
+            // One Float rounding of each result (the oracle keeps float64).
+            #expect(isClose(Double(theta[j]), expected.theta[j], relative: 1e-6, absolute: 1e-30))
+            #expect(isClose(Double(scale[j]), expected.scale[j], relative: 1e-6))
+        }
     }
 }
