@@ -1,5 +1,7 @@
 import ClipStreamCore
 import ClipStreamEngine
+import Dispatch
+import Foundation
 import Logging
 
 /// Options of a CSV scoring run.
@@ -38,7 +40,10 @@ public struct ScoringSummary: Sendable, Equatable {
 /// Reads CSV rows, scores them in batches on a ``ShardedEngine`` and writes one output line per
 /// row, in input order.
 ///
-/// Streams: memory is bounded by the batch and the reader's line limit. When the input stalls
+/// Two threads: a reader thread parses the next batch while the calling thread resolves keys,
+/// runs the engine and writes (key creation and all engine work stay on the calling thread, in
+/// input order, so results do not depend on the overlap). Streams: memory is bounded by two
+/// batches and the reader's line limit. When the input stalls
 /// (a pipe with nothing to read), the pending batch is scored and the output flushed before the
 /// reader blocks, so each row's line appears promptly. On a bad row every good row before it is
 /// written and flushed, then the error is thrown.
@@ -92,17 +97,33 @@ public final class ScoringPipeline {
             explainCount: options.explainCount, audit: options.audit,
             featureNames: schema.featureNames)
         output.write(writer.header)
-        var state = RunState(
-            schema: schema, engine: engine, writer: writer, capacity: capacity,
-            explainCount: options.explainCount)
-        do {
-            try readAll(into: &state)
-        } catch {
-            drain(&state)
-            try? output.flush()
-            throw error
+        var state = RunState(engine: engine, writer: writer)
+        let slots = (0..<2).map { _ in
+            ParsedBatch(schema: schema, capacity: capacity, explainCount: options.explainCount)
         }
-        drain(&state)
+        // Two threads: this one resolves keys, runs the engine and writes; a reader thread
+        // parses the next batch meanwhile. The slots alternate 0, 1, 0, ... on both sides;
+        // the semaphores order every hand-over, so a slot is never touched by both at once.
+        // Both start at 0 and `free` is signalled once per slot: libdispatch traps when a
+        // semaphore is released below the value it was created with.
+        let free = DispatchSemaphore(value: 0)
+        let filled = DispatchSemaphore(value: 0)
+        for _ in slots { free.signal() }
+        let producer = Producer(reader: reader, schema: schema, slots: slots, free: free, filled: filled)
+        let thread = Thread { producer.run() }
+        thread.name = "clipstream-reader"
+        thread.start()
+        var index = 0
+        while true {
+            filled.wait()
+            let slot = slots[index % slots.count]
+            index += 1
+            state.score(slot, output: output)
+            if slot.stalled || slot.error != nil { try output.flush() }
+            if let error = slot.error { throw error }
+            if slot.end { break }
+            free.signal()
+        }
         try output.flush()
         if state.summary.rows == 0 { throw InputError.headerOnly }
         state.summary.keys = engine.keyCount
@@ -115,126 +136,42 @@ public final class ScoringPipeline {
         let bytesPerRow = 4 * (dimension + 2 * explainCount) + 64
         return max(1, min(requested, (16 << 20) / bytesPerRow))
     }
-
-    private func readAll(into state: inout RunState) throws {
-        while true {
-            var result = try reader.next(blocking: false)
-            if result == .wouldBlock {
-                drain(&state)
-                try output.flush()
-                result = try reader.next(blocking: true)
-            }
-            guard result == .record else { return }
-            try state.append(from: reader)
-            if state.batch.isFull { drain(&state) }
-        }
-    }
-
-    /// Scores the pending rows and writes their lines.
-    private func drain(_ state: inout RunState) {
-        guard state.batch.count > 0 else { return }
-        state.engine.process(&state.batch)
-        state.writeResults(to: output)
-        state.reset()
-    }
 }
 
-/// The mutable state of one run: the batch, the echoed bytes, the counters.
+/// The consumer's side of a run: key resolution, the engine, the writer, the counters.
 private struct RunState {
-    let schema: CSVSchema
     let engine: ShardedEngine
     var writer: ScoreRowWriter
-    var batch: RowBatch
-    var rowNumbers: [Int]
-    /// Raw bytes of echoed fields (label, time) of the batch's rows.
-    var echo: [UInt8] = []
-    /// Per row: start and end of the label, then of the time, in `echo`.
-    var echoRanges: [Int]
-    var dataRow = 0
     var summary = ScoringSummary()
-    private let placeholder = KeyHandle(shard: 0, slot: 0)
 
-    init(schema: CSVSchema, engine: ShardedEngine, writer: ScoreRowWriter, capacity: Int, explainCount: Int) {
-        self.schema = schema
+    init(engine: ShardedEngine, writer: ScoreRowWriter) {
         self.engine = engine
         self.writer = writer
-        batch = RowBatch(
-            dimension: schema.featureColumns.count, capacity: capacity, explainCount: explainCount)
-        rowNumbers = Array(repeating: 0, count: capacity)
-        echoRanges = Array(repeating: 0, count: capacity * 4)
-        echo.reserveCapacity(capacity * 16)
     }
 
-    /// Parses the reader's current record into the batch; nothing is added if it is bad.
-    mutating func append(from reader: CSVReader) throws(InputError) {
-        dataRow += 1
-        let line = reader.lineNumber
-        guard reader.fieldCount == schema.columnNames.count else {
-            throw .wrongFieldCount(line: line, expected: schema.columnNames.count, found: reader.fieldCount)
+    /// Resolves the slot's keys (creating new ones, in input order), scores its rows and writes
+    /// their lines.
+    mutating func score(_ slot: ParsedBatch, output: OutputBuffer) {
+        guard slot.batch.count > 0 else { return }
+        for i in 0..<slot.batch.count {
+            slot.batch.setHandle(engine.handle(for: slot.keys[i]), at: i)
         }
-        let schema = self.schema
-        do {
-            try batch.append(handle: placeholder) { (row: UnsafeMutableBufferPointer<Float>) throws(InputError) in
-                for (f, column) in schema.featureColumns.enumerated() {
-                    switch reader.float(at: column) {
-                    case .value(let v): row[f] = v
-                    case .empty:
-                        throw .emptyField(line: line, column: schema.columnNames[column])
-                    case .nonNumeric:
-                        throw .nonNumeric(
-                            line: line, column: schema.columnNames[column], text: Self.text(reader, column))
-                    case .nonFinite:
-                        throw .nonFinite(
-                            line: line, column: schema.columnNames[column], text: Self.text(reader, column))
-                    }
-                }
-            }
-        } catch let error as InputError {
-            throw error
-        } catch {
-            preconditionFailure("unexpected error \(error)")
-        }
-        let keyName = schema.columnNames[schema.keyColumn]
-        guard let key = reader.string(at: schema.keyColumn) else {
-            batch.removeLast()
-            throw .invalidUTF8(line: line, column: keyName)
-        }
-        if key.isEmpty {
-            batch.removeLast()
-            throw .emptyKey(line: line, column: keyName)
-        }
-        let index = batch.count - 1
-        batch.setHandle(engine.handle(for: key), at: index)
-        rowNumbers[index] = dataRow
-        echoField(reader, schema.labelColumn, slot: index * 4)
-        echoField(reader, schema.timeColumn, slot: index * 4 + 2)
-    }
-
-    private mutating func echoField(_ reader: CSVReader, _ column: Int?, slot: Int) {
-        let start = echo.count
-        if let column { reader.withField(column) { echo.append(contentsOf: $0) } }
-        echoRanges[slot] = start
-        echoRanges[slot + 1] = echo.count
-    }
-
-    private static func text(_ reader: CSVReader, _ column: Int) -> String {
-        reader.withField(column) { String(decoding: $0, as: UTF8.self) }
-    }
-
-    mutating func writeResults(to output: OutputBuffer) {
+        engine.process(&slot.batch)
+        let batch = slot.batch
+        let ranges = slot.echoRanges
         let k = batch.explainCount
-        echo.withUnsafeBytes { echoBytes in
+        slot.echo.withUnsafeBytes { echoBytes in
             batch.topIndices.withUnsafeBufferPointer { indices in
                 batch.topShares.withUnsafeBufferPointer { shares in
                     for i in 0..<batch.count {
                         let result = batch.results[i]
                         let handle = KeyHandle(shard: batch.shards[i], slot: batch.slots[i])
                         let label = UnsafeRawBufferPointer(
-                            rebasing: echoBytes[echoRanges[i * 4]..<echoRanges[i * 4 + 1]])
+                            rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
                         let time = UnsafeRawBufferPointer(
-                            rebasing: echoBytes[echoRanges[i * 4 + 2]..<echoRanges[i * 4 + 3]])
+                            rebasing: echoBytes[ranges[i * 4 + 2]..<ranges[i * 4 + 3]])
                         writer.write(
-                            row: rowNumbers[i], key: engine.name(of: handle), result: result,
+                            row: slot.rowNumbers[i], key: engine.name(of: handle), result: result,
                             label: label, time: time,
                             topIndices: (indices.baseAddress ?? Self.noIndex) + i * k,
                             topShares: (shares.baseAddress ?? Self.noShare) + i * k, to: output)
@@ -247,12 +184,69 @@ private struct RunState {
         }
     }
 
-    mutating func reset() {
-        batch.removeAll()
-        echo.removeAll(keepingCapacity: true)
-    }
-
     // Never dereferenced: used when explainCount == 0 and the attribution arrays are empty.
     nonisolated(unsafe) private static let noIndex = UnsafePointer<Int32>(bitPattern: 8)!
     nonisolated(unsafe) private static let noShare = UnsafePointer<Float>(bitPattern: 8)!
+}
+
+/// The reader thread: fills slots in turn until the input ends or a row is bad.
+///
+/// `@unchecked Sendable`: the reader and the slots are used by this thread only between
+/// `free.wait()` and `filled.signal()`, and by the consumer only between `filled.wait()` and
+/// `free.signal()`.
+private final class Producer: @unchecked Sendable {
+    let reader: CSVReader
+    let schema: CSVSchema
+    let slots: [ParsedBatch]
+    let free: DispatchSemaphore
+    let filled: DispatchSemaphore
+    /// Data rows read so far, bad ones included (a row keeps its number whatever happens).
+    var dataRow = 0
+
+    init(
+        reader: CSVReader, schema: CSVSchema, slots: [ParsedBatch], free: DispatchSemaphore,
+        filled: DispatchSemaphore
+    ) {
+        self.reader = reader
+        self.schema = schema
+        self.slots = slots
+        self.free = free
+        self.filled = filled
+    }
+
+    func run() {
+        var index = 0
+        while true {
+            free.wait()
+            let slot = slots[index % slots.count]
+            index += 1
+            fill(slot)
+            let last = slot.end || slot.error != nil
+            filled.signal()
+            if last { return }
+        }
+    }
+
+    /// Parses records into `slot` until it is full, the input stalls with rows pending (they
+    /// are handed over to be scored and flushed at once), the input ends, or a row is bad.
+    private func fill(_ slot: ParsedBatch) {
+        slot.reset()
+        do {
+            while !slot.batch.isFull {
+                switch try reader.next(blocking: slot.batch.count == 0) {
+                case .wouldBlock:
+                    slot.stalled = true
+                    return
+                case .endOfInput:
+                    slot.end = true
+                    return
+                case .record:
+                    dataRow += 1
+                    try slot.append(from: reader, dataRow: dataRow)
+                }
+            }
+        } catch {
+            slot.error = error
+        }
+    }
 }

@@ -1,0 +1,102 @@
+import ClipStreamEngine
+
+/// A batch of parsed rows waiting for the engine: values in a ``RowBatch`` (handles not yet
+/// resolved), key names, data-row numbers and the echoed fields' raw bytes.
+///
+/// Filled by the reader thread and consumed by the scoring thread, one at a time (see
+/// `ScoringPipeline`); everything is allocated once and reused.
+final class ParsedBatch: @unchecked Sendable {
+    let schema: CSVSchema
+    /// Values of the parsed rows; handles are set by the consumer.
+    var batch: RowBatch
+    /// Each row's key.
+    var keys: [String]
+    /// Each row's 1-based data-row number in the input.
+    var rowNumbers: [Int]
+    /// Raw bytes of echoed fields (label, time).
+    var echo: [UInt8] = []
+    /// Per row: start and end of the label, then of the time, in `echo`.
+    var echoRanges: [Int]
+    /// The input stalled after these rows: score them and flush now.
+    var stalled = false
+    /// The input ended after these rows.
+    var end = false
+    /// The row after these was bad: score these, flush, then report it.
+    var error: (any Error)?
+    private let placeholder = KeyHandle(shard: 0, slot: 0)
+
+    init(schema: CSVSchema, capacity: Int, explainCount: Int) {
+        self.schema = schema
+        batch = RowBatch(
+            dimension: schema.featureColumns.count, capacity: capacity, explainCount: explainCount)
+        keys = []
+        keys.reserveCapacity(capacity)
+        rowNumbers = Array(repeating: 0, count: capacity)
+        echoRanges = Array(repeating: 0, count: capacity * 4)
+        echo.reserveCapacity(capacity * 16)
+    }
+
+    func reset() {
+        batch.removeAll()
+        keys.removeAll(keepingCapacity: true)
+        echo.removeAll(keepingCapacity: true)
+        stalled = false
+        end = false
+        error = nil
+    }
+
+    /// Parses the reader's current record; nothing is added if it is bad.
+    func append(from reader: CSVReader, dataRow: Int) throws(InputError) {
+        let line = reader.lineNumber
+        guard reader.fieldCount == schema.columnNames.count else {
+            throw .wrongFieldCount(line: line, expected: schema.columnNames.count, found: reader.fieldCount)
+        }
+        let schema = self.schema
+        do {
+            try batch.append(handle: placeholder) { (row: UnsafeMutableBufferPointer<Float>) throws(InputError) in
+                for (f, column) in schema.featureColumns.enumerated() {
+                    switch reader.float(at: column) {
+                    case .value(let v): row[f] = v
+                    case .empty:
+                        throw .emptyField(line: line, column: schema.columnNames[column])
+                    case .nonNumeric:
+                        throw .nonNumeric(
+                            line: line, column: schema.columnNames[column], text: Self.text(reader, column))
+                    case .nonFinite:
+                        throw .nonFinite(
+                            line: line, column: schema.columnNames[column], text: Self.text(reader, column))
+                    }
+                }
+            }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            preconditionFailure("unexpected error \(error)")
+        }
+        let keyName = schema.columnNames[schema.keyColumn]
+        guard let key = reader.string(at: schema.keyColumn) else {
+            batch.removeLast()
+            throw .invalidUTF8(line: line, column: keyName)
+        }
+        if key.isEmpty {
+            batch.removeLast()
+            throw .emptyKey(line: line, column: keyName)
+        }
+        let index = batch.count - 1
+        keys.append(key)
+        rowNumbers[index] = dataRow
+        echoField(reader, schema.labelColumn, slot: index * 4)
+        echoField(reader, schema.timeColumn, slot: index * 4 + 2)
+    }
+
+    private func echoField(_ reader: CSVReader, _ column: Int?, slot: Int) {
+        let start = echo.count
+        if let column { reader.withField(column) { echo.append(contentsOf: $0) } }
+        echoRanges[slot] = start
+        echoRanges[slot + 1] = echo.count
+    }
+
+    private static func text(_ reader: CSVReader, _ column: Int) -> String {
+        reader.withField(column) { String(decoding: $0, as: UTF8.self) }
+    }
+}
