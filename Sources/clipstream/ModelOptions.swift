@@ -19,6 +19,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Exponent alpha of the epoch learning rate T^-alpha.")
     var alpha: Double = defaults.alpha
 
+    @Option(help: "Length T_0 of the first learning-rate epoch (epochs double from it).")
+    var initialEpoch: Int = defaults.initialEpochLength
+
     @Option(help: "c_lambda: clip threshold as a multiple of the running median pull.")
     var clipMultiplier: Double = defaults.clipMultiplier
 
@@ -58,6 +61,7 @@ struct ModelOptions: ParsableArguments {
         c.alertRate = alertRate
         c.horizon = horizon
         c.alpha = alpha
+        c.initialEpochLength = initialEpoch
         c.clipMultiplier = clipMultiplier
         c.clipLevelRate = clipLevelRate
         c.scaleClip = scaleClip
