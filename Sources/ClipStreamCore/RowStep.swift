@@ -112,10 +112,7 @@ struct RowStep {
         let eta = schedule.rate(forRow: state.pointee.scheduleRow)
         let lambda = configuration.clipMultiplier * m
         let factor = LocationKernels.clipFactor(pull: pull, threshold: lambda)
-        let rates = ScaleStep(
-            rate: Float(schedule.rate(forRow: n)), clip: configuration.scaleClip,
-            absoluteFloor: configuration.absoluteScaleFloor,
-            relativeFloor: configuration.relativeScaleFloor)
+        let rates = scaleStep(rate: schedule.rate(forRow: n))
         if wide {
             WideKernels.clippedUpdate(
                 x: x, theta: theta, scale: scale, count: d, step: eta * factor, rates: rates)
@@ -152,9 +149,10 @@ struct RowStep {
         x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
         scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>
     ) {
+        let floors = scaleStep(rate: 0)
         for j in 0..<configuration.dimension {
             theta[j] = x[j]
-            scale[j] = floor(theta: x[j])
+            scale[j] = floors.floor(theta: x[j])
         }
         state.pointee.scheduleRow = 1
     }
@@ -166,37 +164,44 @@ struct RowStep {
         x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
         scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>
     ) {
-        var squaredNorm = 0.0
-        for j in 0..<configuration.dimension {
-            let delta = Double(x[j]) - Double(theta[j])
-            let midpoint = Float(Double(theta[j]) + delta / 2)
-            // Clamped: |x2 - x1| of two extreme rows (3e38, -3e38) overflows Float.
-            let spread = min(abs(delta) / 2.0.squareRoot(), Double(ScaleStep.maximumScale))
-            let s = max(Float(spread), floor(theta: midpoint))
-            let z = delta / Double(s)
-            squaredNorm += z * z
-            theta[j] = midpoint
-            scale[j] = s
-        }
+        let squaredNorm = stepFromFirstDifference(x: x, theta: theta, scale: scale, keepWider: false)
         // E||z||^2 is about (pi / 2) d for a typical row; |delta| / sqrt 2 gives 2 per coordinate.
         let level = (squaredNorm * Double.pi / 4).squareRoot()
         state.pointee.clipLevel = level > 0 ? max(level, Self.minimumClipLevel) : 1
         state.pointee.scheduleRow = 2
     }
 
-    /// First row after a re-anchoring: scales only grow, to the first difference's estimate
-    /// `|x - theta| / sqrt 2`; the estimate moves to the midpoint as on a key's second row.
+    /// First row after a re-anchoring: as a key's second row, but scales only grow.
     private func widenScale(
         x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
         scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>
     ) {
+        _ = stepFromFirstDifference(x: x, theta: theta, scale: scale, keepWider: true)
+        state.pointee.scheduleRow = 2
+    }
+
+    /// Moves the estimate to the midpoint of itself and `x` and sets each scale to the first
+    /// difference's estimate `|x - theta| / sqrt 2` (floored; with `keepWider`, never below the
+    /// current scale). Returns `sum(z^2)` of the difference against the new scales.
+    private func stepFromFirstDifference(
+        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
+        scale: UnsafeMutablePointer<Float>, keepWider: Bool
+    ) -> Double {
+        let floors = scaleStep(rate: 0)
+        var squaredNorm = 0.0
         for j in 0..<configuration.dimension {
             let delta = Double(x[j]) - Double(theta[j])
-            theta[j] = Float(Double(theta[j]) + delta / 2)
+            let midpoint = Float(Double(theta[j]) + delta / 2)
+            // Clamped: |x2 - x1| of two extreme rows (3e38, -3e38) overflows Float.
             let spread = min(abs(delta) / 2.0.squareRoot(), Double(ScaleStep.maximumScale))
-            scale[j] = max(scale[j], Float(spread), floor(theta: theta[j]))
+            var s = max(Float(spread), floors.floor(theta: midpoint))
+            if keepWider { s = max(s, scale[j]) }
+            let z = delta / Double(s)
+            squaredNorm += z * z
+            theta[j] = midpoint
+            scale[j] = s
         }
-        state.pointee.scheduleRow = 2
+        return squaredNorm
     }
 
     /// A regime change: restart the estimate at the row and the learning-rate schedule at 1/n;
@@ -211,8 +216,12 @@ struct RowStep {
         state.pointee.quietRowsLeft = Int32(configuration.restartQuietRows)
     }
 
-    private func floor(theta: Float) -> Float {
-        max(configuration.absoluteScaleFloor, configuration.relativeScaleFloor * abs(theta))
+    /// The scale step's parameters for a row learned at `rate`.
+    private func scaleStep(rate: Double) -> ScaleStep {
+        ScaleStep(
+            rate: Float(rate), clip: configuration.scaleClip,
+            absoluteFloor: configuration.absoluteScaleFloor,
+            relativeFloor: configuration.relativeScaleFloor)
     }
 
     private func clearAttribution(

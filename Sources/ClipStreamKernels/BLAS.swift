@@ -27,16 +27,6 @@ public enum BLAS {
         cblas_saxpy(blasInt(count), alpha, x, 1, y, 1)
     }
 
-    /// `x *= alpha` over `count` contiguous elements.
-    ///
-    /// The corresponding BLAS routine is `cblas_sscal`.
-    /// - Complexity: O(count), no allocation.
-    @inlinable
-    public static func scal(_ alpha: Float, _ x: UnsafeMutablePointer<Float>, count: Int) {
-        guard count > 0 else { return }
-        cblas_sscal(blasInt(count), alpha, x, 1)
-    }
-
     /// Sets the number of threads OpenBLAS may use for one call.
     ///
     /// The corresponding routine is `openblas_set_num_threads`. The engine calls this once,

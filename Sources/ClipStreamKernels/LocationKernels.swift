@@ -172,7 +172,13 @@ public struct ScaleStep: Sendable, Equatable {
     public func next(scale s: Float, z: Float, theta: Float) -> Float {
         let u = min(abs(z), clip)
         let grown = min(s * (1 + rate * (u - 1)), Self.maximumScale)
-        return max(grown, max(absoluteFloor, relativeFloor * abs(theta)))
+        return max(grown, floor(theta: theta))
+    }
+
+    /// The lowest scale a coordinate may have: `max(absoluteFloor, relativeFloor * |theta|)`.
+    @inlinable
+    public func floor(theta: Float) -> Float {
+        max(absoluteFloor, relativeFloor * abs(theta))
     }
 
     /// Ceiling of every scale: far above any data `Float` holds, far enough below its maximum

@@ -1,4 +1,5 @@
 import ClipStreamCore
+import Foundation
 import Testing
 
 @Suite("Estimation accuracy of clipped SGD")
@@ -35,7 +36,7 @@ struct ConvergenceTests {
             for t in 0..<rows {
                 var row = noise.row(mean: mean)
                 if t >= 100 && noise.unit() < 0.05 {
-                    let magnitude = Double.pow10(3 + 3 * noise.unit()) * Double(d).squareRoot()
+                    let magnitude = pow(10, 3 + 3 * noise.unit()) * Double(d).squareRoot()
                     let direction = noise.vector(dimension: d, scale: 1)
                     let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
                     row = (0..<d).map { Float(mean[$0] + magnitude * direction[$0] / norm) }
@@ -49,19 +50,5 @@ struct ConvergenceTests {
         let unclipped = run(clipMultiplier: 1e30)
         #expect(clipped < 0.25)
         #expect(unclipped > 5 * clipped)
-    }
-}
-
-extension Double {
-    static func pow10(_ x: Double) -> Double {
-        var result = 1.0
-        var e = x
-        while e >= 1 { result *= 10; e -= 1 }
-        // 10^e for e in [0, 1) by a short series of 10^e = exp(e ln 10).
-        let y = e * 2.302585092994046
-        var term = 1.0
-        var sum = 1.0
-        for k in 1..<30 { term *= y / Double(k); sum += term }
-        return result * sum
     }
 }

@@ -1,4 +1,5 @@
 import ClipStreamCore
+import Foundation
 import Testing
 
 @Suite("Recovery after an abrupt shift")
@@ -43,7 +44,7 @@ struct RecoveryTests {
         let distance = shift * Double(d).squareRoot() / meanScale
         let lambda0 = configuration.clipMultiplier * state.clipLevel
         let epsilon = target * Double(d).squareRoot() / meanScale
-        let bound = distance / (eta * lambda0) + Double.log(lambda0 / epsilon) / eta
+        let bound = distance / (eta * lambda0) + log(lambda0 / epsilon) / eta
         #expect(rows <= Int(bound.rounded(.up)))
         #expect(rows > 1)
     }
@@ -55,26 +56,5 @@ struct RecoveryTests {
         let configuration = Configuration(dimension: 10)
         let (rows, _, _) = Self.rowsToRecover(configuration: configuration, shift: 10, target: 0.5)
         #expect(rows <= configuration.restartAfter + 16)
-    }
-}
-
-extension Double {
-    static func log(_ x: Double) -> Double {
-        // Natural log via atanh series on the mantissa: test-only, accurate to ~1e-12.
-        precondition(x > 0)
-        var m = x
-        var k = 0.0
-        while m > 2 { m /= 2; k += 1 }
-        while m < 1 { m *= 2; k -= 1 }
-        let y = (m - 1) / (m + 1)
-        var term = y
-        var sum = 0.0
-        var n = 1.0
-        while abs(term) > 1e-17 {
-            sum += term / n
-            term *= y * y
-            n += 2
-        }
-        return 2 * sum + k * 0.6931471805599453
     }
 }

@@ -28,16 +28,7 @@ struct ConformanceTests {
         let engine = try ShardedEngine(
             configuration: .init(dimension: 6), shardCount: shardCount, batchCapacity: batchCapacity,
             logger: quietLogger)
-        var batch = RowBatch(dimension: 6, capacity: batchCapacity, explainCount: 2)
-        var next = 0
-        while next < stream.rowCount {
-            batch.removeAll()
-            while !batch.isFull && next < stream.rowCount {
-                batch.append(
-                    handle: engine.handle(for: stream.keys[next]),
-                    values: Array(stream.values[next * 6..<(next + 1) * 6]))
-                next += 1
-            }
+        forEachBatch(of: stream, on: engine, batchCapacity: batchCapacity, explainCount: 2) { batch in
             let values = batch.values.map(\.bitPattern)
             let (shards, slots) = (batch.shards, batch.slots)
             engine.process(&batch)

@@ -101,11 +101,28 @@ func scoreWithEngine(
 func score(
     _ stream: RecordedStream, on engine: ShardedEngine, batchCapacity: Int = 4096, explainCount: Int = 0
 ) -> [RowRecord] {
-    let d = stream.dimension
     let k = explainCount
-    var batch = RowBatch(dimension: d, capacity: batchCapacity, explainCount: k)
     var records: [RowRecord] = []
     records.reserveCapacity(stream.rowCount)
+    forEachBatch(of: stream, on: engine, batchCapacity: batchCapacity, explainCount: k) { batch in
+        engine.process(&batch)
+        for i in 0..<batch.count {
+            records.append(RowRecord(
+                batch.results[i], topIndices: Array(batch.topIndices[i * k..<(i + 1) * k]),
+                topShares: Array(batch.topShares[i * k..<(i + 1) * k])))
+        }
+    }
+    return records
+}
+
+/// Cuts `stream` into batches of `batchCapacity` rows in input order (keys resolved on
+/// `engine`) and hands each, unprocessed, to `body`.
+func forEachBatch(
+    of stream: RecordedStream, on engine: ShardedEngine, batchCapacity: Int, explainCount: Int,
+    _ body: (inout RowBatch) -> Void
+) {
+    let d = stream.dimension
+    var batch = RowBatch(dimension: d, capacity: batchCapacity, explainCount: explainCount)
     var next = 0
     while next < stream.rowCount {
         batch.removeAll()
@@ -115,14 +132,8 @@ func score(
                 values: Array(stream.values[next * d..<(next + 1) * d]))
             next += 1
         }
-        engine.process(&batch)
-        for i in 0..<batch.count {
-            records.append(RowRecord(
-                batch.results[i], topIndices: Array(batch.topIndices[i * k..<(i + 1) * k]),
-                topShares: Array(batch.topShares[i * k..<(i + 1) * k])))
-        }
+        body(&batch)
     }
-    return records
 }
 
 /// The first row where two runs differ, or nil when they are bit-identical.

@@ -1,26 +1,15 @@
 import ClipStreamKernels
+import Foundation
 import TestSupport
 import Testing
 
 /// Random kernel inputs with scales over several decades, as telemetry has.
 private func fixture(dimension d: Int, seed: UInt64) -> (x: [Float], theta: [Float], scale: [Float]) {
     var rng = TestRandomGenerator(seed: seed)
-    let scale = (0..<d).map { _ in Float(Double.exp10(rng.nextUnit() * 4 - 2)) }
+    let scale = (0..<d).map { _ in Float(pow(10, rng.nextUnit() * 4 - 2)) }
     let theta = (0..<d).map { j in Float(rng.nextUnit() * 10 - 5) * scale[j] }
     let x = (0..<d).map { j in theta[j] + Float(rng.nextUnit() * 6 - 3) * scale[j] }
     return (x, theta, scale)
-}
-
-extension Double {
-    static func exp10(_ v: Double) -> Double {
-        var r = 1.0
-        var e = v
-        // Small helper without Foundation: 10^v = e^(v ln 10) via repeated squaring is overkill;
-        // tests only need a spread of magnitudes, so piecewise powers of ten suffice.
-        while e >= 1 { r *= 10; e -= 1 }
-        while e < 0 { r /= 10; e += 1 }
-        return r * (1 + 9 * e) / 1
-    }
 }
 
 @Suite("Location kernels against the scalar reference")
