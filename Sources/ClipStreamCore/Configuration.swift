@@ -11,9 +11,9 @@ public struct Configuration: Sendable, Equatable {
     // MARK: Learning-rate schedule (ALGORITHM.md section 5)
 
     /// Horizon `H`: epochs stop doubling at this length, leaving the floor rate `H^-alpha`.
-    public var horizon: Int = 8192
+    public var horizon: Int = 4096
     /// Exponent `alpha` of the epoch rate `T_k^-alpha`.
-    public var alpha: Double = 2.0 / 3.0
+    public var alpha: Double = 1
     /// Length `T_0` of the first epoch.
     public var initialEpochLength: Int = 1
 
@@ -32,7 +32,7 @@ public struct Configuration: Sendable, Equatable {
     // MARK: Scale (section 3)
 
     /// Per-coordinate clip of `|z|` in the scale step.
-    public var scaleClip: Float = 3
+    public var scaleClip: Float = 1000
     /// Absolute floor of every scale (units of the data).
     public var absoluteScaleFloor: Float = 1e-6
     /// Floor relative to `|theta_j|`, so constant columns neither dominate nor divide by zero.
@@ -40,6 +40,10 @@ public struct Configuration: Sendable, Equatable {
 
     // MARK: Threshold and alerts (section 6)
 
+    /// Weight `b` of the sustained score, an exponential moving average of the instant score
+    /// (`s <- (1 - b) s + b * instant`); the reported score is `max(instant, s)`. 1 reports the
+    /// instant score alone.
+    public var scoreSmoothing: Double = 0.1
     /// Target false-alarm rate `p` of the per-key threshold.
     public var alertRate: Double = 0.001
     /// Upper quantile level tracked for the threshold (`tau_hi` of ``ScoreThreshold``).
@@ -52,7 +56,7 @@ public struct Configuration: Sendable, Equatable {
     /// After this many consecutive rows above the threshold the key is re-anchored on the new
     /// level (a regime change) and its decisions are withheld for `restartQuietRows` rows;
     /// 0 disables re-anchoring.
-    public var restartAfter: Int = 5
+    public var restartAfter: Int = 100
     /// Rows withheld after a re-anchoring while the estimate settles.
     public var restartQuietRows: Int = 10
 
@@ -87,6 +91,7 @@ public struct Configuration: Sendable, Equatable {
         try check(scaleClip >= 1 && scaleClip.isFinite, "scale-clip", "at least 1")
         try check(absoluteScaleFloor > 0 && absoluteScaleFloor.isFinite, "scale-floor", "positive")
         try check(relativeScaleFloor >= 0 && relativeScaleFloor < 1, "relative-scale-floor", "in [0, 1)")
+        try check(scoreSmoothing > 0 && scoreSmoothing <= 1, "score-smoothing", "in (0, 1]")
         try check(alertRate > 0 && alertRate < 0.4, "alert-rate", "in (0, 0.4)")
         try check(
             thresholdQuantile > 0.6 && thresholdQuantile < 1 - alertRate, "threshold-quantile",

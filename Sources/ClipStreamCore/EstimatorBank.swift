@@ -3,7 +3,7 @@
 /// ## Memory layout
 /// Struct of arrays: `theta` and `scale` are each one contiguous row-major `[Float]` of
 /// `K * d` values (key `k`'s row starts at `k * d`), and the per-key scalars are one
-/// `[KeyState]`. Memory per key: `8 d + 48` bytes (plus the key's name in the router).
+/// `[KeyState]`. Memory per key: `8 d + 56` bytes (plus the key's name in the router).
 /// Rows are lent only inside ``withStorage(_:)``; no pointer escapes it.
 public struct EstimatorBank: Sendable {
     /// Features per key.

@@ -1,6 +1,6 @@
 /// The per-key scalars of the location model (the vectors live in ``EstimatorBank``).
 ///
-/// 48 bytes per key.
+/// 56 bytes per key.
 public struct KeyState: Sendable, Equatable {
     /// Rows this key has seen.
     public var rowCount: Int = 0
@@ -12,6 +12,8 @@ public struct KeyState: Sendable, Equatable {
     public var scoreLower: Double = 1.2
     /// Running `thresholdQuantile`-quantile of the score.
     public var scoreUpper: Double = 1.5
+    /// Exponential moving average of the instant score (the sustained score).
+    public var sustainedScore: Double = 1
     /// Consecutive rows above the threshold (for regime-change re-anchoring).
     public var runLength: Int32 = 0
     /// Rows left in the quiet window after a re-anchoring.

@@ -37,6 +37,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Scale floor relative to |theta| (keeps constant columns finite and quiet).")
     var relativeScaleFloor: Float = defaults.relativeScaleFloor
 
+    @Option(help: "Weight b of the sustained score (EWMA of the instant score); the score is max(instant, sustained). 1: instant only.")
+    var scoreSmoothing: Double = defaults.scoreSmoothing
+
     @Option(help: "Upper score quantile tracked for the threshold (below 1 - alert rate).")
     var thresholdQuantile: Double = defaults.thresholdQuantile
 
@@ -67,6 +70,7 @@ struct ModelOptions: ParsableArguments {
         c.scaleClip = scaleClip
         c.absoluteScaleFloor = scaleFloor
         c.relativeScaleFloor = relativeScaleFloor
+        c.scoreSmoothing = scoreSmoothing
         c.thresholdQuantile = thresholdQuantile
         c.thresholdRate = thresholdRate
         c.warmupRows = warmup

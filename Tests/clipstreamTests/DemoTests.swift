@@ -5,8 +5,10 @@ import Testing
 @Suite("CLI: demo")
 struct DemoTests {
     /// 40 000 rows (a fifth of the default) take a few seconds in a debug build. The stream is
-    /// seeded and the output identical for every shard count, so the numbers are fixed; when
-    /// this test was written they were ROC-AUC 1.000, precision 0.829, recall 0.978.
+    /// seeded and the output identical for every shard count, so the numbers are fixed; at the
+    /// long-memory defaults they are ROC-AUC 1.000, PR-AUC 0.943, precision 0.680, recall
+    /// 0.981 (the quality issue's bar for this stream is ROC-AUC >= 0.97). Precision is the
+    /// price of the long memory: each regime shift alerts until its key re-anchors.
     @Test func demoReportsGoodDetectionQuality() throws {
         let result = try ClipStreamBinary.run(["demo", "--rows", "40000", "--shards", "2"])
         #expect(result.status == 0)
@@ -17,10 +19,11 @@ struct DemoTests {
         let auc = try #require(Self.number(after: "ROC-AUC", in: text), "no ROC-AUC line:\n\(text)")
         let precision = try #require(Self.number(after: "precision", in: text), "no precision:\n\(text)")
         let recall = try #require(Self.number(after: "recall", in: text), "no recall:\n\(text)")
-        #expect(auc >= 0.95)
-        #expect(precision > 0.8)
-        #expect(recall > 0.8)
-        #expect(text.contains("PR-AUC"))
+        let prAUC = try #require(Self.number(after: "PR-AUC", in: text), "no PR-AUC:\n\(text)")
+        #expect(auc >= 0.97)
+        #expect(prAUC > 0.85)
+        #expect(precision > 0.6)
+        #expect(recall > 0.9)
         #expect(text.contains("top 5 alerts:"))
     }
 
