@@ -15,7 +15,11 @@ public enum DetectionMetrics {
     /// - Returns: the AUC in [0, 1], or `nil` when labels hold only one class (or are empty).
     /// - Complexity: O(n log n) time, O(n) memory.
     public static func rocAUC(scores: [Double], labels: [Bool]) -> Double? {
-        let groups = ScoreGroups.descending(scores: scores, labels: labels)
+        rocAUC(groups: ScoreGroups.descending(scores: scores, labels: labels))
+    }
+
+    /// ``rocAUC(scores:labels:)`` of rows already grouped by ``ScoreGroups/descending(scores:labels:)``.
+    static func rocAUC(groups: [ScoreGroup]) -> Double? {
         let positives = groups.reduce(0) { $0 + $1.positives }
         let negatives = groups.reduce(0) { $0 + $1.negatives }
         guard positives > 0, negatives > 0 else { return nil }
@@ -42,7 +46,11 @@ public enum DetectionMetrics {
     /// - Returns: the average precision in [0, 1], or `nil` when there is no positive.
     /// - Complexity: O(n log n) time, O(n) memory.
     public static func averagePrecision(scores: [Double], labels: [Bool]) -> Double? {
-        let groups = ScoreGroups.descending(scores: scores, labels: labels)
+        averagePrecision(groups: ScoreGroups.descending(scores: scores, labels: labels))
+    }
+
+    /// ``averagePrecision(scores:labels:)`` of rows already grouped by score.
+    static func averagePrecision(groups: [ScoreGroup]) -> Double? {
         let positives = groups.reduce(0) { $0 + $1.positives }
         guard positives > 0 else { return nil }
         var truePositives = 0
@@ -77,7 +85,11 @@ public enum DetectionMetrics {
     /// - Returns: the best operating point, or `nil` when there is no positive.
     /// - Complexity: O(n log n) time, O(n) memory.
     public static func bestF1OperatingPoint(scores: [Double], labels: [Bool]) -> OperatingPoint? {
-        let groups = ScoreGroups.descending(scores: scores, labels: labels)
+        bestF1OperatingPoint(groups: ScoreGroups.descending(scores: scores, labels: labels))
+    }
+
+    /// ``bestF1OperatingPoint(scores:labels:)`` of rows already grouped by score.
+    static func bestF1OperatingPoint(groups: [ScoreGroup]) -> OperatingPoint? {
         let positives = groups.reduce(0) { $0 + $1.positives }
         let negatives = groups.reduce(0) { $0 + $1.negatives }
         guard positives > 0 else { return nil }

@@ -1,0 +1,65 @@
+import ClipStreamIO
+
+/// `evaluate --labels FILE`: the labels of the input that was scored, read in step with the
+/// score output.
+///
+/// `score` numbers its output rows by data row of its input (header excluded, blank lines
+/// skipped, by the same `CSVReader`), in increasing order, so output row N's label is found by
+/// reading forward to data row N: constant memory, one pass, and only the labels of evaluated
+/// rows are parsed (a training prefix may hold anything in its label column).
+final class LabelFileCursor {
+    let path: String
+    private let reader: CSVReader
+    private let column: Int
+    private let columnName: String
+    private let fieldCount: Int
+    /// Data rows read so far.
+    private var dataRow = 0
+
+    /// Opens `path` and finds `columnName` in its header.
+    /// - Throws: ``EvaluateError/inLabelsFile(path:error:)``.
+    init(path: String, columnName: String) throws {
+        self.path = path
+        self.columnName = columnName
+        do {
+            let reader = try CSVReader(source: InputOpener.open(path: path))
+            guard try reader.next(blocking: true) == .record else { throw InputError.emptyInput }
+            let header = (0..<reader.fieldCount).map { reader.string(at: $0) }
+            guard let index = header.firstIndex(of: columnName) else {
+                throw InputError.missingColumn(name: columnName)
+            }
+            self.reader = reader
+            column = index
+            fieldCount = header.count
+        } catch let error as InputError {
+            throw EvaluateError.inLabelsFile(path: path, error: error)
+        }
+    }
+
+    /// The label of data row `row`, which must be after every row asked for before (checked).
+    /// - Throws: ``EvaluateError``: no such row, an invalid label, or a CSV error.
+    func label(ofRow row: Int) throws -> Bool {
+        precondition(row > dataRow, "rows must be asked for in increasing order")
+        do {
+            while dataRow < row {
+                guard try reader.next(blocking: true) == .record else {
+                    throw EvaluateError.missingLabel(row: row, labelRows: dataRow, file: path)
+                }
+                dataRow += 1
+            }
+            guard reader.fieldCount == fieldCount else {
+                throw InputError.wrongFieldCount(
+                    line: reader.lineNumber, expected: fieldCount, found: reader.fieldCount)
+            }
+        } catch let error as InputError {
+            throw EvaluateError.inLabelsFile(path: path, error: error)
+        }
+        return try reader.withField(column) { bytes in
+            guard let label = EvaluateFields.label(bytes) else {
+                throw EvaluateError.invalidLabel(
+                    line: reader.lineNumber, column: columnName, text: EvaluateFields.text(bytes), file: path)
+            }
+            return label
+        }
+    }
+}

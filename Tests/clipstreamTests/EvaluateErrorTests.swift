@@ -1,0 +1,91 @@
+import TestSupport
+import Testing
+
+/// Bad input to `clipstream evaluate`: one line on stderr naming the place, a documented code.
+@Suite("CLI: evaluate errors")
+struct EvaluateErrorTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var input: String
+        var arguments: [String] = []
+        var exitCode: Int32
+        /// Text the one stderr line must contain.
+        var message: String
+        var testDescription: String { name }
+    }
+
+    static let fixture = EvaluateFixture.scoreOutput
+    /// `fixture` with line `line` (header = 1) changed by `edit`.
+    static func editing(line: Int, _ edit: (String) -> String) -> String {
+        var lines = fixture.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[line - 1] = edit(lines[line - 1])
+        return lines.joined(separator: "\n")
+    }
+
+    static let cases: [Case] = [
+        // Row 5 is B's first anomaly, on line 6: "5,B,6.0,2.5,1,1".
+        Case(name: "label 2", input: editing(line: 6) { $0.dropLast() + "2" }, exitCode: 24,
+             message: #"line 6, column "label": invalid label "2" (expected 0, 1, true or false)"#),
+        Case(name: "empty label", input: editing(line: 6) { String($0.dropLast()) }, exitCode: 24,
+             message: #"line 6, column "label": invalid label """#),
+        Case(name: "alert 2", input: editing(line: 6) { $0.replacingOccurrences(of: ",1,1", with: ",2,1") },
+             exitCode: 25, message: #"line 6, column "alert": invalid value "2""#),
+        Case(name: "row out of order", input: editing(line: 6) { "3" + $0.dropFirst() }, exitCode: 25,
+             message: "line 6: row 3 does not follow row 4"),
+        Case(name: "row not a number", input: editing(line: 6) { "x" + $0 }, exitCode: 25,
+             message: #"line 6, column "row": invalid value "x5""#),
+        Case(name: "score not a number", input: editing(line: 6) { $0.replacingOccurrences(of: "6.0", with: "six") },
+             exitCode: 15, message: #"line 6, column "score": non-numeric value "six""#),
+        Case(name: "no label column", input: EvaluateFixture.unlabelledScoreOutput, exitCode: 12,
+             message: #"column "label" is not in the header"#),
+        Case(name: "header only", input: "row,key,score,threshold,alert,label\n", exitCode: 21,
+             message: "no data rows"),
+        Case(name: "every row before --from-row", input: fixture, arguments: ["--from-row", "25"],
+             exitCode: 27, message: "no rows to evaluate: every row is before --from-row 25"),
+        Case(name: "--from-row 0", input: fixture, arguments: ["--from-row", "0"], exitCode: 64,
+             message: "--from-row must be 1 or more"),
+        Case(name: "--label-column without --labels", input: fixture, arguments: ["--label-column", "y"],
+             exitCode: 64, message: "give --labels too"),
+    ]
+
+    @Test(arguments: cases)
+    func badInputIsReported(_ badCase: Case) throws {
+        let result = try EvaluateTests.evaluate(badCase.arguments, input: badCase.input)
+        #expect(result.status == badCase.exitCode)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(badCase.message), "\(result.stderr)")
+    }
+
+    @Test func badLabelInTheLabelsFileNamesFileAndPhysicalLine() throws {
+        // Data row 5 sits on physical line 7: header, rows 1-3, a blank line, row 4, row 5.
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let labels = EvaluateFixture.labelledInput.replacingOccurrences(of: "4,B,true,", with: "4,B,yes,")
+        let path = try directory.write("input.csv", Array(labels.utf8))
+        let result = try EvaluateTests.evaluate(
+            ["--labels", path, "--label-column", "is_anomaly"], input: EvaluateFixture.unlabelledScoreOutput)
+        #expect(result.status == 24)
+        #expect(result.stderr == "clipstream: error: \"\(path)\" line 7, column \"is_anomaly\": invalid label \"yes\" (expected 0, 1, true or false)\n")
+    }
+
+    @Test func labelsFileShorterThanTheOutput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let short = EvaluateFixture.labelledInput.split(separator: "\n", omittingEmptySubsequences: false)
+            .prefix(12).joined(separator: "\n") + "\n"  // header, rows 1-3, blank, rows 4-10
+        let path = try directory.write("input.csv", Array(short.utf8))
+        let result = try EvaluateTests.evaluate(
+            ["--labels", path, "--label-column", "is_anomaly"], input: EvaluateFixture.unlabelledScoreOutput)
+        #expect(result.status == 26)
+        #expect(result.stderr.contains("row 11 has no label: \"\(path)\" has 10 data rows"), "\(result.stderr)")
+    }
+
+    @Test func missingLabelsColumnNamesTheFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = try directory.write("input.csv", Array(EvaluateFixture.labelledInput.utf8))
+        let result = try EvaluateTests.evaluate(["--labels", path], input: EvaluateFixture.unlabelledScoreOutput)
+        #expect(result.status == 12)
+        #expect(result.stderr == "clipstream: error: \"\(path)\": column \"label\" is not in the header\n")
+    }
+}
