@@ -23,10 +23,8 @@ public struct Configuration: Sendable, Equatable {
     public var clipMultiplier: Double = 2
     /// Step of the multiplicative median tracker of the pull.
     ///
-    /// Also the memory of the score's denominator: with 0.01 (ALGORITHM.md section 8's plain
-    /// reading) a long anomaly segment lifts `m` within ~100 rows and hides itself. 0.003 raised
-    /// SMD group 1's mean ROC-AUC from 0.652 to 0.708 (pooled 0.582 to 0.616) and cost the demo
-    /// about 3 points of recall (`Docs/quality.md`).
+    /// `m` sets the clip threshold only; the score no longer divides by it (a long anomaly
+    /// segment lifted `m` and hid itself, `Docs/quality.md`).
     public var clipLevelRate: Double = 0.003
 
     // MARK: Scale (section 3)

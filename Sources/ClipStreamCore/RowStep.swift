@@ -131,7 +131,7 @@ struct RowStep {
         // Median of the pull by sign steps: one row moves m by a factor 1 +- eta_m at most.
         let etaM = max(configuration.clipLevelRate, 1 / Double(n))
         // Floored: a key that repeats one row has pull 0, and an unfloored m would decay to 0
-        // and make the next different row's score infinite.
+        // and make the next different row's clip factor collapse to 0.
         state.pointee.clipLevel = max(Self.minimumClipLevel, m * (pull > m ? 1 + etaM : 1 - etaM))
         if quiet {
             state.pointee.quietRowsLeft -= 1
