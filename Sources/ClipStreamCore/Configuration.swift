@@ -41,7 +41,7 @@ public struct Configuration: Sendable, Equatable {
     /// Weight `b` of the sustained score, an exponential moving average of the instant score
     /// (`s <- (1 - b) s + b * instant`); the reported score is `max(instant, s)`. 1 reports the
     /// instant score alone.
-    public var scoreSmoothing: Double = 0.1
+    public var scoreSmoothing: Double = 0.05
     /// Target false-alarm rate `p` of the per-key threshold.
     public var alertRate: Double = 0.001
     /// Upper quantile level tracked for the threshold (`tau_hi` of ``ScoreThreshold``).
