@@ -5,8 +5,11 @@ import ClipStreamKernels
 /// Checked once by ``validate()``; the estimator assumes a validated configuration.
 /// Defaults and the experiments behind them are listed in `Docs/cli.md`.
 public struct Configuration: Sendable, Equatable {
-    /// Number of features per row (`d`).
+    /// Number of features per input row.
     public var dimension: Int
+    /// `L`: each row is extended with its key's previous `L` rows (a shingle), so the model
+    /// sees short-term dynamics; 0 (the default) models the row alone.
+    public var lags: Int = 0
 
     // MARK: Learning-rate schedule (ALGORITHM.md section 5)
 
@@ -69,9 +72,18 @@ public struct Configuration: Sendable, Equatable {
         self.dimension = dimension
     }
 
-    /// The kernel path for this configuration's dimension (fixed for a run).
+    /// Features the model sees per row (`d`): the row and its `lags` previous rows.
+    public var modelDimension: Int { dimension * (lags + 1) }
+
+    /// Names of the model's features: `names` (one per input column), then each lag's copies
+    /// as `name[t-1]`, `name[t-2]`, ... (the order of the extended row).
+    public func modelFeatureNames(_ names: [String]) -> [String] {
+        names + (0..<lags).flatMap { lag in names.map { "\($0)[t-\(lag + 1)]" } }
+    }
+
+    /// The kernel path for this configuration's model dimension (fixed for a run).
     public var kernelStrategy: KernelStrategy {
-        dimension >= blasMinimumDimension ? .blas : .fused
+        modelDimension >= blasMinimumDimension ? .blas : .fused
     }
 
     /// Checks every field; throws the first problem found.
@@ -81,6 +93,8 @@ public struct Configuration: Sendable, Equatable {
         }
         try check(dimension >= 1, "dimension", "at least 1")
         try check(dimension <= 1 << 24, "dimension", "at most 16777216")
+        try check((0...64).contains(lags), "lags", "in 0...64")
+        try check(modelDimension <= 1 << 24, "lags", "such that dimension * (lags + 1) <= 16777216")
         try check(horizon >= 1, "horizon", "at least 1")
         try check(alpha > 0 && alpha <= 1, "alpha", "in (0, 1]")
         try check(initialEpochLength >= 1, "initial-epoch", "at least 1")

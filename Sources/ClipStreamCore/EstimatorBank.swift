@@ -3,32 +3,40 @@
 /// ## Memory layout
 /// Struct of arrays: `theta` and `scale` are each one contiguous row-major `[Float]` of
 /// `K * d` values (key `k`'s row starts at `k * d`), and the per-key scalars are one
-/// `[KeyState]`. Memory per key: `8 d + 56` bytes (plus the key's name in the router).
+/// `[KeyState]`. With lags, each key also holds its previous rows, `lagWidth` values.
+/// Memory per key: `8 d + 4 lagWidth + 56` bytes (plus the key's name in the router).
 /// Rows are lent only inside ``withStorage(_:)``; no pointer escapes it.
 public struct EstimatorBank: Sendable {
     /// Features per key.
     public let dimension: Int
+    /// Values of the lag window per key (`L` previous rows of the input width; 0 without lags).
+    public let lagWidth: Int
     private var theta: [Float] = []
+    private var lagWindows: [Float] = []
     private var scale: [Float] = []
     private var states: [KeyState] = []
 
-    /// An empty bank for rows of `dimension` features.
-    public init(dimension: Int) {
-        precondition(dimension >= 1)
+    /// An empty bank for rows of `dimension` features, with `lagWidth` lag values per key.
+    public init(dimension: Int, lagWidth: Int = 0) {
+        precondition(dimension >= 1 && lagWidth >= 0)
         self.dimension = dimension
+        self.lagWidth = lagWidth
     }
 
     /// Number of keys held.
     public var keyCount: Int { states.count }
 
     /// Bytes of estimator state per key.
-    public var bytesPerKey: Int { 2 * dimension * MemoryLayout<Float>.stride + MemoryLayout<KeyState>.stride }
+    public var bytesPerKey: Int {
+        (2 * dimension + lagWidth) * MemoryLayout<Float>.stride + MemoryLayout<KeyState>.stride
+    }
 
     /// Adds a key with a blank estimator and returns its slot.
     /// - Complexity: amortized O(d); allocates only when the arrays grow.
     public mutating func addKey() -> Int {
         theta.append(contentsOf: repeatElement(0, count: dimension))
         scale.append(contentsOf: repeatElement(1, count: dimension))
+        lagWindows.append(contentsOf: repeatElement(0, count: lagWidth))
         states.append(KeyState())
         return states.count - 1
     }
@@ -46,22 +54,31 @@ public struct EstimatorBank: Sendable {
     /// One key's scalars.
     public func state(slot: Int) -> KeyState { states[slot] }
 
+    /// A copy of one key's lag window, most recent row first (for tests and inspection).
+    public func lagWindow(slot: Int) -> [Float] {
+        Array(lagWindows[slot * lagWidth..<(slot + 1) * lagWidth])
+    }
+
     /// Lends the whole storage for one batch of row updates.
     ///
     /// The pointers are valid only inside `body`; `theta` and `scale` hold `keyCount * dimension`
-    /// values, `states` holds `keyCount`.
+    /// values, the lag windows `keyCount * lagWidth`, `states` holds `keyCount`.
     public mutating func withStorage<R>(
         _ body: (BankStorage) throws -> R
     ) rethrows -> R {
         let d = dimension
+        let w = lagWidth
         return try theta.withUnsafeMutableBufferPointer { t in
             try scale.withUnsafeMutableBufferPointer { s in
-                try states.withUnsafeMutableBufferPointer { k in
-                    // Non-nil: each array has at least one element whenever keyCount > 0, and
-                    // callers only index slots below keyCount.
-                    try body(BankStorage(
-                        theta: t.baseAddress, scale: s.baseAddress, states: k.baseAddress,
-                        dimension: d, keyCount: k.count))
+                try lagWindows.withUnsafeMutableBufferPointer { l in
+                    try states.withUnsafeMutableBufferPointer { k in
+                        // Non-nil: each array has at least one element whenever keyCount > 0
+                        // (the lag windows only when lagWidth > 0, the only case they are
+                        // used), and callers only index slots below keyCount.
+                        try body(BankStorage(
+                            theta: t.baseAddress, scale: s.baseAddress, lagWindows: l.baseAddress,
+                            states: k.baseAddress, dimension: d, lagWidth: w, keyCount: k.count))
+                    }
                 }
             }
         }
@@ -69,7 +86,7 @@ public struct EstimatorBank: Sendable {
 
     /// Checks invariants: every value finite, every scale positive, every clip level non-negative.
     public func checkInvariants() -> Bool {
-        theta.allSatisfy(\.isFinite) && scale.allSatisfy { $0.isFinite && $0 > 0 }
+        theta.allSatisfy(\.isFinite) && lagWindows.allSatisfy(\.isFinite) && scale.allSatisfy { $0.isFinite && $0 > 0 }
             && states.allSatisfy { $0.clipLevel >= 0 && $0.clipLevel.isFinite }
     }
 }
@@ -78,9 +95,12 @@ public struct EstimatorBank: Sendable {
 public struct BankStorage {
     @usableFromInline let theta: UnsafeMutablePointer<Float>?
     @usableFromInline let scale: UnsafeMutablePointer<Float>?
+    @usableFromInline let lagWindows: UnsafeMutablePointer<Float>?
     @usableFromInline let states: UnsafeMutablePointer<KeyState>?
     /// Features per key.
     public let dimension: Int
+    /// Lag values per key.
+    public let lagWidth: Int
     /// Keys available.
     public let keyCount: Int
 
@@ -96,6 +116,13 @@ public struct BankStorage {
     public func scale(_ slot: Int) -> UnsafeMutablePointer<Float> {
         precondition(slot >= 0 && slot < keyCount)
         return scale.unsafelyUnwrapped + slot * dimension
+    }
+
+    /// Key `slot`'s lag window: its previous rows, most recent first (`lagWidth > 0` only).
+    @inlinable
+    public func lagWindow(_ slot: Int) -> UnsafeMutablePointer<Float> {
+        precondition(slot >= 0 && slot < keyCount && lagWidth > 0)
+        return lagWindows.unsafelyUnwrapped + slot * lagWidth
     }
 
     /// Key `slot`'s scalars.

@@ -7,6 +7,9 @@ import ClipStreamKernels
 /// threshold, then take one clipped step, `theta += eta * min(1, lambda / r) * scale * z` with
 /// `lambda = c_lambda * m`, and update the scale, `m` and the score quantiles.
 ///
+/// With `lags > 0` each row is first extended with its key's previous `L` rows (the first row
+/// of a key stands in for the rows it has not seen), and the model runs on the extended row.
+///
 /// Owns per-detector scratch, so one detector serves one thread (a shard) at a time.
 public struct LocationDetector: Sendable {
     /// The validated configuration.
@@ -18,16 +21,20 @@ public struct LocationDetector: Sendable {
     @usableFromInline let strategy: KernelStrategy
     private var residual: [Float]
     private var work: [Float]
+    /// The current row extended with its lags (empty without lags).
+    private var shingle: [Float]
 
     /// Creates an empty detector; `configuration` must already be validated.
     public init(configuration: Configuration) {
         self.configuration = configuration
-        bank = EstimatorBank(dimension: configuration.dimension)
+        let width = configuration.modelDimension
+        bank = EstimatorBank(dimension: width, lagWidth: width - configuration.dimension)
         schedule = LearningRateSchedule(configuration)
         thresholdModel = ScoreThreshold(configuration)
         strategy = configuration.kernelStrategy
-        residual = [Float](repeating: 0, count: configuration.dimension)
-        work = [Float](repeating: 0, count: configuration.dimension)
+        residual = [Float](repeating: 0, count: width)
+        work = [Float](repeating: 0, count: width)
+        shingle = [Float](repeating: 0, count: configuration.lags > 0 ? width : 0)
     }
 
     /// Adds a key and returns its slot.
@@ -36,13 +43,13 @@ public struct LocationDetector: Sendable {
     /// Scores and then learns a run of rows, in order.
     ///
     /// - Parameters:
-    ///   - rows: `count` rows of `dimension` values each, row `i` at `rows + i * rowStride`.
+    ///   - rows: rows of `dimension` input values each, row `i` at `rows + i * rowStride`.
     ///   - order: which rows to process and in what order (indices into `rows` and `results`).
     ///   - slots: the key slot of each row, indexed like `rows`.
     ///   - results: output, indexed like `rows`.
     ///   - explainCount: `k` of the top-k attribution (0 for none).
     ///   - topIndices, topShares: outputs of `k` per row, indexed like `rows`.
-    /// - Complexity: O(d) per row; no allocation.
+    /// - Complexity: O(d) per row (`d` the model dimension); no allocation.
     public mutating func process(
         rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
         slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
@@ -50,18 +57,29 @@ public struct LocationDetector: Sendable {
         topShares: UnsafeMutablePointer<Float>
     ) {
         let step = self.rowContext
+        let inputWidth = configuration.dimension
         residual.withUnsafeMutableBufferPointer { z in
             work.withUnsafeMutableBufferPointer { w in
-                bank.withStorage { storage in
-                    for i32 in order {
-                        let i = Int(i32)
-                        let slot = Int(slots[i])
-                        results[i] = step.step(
-                            x: rows + i * rowStride, slot: slot, storage: storage,
-                            z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
-                            explainCount: explainCount,
-                            topIndices: topIndices + i * explainCount,
-                            topShares: topShares + i * explainCount)
+                shingle.withUnsafeMutableBufferPointer { extended in
+                    bank.withStorage { storage in
+                        for i32 in order {
+                            let i = Int(i32)
+                            let slot = Int(slots[i])
+                            var x = rows + i * rowStride
+                            if storage.lagWidth > 0 {
+                                let row = extended.baseAddress.unsafelyUnwrapped
+                                Self.extend(
+                                    x, width: inputWidth, into: row, window: storage.lagWindow(slot),
+                                    lagWidth: storage.lagWidth, first: storage.state(slot).pointee.rowCount == 0)
+                                x = UnsafePointer(row)
+                            }
+                            results[i] = step.step(
+                                x: x, slot: slot, storage: storage,
+                                z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
+                                explainCount: explainCount,
+                                topIndices: topIndices + i * explainCount,
+                                topShares: topShares + i * explainCount)
+                        }
                     }
                 }
             }
@@ -85,6 +103,27 @@ public struct LocationDetector: Sendable {
             }
         }
         return result
+    }
+
+    /// Writes `[x, window]` into `row` and shifts `x` into the window (most recent first).
+    /// A key's first row fills its whole window, so its first rows carry no fake step.
+    ///
+    /// The window holds the raw rows: winsorizing them (to 3 scales of the estimate) to stop
+    /// an isolated spike from echoing through the next `L` rows was measured and rejected
+    /// (SMD at `--lags 2`: 0.885 -> 0.823, NAB at 8: 0.599 -> 0.581), because the lagged
+    /// coordinates' estimates then no longer match the current ones.
+    private static func extend(
+        _ x: UnsafePointer<Float>, width: Int, into row: UnsafeMutablePointer<Float>,
+        window: UnsafeMutablePointer<Float>, lagWidth: Int, first: Bool
+    ) {
+        if first {
+            for lag in stride(from: 0, to: lagWidth, by: width) {
+                (window + lag).update(from: x, count: width)
+            }
+        }
+        row.update(from: x, count: width)
+        (row + width).update(from: window, count: lagWidth)
+        window.update(from: row, count: lagWidth)
     }
 
     var rowContext: RowStep {

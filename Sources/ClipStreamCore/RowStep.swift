@@ -20,7 +20,7 @@ struct RowStep {
         self.schedule = schedule
         self.threshold = threshold
         self.strategy = strategy
-        rootMeanSquareFactor = 1 / Double(configuration.dimension).squareRoot()
+        rootMeanSquareFactor = 1 / Double(configuration.modelDimension).squareRoot()
     }
 
     /// Floor of the clip level `m` (standardized units; a typical pull is about `1.25 sqrt d`).
@@ -35,7 +35,7 @@ struct RowStep {
         explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
         topShares: UnsafeMutablePointer<Float>
     ) -> RowScore {
-        let d = configuration.dimension
+        let d = configuration.modelDimension
         let theta = storage.theta(slot)
         let scale = storage.scale(slot)
         let state = storage.state(slot)
@@ -175,7 +175,7 @@ struct RowStep {
         scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>
     ) {
         let floors = scaleStep(rate: 0)
-        for j in 0..<configuration.dimension {
+        for j in 0..<configuration.modelDimension {
             theta[j] = x[j]
             scale[j] = floors.floor(theta: x[j])
         }
@@ -214,7 +214,7 @@ struct RowStep {
     ) -> Double {
         let floors = scaleStep(rate: 0)
         var squaredNorm = 0.0
-        for j in 0..<configuration.dimension {
+        for j in 0..<configuration.modelDimension {
             let delta = Double(x[j]) - Double(theta[j])
             let midpoint = Float(Double(theta[j]) + delta / 2)
             // Clamped: |x2 - x1| of two extreme rows (3e38, -3e38) overflows Float.
@@ -235,7 +235,7 @@ struct RowStep {
         x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
         state: UnsafeMutablePointer<KeyState>
     ) {
-        for j in 0..<configuration.dimension { theta[j] = x[j] }
+        for j in 0..<configuration.modelDimension { theta[j] = x[j] }
         state.pointee.scheduleRow = 1
         state.pointee.runLength = 0
         state.pointee.quietRowsLeft = Int32(configuration.restartQuietRows)

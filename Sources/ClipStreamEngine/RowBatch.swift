@@ -30,7 +30,7 @@ public struct RowBatch: Sendable {
 
     /// Allocates a batch.
     public init(dimension: Int, capacity: Int, explainCount: Int = 0) {
-        precondition(dimension >= 1 && capacity >= 1 && explainCount >= 0 && explainCount <= dimension)
+        precondition(dimension >= 1 && capacity >= 1 && explainCount >= 0)
         self.dimension = dimension
         self.capacity = capacity
         self.explainCount = explainCount

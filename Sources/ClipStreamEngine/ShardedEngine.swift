@@ -80,6 +80,9 @@ public final class ShardedEngine {
     public func process(_ batch: inout RowBatch) {
         let count = batch.count
         guard count > 0 else { return }
+        // Attribution ranks the model's features (the row and its lags).
+        precondition(batch.explainCount <= configuration.modelDimension, "explainCount exceeds the model dimension")
+        precondition(batch.dimension == configuration.dimension, "batch width must equal the dimension")
         if rowOrder.count < count { rowOrder = Array(repeating: 0, count: batch.capacity) }
         let shardCount = self.shardCount
         // Counting sort of the rows by shard, stable, so each shard sees its rows in input order.

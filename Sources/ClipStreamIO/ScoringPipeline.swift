@@ -95,7 +95,7 @@ public final class ScoringPipeline {
         let writer = ScoreRowWriter(
             hasLabel: schema.labelColumn != nil, hasTime: schema.timeColumn != nil,
             explainCount: options.explainCount, audit: options.audit,
-            featureNames: schema.featureNames)
+            featureNames: configuration.modelFeatureNames(schema.featureNames))
         output.write(writer.header)
         var state = RunState(engine: engine, writer: writer)
         let slots = (0..<2).map { _ in

@@ -30,7 +30,7 @@ struct Demo: ParsableCommand {
             regime shifts every ~\(generator.configuration.regimeShiftEvery) rows per key, \(shards) shard(s)
             """)
         let run = try SyntheticRun.execute(stream: generator, engine: engine, explainCount: 3)
-        let report = DemoReport(run: run, names: generator.featureNames)
+        let report = DemoReport(run: run, names: configuration.modelFeatureNames(generator.featureNames))
         print(report.render(top: top))
     }
 }

@@ -13,6 +13,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Target false-alarm rate p of each key's threshold.")
     var alertRate: Double = defaults.alertRate
 
+    @Option(help: "Extend each row with its key's previous L rows (a shingle: short-term dynamics for narrow series). 0: the row alone.")
+    var lags: Int = defaults.lags
+
     @Option(help: "Horizon H: the learning rate stops decaying at H^-alpha (the memory knob).")
     var horizon: Int = defaults.horizon
 
@@ -62,6 +65,7 @@ struct ModelOptions: ParsableArguments {
     func configuration(dimension: Int) throws -> Configuration {
         var c = Configuration(dimension: dimension)
         c.alertRate = alertRate
+        c.lags = lags
         c.horizon = horizon
         c.alpha = alpha
         c.initialEpochLength = initialEpoch

@@ -63,10 +63,12 @@ struct Score: ParsableCommand {
             let pipeline = ScoringPipeline(
                 reader: reader, output: out, options: options, logger: logging.logger
             ) { dimension in
-                if explain > dimension {
-                    throw ValidationError("--explain \(explain) exceeds the \(dimension) feature columns")
+                let configuration = try model.configuration(dimension: dimension)
+                if explain > configuration.modelDimension {
+                    throw ValidationError(
+                        "--explain \(explain) exceeds the \(configuration.modelDimension) model features")
                 }
-                return try model.configuration(dimension: dimension)
+                return configuration
             }
             _ = try pipeline.run()
             try target.close()

@@ -53,3 +53,31 @@ struct ShardInvarianceTests {
         #expect(run.stdout == reference)
     }
 }
+
+/// With `--lags`, every key's window lives in its shard: output is still identical for every N.
+@Suite("CLI: lagged features")
+struct LaggedScoringTests {
+    @Test func lagsAreShardInvariantAndNamedInExplanations() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = directory.path("input.csv")
+        _ = try ClipStreamBinary.run(
+            ["generate", "--rows", "3000", "--keys", "5", "--dim", "4", "--seed", "3", "-o", input])
+        let options = ["--label-column", "label", "--time-column", "t", "--lags", "2", "--explain", "12"]
+        let one = try ClipStreamBinary.run(["score", input, "--shards", "1"] + options)
+        let three = try ClipStreamBinary.run(["score", input, "--shards", "3"] + options)
+        #expect(one.status == 0)
+        #expect(one.stdout == three.stdout)
+        // Every model feature is named, the lagged ones as `name[t-l]`.
+        let explained = one.stdoutLines.dropFirst(2_000).first { $0.contains("[t-2]") }
+        #expect(explained != nil)
+        let plain = try ClipStreamBinary.run(["score", input, "--shards", "1", "--label-column", "label", "--time-column", "t"])
+        #expect(plain.stdout != one.stdout)
+    }
+
+    @Test func outOfRangeLagsAreAUsageError() throws {
+        let run = try ClipStreamBinary.run(["score", "-", "--lags", "65"], stdin: Array("key,x\na,1\n".utf8))
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--lags must be in 0...64"))
+    }
+}
