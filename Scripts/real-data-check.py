@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
-"""Quick detection-quality check of `clipstream score` on ../shared/data (SMD group 1, NAB).
+"""Detection quality of `clipstream score` on ../shared/data (SMD group 1, NAB), under the
+quality issue's protocol.
 
-Protocol (the quality issue's): per key, the train split (SMD) or first 15% (NAB) is streamed
-first, then the test rows, every row scored before it is learned; metrics on test rows only,
-ROC-AUC (ties averaged) per key (mean over keys with both classes) and pooled.
-Until `clipstream evaluate` exists this is how Docs/quality.md's SMD and NAB rows were made.
+Per key, the train split (SMD) or first 15% (NAB) is streamed first, then the test rows, every
+row scored before it is learned; metrics on test rows only. The input holds every key's train
+rows first, then every key's test rows (keys never share state, so each key still sees its own
+rows in time order), which makes the test rows a suffix: `clipstream evaluate --from-row N`
+computes the metrics (ROC-AUC with ties averaged, PR-AUC, best F1, alerts; per key, mean over
+keys with both classes, and pooled).
 
     Scripts/real-data-check.py smd [clipstream score options...]
     Scripts/real-data-check.py nab [clipstream score options...]
+    Scripts/real-data-check.py smd --json FILE [score options...]   # the evaluate report, per key
 
-Needs numpy and scipy, and a release build (.build/release/clipstream).
+Needs a release build (.build/release/clipstream); Python 3 standard library only.
 """
 import csv, glob, gzip, json, os, subprocess, sys, tempfile
-import numpy as np
-from scipy.stats import rankdata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "data")
@@ -30,58 +32,64 @@ def write_smd(path):
         rows[m] = [("train", "0", r[1:]) for r in train] + [("test", r[1], r[2:]) for r in test]
     with open(path, "w") as out:
         out.write("key,phase,label," + ",".join(f"m{i}" for i in range(38)) + "\n")
-        for t in range(max(len(v) for v in rows.values())):  # interleaved by tick
-            for m in machines:
-                if t < len(rows[m]):
-                    phase, label, values = rows[m][t]
-                    out.write(f"{m},{phase},{label}," + ",".join(values) + "\n")
+        return write_phases(out, {m: [(p, label, ",".join(v)) for p, label, v in rows[m]] for m in machines})
 
 
 def write_nab(path):
     windows = json.load(open(os.path.join(DATA, "nab", "labels", "combined_windows.json")))
+    series = {}
+    for p in sorted(glob.glob(os.path.join(DATA, "nab", "data", "*", "*.csv.gz"))):
+        key = p.split(os.sep)[-2] + "/" + os.path.basename(p)[:-3]
+        spans = [(a[:19], b[:19]) for a, b in windows[key]]
+        rows = list(csv.reader(gzip.open(p, "rt")))[1:]
+        prefix = int(0.15 * len(rows))
+        series[f'"{key}"'] = [("train" if i < prefix else "test", int(any(a <= stamp <= b for a, b in spans)), value)
+                              for i, (stamp, value) in enumerate(rows)]
     with open(path, "w") as out:
         out.write("key,phase,label,value\n")
-        for p in sorted(glob.glob(os.path.join(DATA, "nab", "data", "*", "*.csv.gz"))):
-            key = p.split(os.sep)[-2] + "/" + os.path.basename(p)[:-3]
-            spans = [(a[:19], b[:19]) for a, b in windows[key]]
-            rows = list(csv.reader(gzip.open(p, "rt")))[1:]
-            prefix = int(0.15 * len(rows))
-            for i, (stamp, value) in enumerate(rows):
-                label = int(any(a <= stamp <= b for a, b in spans))
-                out.write(f'"{key}",{"train" if i < prefix else "test"},{label},{value}\n')
+        return write_phases(out, series)
 
 
-def auc(scores, labels):
-    positives = labels.sum()
-    negatives = len(labels) - positives
-    if positives == 0 or negatives == 0:
-        return None
-    ranks = rankdata(scores)
-    return (ranks[labels == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives)
+def write_phases(out, rows):
+    """Writes every key's train rows, then every key's test rows, each phase interleaved by
+    tick; returns the row number (1-based, header excluded) of the first test row."""
+    written = 0
+    first_test = None
+    for phase in ("train", "test"):
+        if phase == "test":
+            first_test = written + 1
+        split = {k: [r for r in v if r[0] == phase] for k, v in rows.items()}
+        for t in range(max(len(v) for v in split.values())):
+            for key, values in split.items():
+                if t < len(values):
+                    _, label, fields = values[t]
+                    out.write(f"{key},{phase},{label},{fields}\n")
+                    written += 1
+    return first_test
 
 
 def main():
     dataset, options = sys.argv[1], sys.argv[2:]
+    report_path = None
+    if options[:1] == ["--json"]:
+        report_path, options = options[1], options[2:]
     with tempfile.TemporaryDirectory() as tmp:
         source, scored = os.path.join(tmp, "in.csv"), os.path.join(tmp, "out.csv")
-        (write_smd if dataset == "smd" else write_nab)(source)
+        first_test = (write_smd if dataset == "smd" else write_nab)(source)
         subprocess.run([BINARY, "score", source, "--label-column", "label", "--time-column", "phase",
                         "-o", scored] + options, check=True)
-        scores, labels, alerts = {}, {}, {}
-        for r in csv.DictReader(open(scored)):
-            if r["time"] == "train":
-                continue
-            scores.setdefault(r["key"], []).append(float(r["score"]))
-            labels.setdefault(r["key"], []).append(int(r["label"]))
-            alerts.setdefault(r["key"], []).append(r["alert"] == "1")
-    keys = sorted(scores)
-    per_key = [a for a in (auc(np.array(scores[k]), np.array(labels[k])) for k in keys) if a is not None]
-    s = np.concatenate([scores[k] for k in keys])
-    l = np.concatenate([labels[k] for k in keys])
-    a = np.concatenate([alerts[k] for k in keys])
-    tp = int((a & (l == 1)).sum())
-    print(f"{dataset}: mean ROC-AUC {np.mean(per_key):.3f} over {len(per_key)} keys, pooled {auc(s, l):.3f}; "
-          f"alerts {int(a.sum())}, precision {tp / max(1, a.sum()):.3f}, recall {tp / max(1, l.sum()):.3f}")
+        report = json.loads(subprocess.run(
+            [BINARY, "evaluate", scored, "--from-row", str(first_test), "--json", "--per-key"],
+            check=True, capture_output=True, text=True).stdout)
+    report["options"] = options
+    if report_path:
+        with open(report_path, "w") as out:
+            json.dump(report, out, indent=1)
+    pooled, mean = report["pooled"], report["key_mean"]
+    print(f"{dataset} {' '.join(options)}: mean ROC-AUC {mean['roc_auc']['mean']:.3f} / PR-AUC "
+          f"{mean['pr_auc']['mean']:.3f} over {mean['roc_auc']['keys']} keys, pooled {pooled['roc_auc']:.3f} / "
+          f"{pooled['pr_auc']:.3f}; alerts {pooled['alerts']}, precision {pooled['precision']:.3f}, "
+          f"recall {pooled['recall']:.3f}, false alarms {pooled['false_alarm_rate']:.4f}")
 
 
 if __name__ == "__main__":
