@@ -45,6 +45,9 @@ public struct Configuration: Sendable, Equatable {
     /// (`s <- (1 - b) s + b * instant`); the reported score is `max(instant, s)`. 1 reports the
     /// instant score alone.
     public var scoreSmoothing: Double = 0.05
+    /// Whether scores and thresholds are reported calibrated against each key's own history
+    /// (``ScoreCalibration``: comparable across keys); false reports the raw score.
+    public var calibratesScores: Bool = true
     /// Target false-alarm rate `p` of the per-key threshold.
     public var alertRate: Double = 0.001
     /// Upper quantile level tracked for the threshold (`tau_hi` of ``ScoreThreshold``).

@@ -3,8 +3,9 @@
 /// ## Memory layout
 /// Struct of arrays: `theta` and `scale` are each one contiguous row-major `[Float]` of
 /// `K * d` values (key `k`'s row starts at `k * d`), and the per-key scalars are one
-/// `[KeyState]`. With lags, each key also holds its previous rows, `lagWidth` values.
-/// Memory per key: `8 d + 4 lagWidth + 56` bytes (plus the key's name in the router).
+/// `[KeyState]`. With lags, each key also holds its previous rows, `lagWidth` values, and each
+/// key has a score-calibration histogram of ``ScoreCalibration/storageCount`` `Float`s.
+/// Memory per key: `8 d + 4 lagWidth + 792` bytes (plus the key's name in the router).
 /// Rows are lent only inside ``withStorage(_:)``; no pointer escapes it.
 public struct EstimatorBank: Sendable {
     /// Features per key.
@@ -13,6 +14,7 @@ public struct EstimatorBank: Sendable {
     public let lagWidth: Int
     private var theta: [Float] = []
     private var lagWindows: [Float] = []
+    private var histograms: [Float] = []
     private var scale: [Float] = []
     private var states: [KeyState] = []
 
@@ -28,7 +30,8 @@ public struct EstimatorBank: Sendable {
 
     /// Bytes of estimator state per key.
     public var bytesPerKey: Int {
-        (2 * dimension + lagWidth) * MemoryLayout<Float>.stride + MemoryLayout<KeyState>.stride
+        (2 * dimension + lagWidth + ScoreCalibration.storageCount) * MemoryLayout<Float>.stride
+            + MemoryLayout<KeyState>.stride
     }
 
     /// Adds a key with a blank estimator and returns its slot.
@@ -37,6 +40,7 @@ public struct EstimatorBank: Sendable {
         theta.append(contentsOf: repeatElement(0, count: dimension))
         scale.append(contentsOf: repeatElement(1, count: dimension))
         lagWindows.append(contentsOf: repeatElement(0, count: lagWidth))
+        histograms.append(contentsOf: repeatElement(0, count: ScoreCalibration.storageCount))
         states.append(KeyState())
         return states.count - 1
     }
@@ -71,13 +75,16 @@ public struct EstimatorBank: Sendable {
         return try theta.withUnsafeMutableBufferPointer { t in
             try scale.withUnsafeMutableBufferPointer { s in
                 try lagWindows.withUnsafeMutableBufferPointer { l in
-                    try states.withUnsafeMutableBufferPointer { k in
-                        // Non-nil: each array has at least one element whenever keyCount > 0
-                        // (the lag windows only when lagWidth > 0, the only case they are
-                        // used), and callers only index slots below keyCount.
-                        try body(BankStorage(
-                            theta: t.baseAddress, scale: s.baseAddress, lagWindows: l.baseAddress,
-                            states: k.baseAddress, dimension: d, lagWidth: w, keyCount: k.count))
+                    try histograms.withUnsafeMutableBufferPointer { h in
+                        try states.withUnsafeMutableBufferPointer { k in
+                            // Non-nil: each array has at least one element whenever keyCount > 0
+                            // (the lag windows only when lagWidth > 0, the only case they are
+                            // used), and callers only index slots below keyCount.
+                            try body(BankStorage(
+                                theta: t.baseAddress, scale: s.baseAddress, lagWindows: l.baseAddress,
+                                histograms: h.baseAddress, states: k.baseAddress, dimension: d,
+                                lagWidth: w, keyCount: k.count))
+                        }
                     }
                 }
             }
@@ -86,7 +93,7 @@ public struct EstimatorBank: Sendable {
 
     /// Checks invariants: every value finite, every scale positive, every clip level non-negative.
     public func checkInvariants() -> Bool {
-        theta.allSatisfy(\.isFinite) && lagWindows.allSatisfy(\.isFinite) && scale.allSatisfy { $0.isFinite && $0 > 0 }
+        theta.allSatisfy(\.isFinite) && histograms.allSatisfy { $0.isFinite && $0 >= 0 } && lagWindows.allSatisfy(\.isFinite) && scale.allSatisfy { $0.isFinite && $0 > 0 }
             && states.allSatisfy { $0.clipLevel >= 0 && $0.clipLevel.isFinite }
     }
 }
@@ -96,6 +103,7 @@ public struct BankStorage {
     @usableFromInline let theta: UnsafeMutablePointer<Float>?
     @usableFromInline let scale: UnsafeMutablePointer<Float>?
     @usableFromInline let lagWindows: UnsafeMutablePointer<Float>?
+    @usableFromInline let histograms: UnsafeMutablePointer<Float>?
     @usableFromInline let states: UnsafeMutablePointer<KeyState>?
     /// Features per key.
     public let dimension: Int
@@ -123,6 +131,13 @@ public struct BankStorage {
     public func lagWindow(_ slot: Int) -> UnsafeMutablePointer<Float> {
         precondition(slot >= 0 && slot < keyCount && lagWidth > 0)
         return lagWindows.unsafelyUnwrapped + slot * lagWidth
+    }
+
+    /// Key `slot`'s score-calibration histogram (``ScoreCalibration/storageCount`` values).
+    @inlinable
+    public func histogram(_ slot: Int) -> UnsafeMutablePointer<Float> {
+        precondition(slot >= 0 && slot < keyCount)
+        return histograms.unsafelyUnwrapped + slot * ScoreCalibration.storageCount
     }
 
     /// Key `slot`'s scalars.

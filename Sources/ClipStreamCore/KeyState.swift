@@ -1,6 +1,6 @@
 /// The per-key scalars of the location model (the vectors live in ``EstimatorBank``).
 ///
-/// 56 bytes per key.
+/// 72 bytes per key.
 public struct KeyState: Sendable, Equatable {
     /// Rows this key has seen.
     public var rowCount: Int = 0
@@ -14,6 +14,10 @@ public struct KeyState: Sendable, Equatable {
     public var scoreUpper: Double = 1.5
     /// Exponential moving average of the instant score (the sustained score).
     public var sustainedScore: Double = 1
+    /// Mass of the score-calibration histogram, in units of the current row weight's scale.
+    public var calibrationMass: Double = 0
+    /// Weight the next learned score adds to the calibration histogram (grows per row: decay).
+    public var calibrationWeight: Double = 1
     /// Consecutive rows above the threshold (for regime-change re-anchoring).
     public var runLength: Int32 = 0
     /// Rows left in the quiet window after a re-anchoring.

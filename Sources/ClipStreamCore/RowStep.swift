@@ -8,6 +8,7 @@ struct RowStep {
     let schedule: LearningRateSchedule
     let threshold: ScoreThreshold
     let strategy: KernelStrategy
+    let calibration = ScoreCalibration()
     /// `1 / sqrt(d)`: the instant score is the root mean square of the standardized residual.
     let rootMeanSquareFactor: Double
 
@@ -29,7 +30,31 @@ struct RowStep {
     /// Rows of a key before its threshold starts learning: a quarter of the warm-up.
     var thresholdStart: Int { configuration.warmupRows / 4 }
 
+    /// Scores, decides and learns one row; the score and threshold are calibrated against the
+    /// key's history before the raw score joins it.
     func step(
+        x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
+        z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
+        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
+        topShares: UnsafeMutablePointer<Float>
+    ) -> RowScore {
+        var result = rawStep(
+            x: x, slot: slot, storage: storage, z: z, work: work, explainCount: explainCount,
+            topIndices: topIndices, topShares: topShares)
+        guard configuration.calibratesScores else { return result }
+        let state = storage.state(slot)
+        let histogram = storage.histogram(slot)
+        let raw = result.score
+        result.score = calibration.calibrated(raw, histogram: histogram, state: state.pointee)
+        result.threshold = calibration.calibrated(result.threshold, histogram: histogram, state: state.pointee)
+        // A key's first two rows have no score of their own (a fixed 1): not learned.
+        if state.pointee.rowCount > 2 {
+            calibration.learn(raw, histogram: histogram, state: &state.pointee)
+        }
+        return result
+    }
+
+    private func rawStep(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
         explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,

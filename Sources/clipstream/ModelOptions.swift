@@ -43,6 +43,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Weight b of the sustained score (EWMA of the instant score); the score is max(instant, sustained). 1: instant only.")
     var scoreSmoothing: Double = defaults.scoreSmoothing
 
+    @Flag(help: "Report each key's raw score (RMS of the standardized residual) instead of its surprise against the key's own history.")
+    var rawScores = false
+
     @Option(help: "Upper score quantile tracked for the threshold (below 1 - alert rate).")
     var thresholdQuantile: Double = defaults.thresholdQuantile
 
@@ -75,6 +78,7 @@ struct ModelOptions: ParsableArguments {
         c.absoluteScaleFloor = scaleFloor
         c.relativeScaleFloor = relativeScaleFloor
         c.scoreSmoothing = scoreSmoothing
+        c.calibratesScores = !rawScores
         c.thresholdQuantile = thresholdQuantile
         c.thresholdRate = thresholdRate
         c.warmupRows = warmup

@@ -13,6 +13,7 @@ struct SustainedScoreTests {
         var c = Configuration(dimension: dimension)
         c.restartAfter = 0
         c.scoreSmoothing = smoothing
+        c.calibratesScores = false  // the raw score's mechanics
         var detector = LocationDetector(configuration: c)
         _ = detector.addKey()
         var noise = NoiseStream(seed: 21)

@@ -13,9 +13,10 @@ struct ReadmeExampleTests {
         batch.append(handle: engine.handle(for: "web-01"), values: [0.31, 12.0, 0.002])
         batch.append(handle: engine.handle(for: "db-07"), values: [0.80, 3.5, 0.010])
         engine.process(&batch)
-        // A key's first row scores 1 and withholds its decision (warm-up).
+        // A key's first row scores 0 (no history to be surprising against) and withholds its
+        // decision (warm-up).
         for i in 0..<batch.count {
-            #expect(batch.results[i].score == 1)
+            #expect(batch.results[i].score == 0)
             #expect(batch.results[i].decision == .withheld)
         }
         #expect(engine.keyCount == 2)
