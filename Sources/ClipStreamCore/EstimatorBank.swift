@@ -58,6 +58,12 @@ public struct EstimatorBank: Sendable {
     /// One key's scalars.
     public func state(slot: Int) -> KeyState { states[slot] }
 
+    /// A copy of one key's score-calibration histogram (bins, then block sums).
+    public func calibrationHistogram(slot: Int) -> [Float] {
+        let n = ScoreCalibration.storageCount
+        return Array(histograms[slot * n..<(slot + 1) * n])
+    }
+
     /// A copy of one key's lag window, most recent row first (for tests and inspection).
     public func lagWindow(slot: Int) -> [Float] {
         Array(lagWindows[slot * lagWidth..<(slot + 1) * lagWidth])

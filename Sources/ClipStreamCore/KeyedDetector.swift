@@ -26,6 +26,13 @@ public protocol KeyedDetector: Sendable {
         slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
         explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
         topShares: UnsafeMutablePointer<Float>)
+    /// A copy of one key's complete state.
+    func snapshot(slot: Int) -> KeySnapshot
+    /// Overwrites one key's state with a snapshot taken from a detector of the same
+    /// configuration.
+    mutating func restore(_ snapshot: KeySnapshot, slot: Int)
+    /// `Float`s per key in a snapshot.
+    var valuesPerKey: Int { get }
 }
 
 extension LocationDetector: KeyedDetector {
@@ -33,4 +40,6 @@ extension LocationDetector: KeyedDetector {
     public var keyCount: Int { bank.keyCount }
     /// Bytes of model state per key: `8 d + 4 lagWidth + 792` (72 bytes of scalars, 720 of score-calibration histogram and block sums).
     public var bytesPerKey: Int { bank.bytesPerKey }
+    /// `Float`s per key in a snapshot.
+    public var valuesPerKey: Int { bank.valuesPerKey }
 }

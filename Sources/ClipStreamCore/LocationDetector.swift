@@ -132,3 +132,13 @@ public struct LocationDetector: Sendable {
             strategy: strategy)
     }
 }
+
+extension LocationDetector {
+    /// A copy of one key's state.
+    public func snapshot(slot: Int) -> KeySnapshot { bank.snapshot(slot: slot) }
+
+    /// Overwrites one key's state (see ``EstimatorBank/restore(_:slot:)``).
+    public mutating func restore(_ snapshot: KeySnapshot, slot: Int) {
+        bank.restore(snapshot, slot: slot)
+    }
+}

@@ -16,7 +16,7 @@ public final class ShardedEngine {
     public let shardCount: Int
     /// Key names and handles.
     public private(set) var router: ShardRouter
-    private let shards: [Shard]
+    let shards: [Shard]
     /// Batch rows grouped by shard (see `process`); reused across batches.
     private var rowOrder: [Int32]
     /// `shardCount + 1` offsets into `rowOrder`.

@@ -23,6 +23,10 @@ final class ParsedBatch: @unchecked Sendable {
     var end = false
     /// The row after these was bad: score these, flush, then report it.
     var error: (any Error)?
+    /// Data records the reader had consumed when this batch was handed over.
+    var dataRowsConsumed = 0
+    /// Input bytes the reader had consumed then.
+    var inputBytesConsumed = 0
     private let placeholder = KeyHandle(shard: 0, slot: 0)
 
     init(schema: CSVSchema, capacity: Int, explainCount: Int) {
@@ -45,13 +49,17 @@ final class ParsedBatch: @unchecked Sendable {
         error = nil
     }
 
-    /// Parses the reader's current record; nothing is added if it is bad.
-    func append(from reader: CSVReader, dataRow: Int) throws(InputError) {
+    /// Parses the reader's current record; nothing is added if it is bad or (with a
+    /// partition) belongs to another partition's key.
+    func append(from reader: CSVReader, dataRow: Int, partition: KeyPartition? = nil) throws(InputError) {
         let line = reader.lineNumber
         guard reader.fieldCount == schema.columnNames.count else {
             throw .wrongFieldCount(line: line, expected: schema.columnNames.count, found: reader.fieldCount)
         }
         let schema = self.schema
+        if let partition, let key = reader.string(at: schema.keyColumn), !key.isEmpty, !partition.contains(key) {
+            return
+        }
         do {
             try batch.append(handle: placeholder) { (row: UnsafeMutableBufferPointer<Float>) throws(InputError) in
                 for (f, column) in schema.featureColumns.enumerated() {

@@ -20,6 +20,16 @@ public struct ScoringOptions: Sendable {
     public var batchCapacity = 4096
     /// Logical key partitions.
     public var shardCount = 1
+    /// Only rows of this partition's keys are scored and written; the others are skipped
+    /// (their values unread) and keep their row numbers free.
+    public var partition: KeyPartition?
+    /// Data rows to pass over unread at the start (resuming from a checkpoint); they keep
+    /// their numbers.
+    public var skipRows = 0
+    /// Whether to write the output's header line (not when appending to a resumed output).
+    public var writesHeader = true
+    /// Top-k attribution computed per row for an observer (written only up to `explainCount`).
+    public var observedExplainCount = 0
 
     /// Default options.
     public init() {}
@@ -35,6 +45,35 @@ public struct ScoringSummary: Sendable, Equatable {
     public var alerts = 0
     /// Rows whose decision was withheld.
     public var withheld = 0
+}
+
+/// Where a run stands after a batch.
+public struct StreamPosition: Sendable, Equatable {
+    /// Data records consumed from the input (skipped, other partitions' and scored rows).
+    public var dataRows: Int
+    /// Input bytes consumed (compressed bytes for gzip), for progress.
+    public var inputBytes: Int
+    /// Output bytes produced by this run so far (flushed or not).
+    public var outputBytes: Int
+
+    /// A position.
+    public init(dataRows: Int, inputBytes: Int, outputBytes: Int) {
+        self.dataRows = dataRows
+        self.inputBytes = inputBytes
+        self.outputBytes = outputBytes
+    }
+}
+
+/// Receives a run's rows and batch boundaries, on the scoring thread.
+public protocol ScoringObserver: AnyObject {
+    /// Called for each scored row, in input order; `topIndices`/`topShares` hold the
+    /// `explainCount` largest contributions (see ``ScoringOptions/observedExplainCount``).
+    func scored(
+        row: Int, key: String, result: RowScore, topIndices: UnsafePointer<Int32>,
+        topShares: UnsafePointer<Float>, explainCount: Int)
+    /// Called after each batch's lines are in the output buffer (not necessarily flushed).
+    /// - Returns: false to end the run here, as if the input had ended.
+    func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool
 }
 
 /// Reads CSV rows, scores them in batches on a ``ShardedEngine`` and writes one output line per
@@ -53,6 +92,12 @@ public final class ScoringPipeline {
     private let options: ScoringOptions
     private let makeConfiguration: (Int) throws -> Configuration
     private let logger: Logger
+    /// Runs on the new engine before the first row (loading a state).
+    public var prepare: ((ShardedEngine) throws -> Void)?
+    /// Sees every scored row and batch (replay summaries, progress, checkpoints).
+    public weak var observer: (any ScoringObserver)?
+    /// The model's feature names (columns, then lagged copies), once the header is read.
+    public private(set) var featureNames: [String] = []
 
     /// Prepares a run.
     /// - Parameters:
@@ -86,9 +131,11 @@ public final class ScoringPipeline {
             header: header, keyColumn: options.keyColumn, labelColumn: options.labelColumn,
             timeColumn: options.timeColumn)
         let configuration = try makeConfiguration(schema.featureColumns.count)
+        let attribution = max(
+            options.explainCount, min(options.observedExplainCount, configuration.modelDimension))
         let capacity = Self.batchCapacity(
             requested: options.batchCapacity, dimension: schema.featureColumns.count,
-            explainCount: options.explainCount)
+            explainCount: attribution)
         let engine = try ShardedEngine(
             configuration: configuration, shardCount: options.shardCount,
             batchCapacity: capacity, logger: logger)
@@ -96,10 +143,12 @@ public final class ScoringPipeline {
             hasLabel: schema.labelColumn != nil, hasTime: schema.timeColumn != nil,
             explainCount: options.explainCount, audit: options.audit,
             featureNames: configuration.modelFeatureNames(schema.featureNames))
-        output.write(writer.header)
-        var state = RunState(engine: engine, writer: writer)
+        featureNames = configuration.modelFeatureNames(schema.featureNames)
+        try prepare?(engine)
+        if options.writesHeader { output.write(writer.header) }
+        var state = RunState(engine: engine, writer: writer, observer: observer)
         let slots = (0..<2).map { _ in
-            ParsedBatch(schema: schema, capacity: capacity, explainCount: options.explainCount)
+            ParsedBatch(schema: schema, capacity: capacity, explainCount: attribution)
         }
         // Two threads: this one resolves keys, runs the engine and writes; a reader thread
         // parses the next batch meanwhile. The slots alternate 0, 1, 0, ... on both sides;
@@ -109,7 +158,9 @@ public final class ScoringPipeline {
         let free = DispatchSemaphore(value: 0)
         let filled = DispatchSemaphore(value: 0)
         for _ in slots { free.signal() }
-        let producer = Producer(reader: reader, schema: schema, slots: slots, free: free, filled: filled)
+        let producer = Producer(
+            reader: reader, schema: schema, slots: slots, free: free, filled: filled,
+            partition: options.partition, skipRows: options.skipRows)
         let thread = Thread { producer.run() }
         thread.name = "clipstream-reader"
         thread.start()
@@ -121,11 +172,23 @@ public final class ScoringPipeline {
             state.score(slot, output: output)
             if slot.stalled || slot.error != nil { try output.flush() }
             if let error = slot.error { throw error }
+            if let observer {
+                let position = StreamPosition(
+                    dataRows: slot.dataRowsConsumed, inputBytes: slot.inputBytesConsumed,
+                    outputBytes: output.bytesWritten)
+                if try !observer.batchWritten(position, engine: engine, output: output) {
+                    producer.stop()
+                    free.signal()
+                    break
+                }
+            }
             if slot.end { break }
             free.signal()
         }
         try output.flush()
-        if state.summary.rows == 0 { throw InputError.headerOnly }
+        if state.summary.rows == 0 && options.skipRows == 0 && options.partition == nil {
+            throw InputError.headerOnly
+        }
         state.summary.keys = engine.keyCount
         return state.summary
     }
@@ -142,11 +205,13 @@ public final class ScoringPipeline {
 private struct RunState {
     let engine: ShardedEngine
     var writer: ScoreRowWriter
+    let observer: (any ScoringObserver)?
     var summary = ScoringSummary()
 
-    init(engine: ShardedEngine, writer: ScoreRowWriter) {
+    init(engine: ShardedEngine, writer: ScoreRowWriter, observer: (any ScoringObserver)?) {
         self.engine = engine
         self.writer = writer
+        self.observer = observer
     }
 
     /// Resolves the slot's keys (creating new ones, in input order), scores its rows and writes
@@ -166,15 +231,20 @@ private struct RunState {
                     for i in 0..<batch.count {
                         let result = batch.results[i]
                         let handle = KeyHandle(shard: batch.shards[i], slot: batch.slots[i])
+                        let key = engine.name(of: handle)
                         let label = UnsafeRawBufferPointer(
                             rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
                         let time = UnsafeRawBufferPointer(
                             rebasing: echoBytes[ranges[i * 4 + 2]..<ranges[i * 4 + 3]])
+                        let topIndices = (indices.baseAddress ?? Self.noIndex) + i * k
+                        let topShares = (shares.baseAddress ?? Self.noShare) + i * k
                         writer.write(
-                            row: slot.rowNumbers[i], key: engine.name(of: handle), result: result,
+                            row: slot.rowNumbers[i], key: key, result: result,
                             label: label, time: time,
-                            topIndices: (indices.baseAddress ?? Self.noIndex) + i * k,
-                            topShares: (shares.baseAddress ?? Self.noShare) + i * k, to: output)
+                            topIndices: topIndices, topShares: topShares, to: output)
+                        observer?.scored(
+                            row: slot.rowNumbers[i], key: key, result: result,
+                            topIndices: topIndices, topShares: topShares, explainCount: k)
                         summary.rows += 1
                         if result.decision == .alert { summary.alerts += 1 }
                         if result.decision == .withheld { summary.withheld += 1 }
@@ -200,24 +270,34 @@ private final class Producer: @unchecked Sendable {
     let slots: [ParsedBatch]
     let free: DispatchSemaphore
     let filled: DispatchSemaphore
+    let partition: KeyPartition?
+    let skipRows: Int
     /// Data rows read so far, bad ones included (a row keeps its number whatever happens).
     var dataRow = 0
+    /// Set by the consumer (under the `free` hand-over) to end the run early.
+    private var stopped = false
 
     init(
         reader: CSVReader, schema: CSVSchema, slots: [ParsedBatch], free: DispatchSemaphore,
-        filled: DispatchSemaphore
+        filled: DispatchSemaphore, partition: KeyPartition?, skipRows: Int
     ) {
         self.reader = reader
         self.schema = schema
         self.slots = slots
         self.free = free
         self.filled = filled
+        self.partition = partition
+        self.skipRows = skipRows
     }
+
+    /// Ends the run: called by the consumer before its last `free.signal()`.
+    func stop() { stopped = true }
 
     func run() {
         var index = 0
         while true {
             free.wait()
+            if stopped { return }
             let slot = slots[index % slots.count]
             index += 1
             fill(slot)
@@ -231,6 +311,10 @@ private final class Producer: @unchecked Sendable {
     /// are handed over to be scored and flushed at once), the input ends, or a row is bad.
     private func fill(_ slot: ParsedBatch) {
         slot.reset()
+        defer {
+            slot.dataRowsConsumed = dataRow
+            slot.inputBytesConsumed = reader.bytesConsumed
+        }
         do {
             while !slot.batch.isFull {
                 switch try reader.next(blocking: slot.batch.count == 0) {
@@ -242,7 +326,8 @@ private final class Producer: @unchecked Sendable {
                     return
                 case .record:
                     dataRow += 1
-                    try slot.append(from: reader, dataRow: dataRow)
+                    if dataRow <= skipRows { continue }
+                    try slot.append(from: reader, dataRow: dataRow, partition: partition)
                 }
             }
         } catch {

@@ -18,6 +18,9 @@ enum CommandErrors {
         } catch let error as OutputError {
             report(error.description)
             throw ExitCode(error.exitCode)
+        } catch let error as StateError {
+            report(error.description)
+            throw ExitCode(error.exitCode)
         } catch let error as EvaluateError {
             report(error.description)
             throw ExitCode(error.exitCode)

@@ -1,0 +1,48 @@
+/// One key's complete model state, detached from its bank: for saving, loading and
+/// inspecting a model.
+public struct KeySnapshot: Sendable, Equatable {
+    /// The key's scalars.
+    public var state: KeyState
+    /// The key's vectors, concatenated: `theta` and `scale` (`d` values each, `d` the model
+    /// dimension), the lag window, then the score-calibration histogram.
+    public var values: [Float]
+
+    /// A snapshot of `state` and `values`.
+    public init(state: KeyState, values: [Float]) {
+        self.state = state
+        self.values = values
+    }
+}
+
+extension EstimatorBank {
+    /// `Float`s per key in a ``KeySnapshot``.
+    public var valuesPerKey: Int { 2 * dimension + lagWidth + ScoreCalibration.storageCount }
+
+    /// A copy of one key's state.
+    public func snapshot(slot: Int) -> KeySnapshot {
+        var values: [Float] = []
+        values.reserveCapacity(valuesPerKey)
+        values += location(slot: slot)
+        values += scaleEstimate(slot: slot)
+        values += lagWindow(slot: slot)
+        values += calibrationHistogram(slot: slot)
+        return KeySnapshot(state: state(slot: slot), values: values)
+    }
+
+    /// Overwrites one key's state with `snapshot` (which must have ``valuesPerKey`` values).
+    public mutating func restore(_ snapshot: KeySnapshot, slot: Int) {
+        precondition(snapshot.values.count == valuesPerKey, "snapshot of another dimension")
+        let d = dimension
+        let w = lagWidth
+        withStorage { storage in
+            snapshot.values.withUnsafeBufferPointer { v in
+                let base = v.baseAddress!
+                storage.theta(slot).update(from: base, count: d)
+                storage.scale(slot).update(from: base + d, count: d)
+                if w > 0 { storage.lagWindow(slot).update(from: base + 2 * d, count: w) }
+                storage.histogram(slot).update(from: base + 2 * d + w, count: ScoreCalibration.storageCount)
+                storage.state(slot).pointee = snapshot.state
+            }
+        }
+    }
+}

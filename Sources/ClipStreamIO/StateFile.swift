@@ -1,0 +1,158 @@
+import CZlib
+import ClipStreamCore
+import ClipStreamEngine
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The model-state file: every key's name and complete state, the configuration that made
+/// them, and free-form metadata (a checkpoint's position), with a CRC-32 over everything.
+///
+/// Layout (little-endian; `Docs/formats.md`): magic `CLIPSTAT`, version `UInt32` (1), the
+/// settings text (`UInt32` length, UTF-8 `name=value` lines), the metadata (`UInt32` length,
+/// bytes), values per key (`UInt32`), key count (`UInt64`), then per key: name (`UInt32`
+/// length, UTF-8), the ``KeyState`` scalars (72 bytes), its values (`Float32`); last, the
+/// CRC-32 of every byte before it (`UInt32`). Keys are ordered by their names' UTF-8 bytes.
+public enum StateFile {
+    /// The first 8 bytes of every state file.
+    public static let magic = Array("CLIPSTAT".utf8)
+    /// The format version this build writes and reads.
+    public static let version: UInt32 = 1
+
+    /// What a state file holds besides the keys.
+    public struct Header: Sendable, Equatable {
+        /// The configuration's settings, `name=value`.
+        public var settings: [String]
+        /// Free-form bytes (a checkpoint's position and counters; empty for a saved model).
+        public var metadata: [UInt8]
+        /// `Float`s per key.
+        public var valuesPerKey: Int
+        /// Number of keys.
+        public var keyCount: Int
+    }
+
+    /// The settings lines of `configuration`.
+    public static func settingsLines(_ configuration: Configuration) -> [String] {
+        configuration.settings.map { "\($0.name)=\($0.value)" }
+    }
+
+    /// Writes the engine's whole state to `path` atomically: a temporary file beside it,
+    /// `fsync`, `rename`, then `fsync` of the directory, so a crash leaves either the old file
+    /// or the new one, never a mix.
+    public static func write(
+        _ engine: ShardedEngine, metadata: [UInt8] = [], to path: String
+    ) throws {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StateError.io(path: temporary, reason: Syscalls.message(forErrno: errno)) }
+        var writer = ChecksummedWriter(fd: fd, path: temporary)
+        do {
+            writer.append(magic)
+            writer.append(version)
+            let settings = Array(settingsLines(engine.configuration).joined(separator: "\n").utf8)
+            writer.append(UInt32(settings.count))
+            writer.append(settings)
+            writer.append(UInt32(metadata.count))
+            writer.append(metadata)
+            writer.append(UInt32(engine.valuesPerKey))
+            writer.append(UInt64(engine.keyCount))
+            try engine.forEachKey { (name: String, snapshot: KeySnapshot) throws in
+                let bytes = Array(name.utf8)
+                writer.append(UInt32(bytes.count))
+                writer.append(bytes)
+                writer.append(snapshot.state)
+                snapshot.values.withUnsafeBytes { writer.append(UnsafeRawBufferPointer($0)) }
+                try writer.flushIfFull()
+            }
+            try writer.finish()
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        guard close(fd) == 0 else { throw StateError.io(path: temporary, reason: Syscalls.message(forErrno: errno)) }
+        guard rename(temporary, path) == 0 else {
+            throw StateError.io(path: path, reason: "rename failed: " + Syscalls.message(forErrno: errno))
+        }
+        syncDirectory(of: path)
+    }
+
+    /// Reads the header of `path` and checks the whole file's checksum, without loading keys.
+    public static func readHeader(_ path: String) throws -> Header {
+        var reader = try ChecksummedReader(path: path)
+        defer { reader.close() }
+        let header = try reader.header()
+        try reader.verifyRest(skippingKeys: header)
+        return header
+    }
+
+    /// Loads `path` into `engine`, which must be empty and built with the same configuration.
+    /// - Returns: the file's header (its metadata included).
+    @discardableResult
+    public static func load(_ path: String, into engine: ShardedEngine) throws -> Header {
+        // The checksum is checked before a single key is created: a damaged file never
+        // reaches the engine.
+        let header = try readHeader(path)
+        let expected = settingsLines(engine.configuration)
+        if header.settings != expected {
+            let theirs = Dictionary(header.settings.map(split), uniquingKeysWith: { a, _ in a })
+            let differences = expected.map(split).compactMap { name, value -> String? in
+                let other = theirs[name] ?? "absent"
+                return other == value ? nil : "\(name) \(other) in the state, \(value) here"
+            }
+            throw StateError.configurationMismatch(
+                path: path, differences: differences.isEmpty ? ["settings differ"] : differences)
+        }
+        guard header.valuesPerKey == engine.valuesPerKey else {
+            throw StateError.configurationMismatch(
+                path: path, differences: ["\(header.valuesPerKey) values per key in the state, \(engine.valuesPerKey) here"])
+        }
+        precondition(engine.keyCount == 0, "load into an empty engine")
+        var reader = try ChecksummedReader(path: path)
+        defer { reader.close() }
+        _ = try reader.header()
+        var values = [Float](repeating: 0, count: header.valuesPerKey)
+        for _ in 0..<header.keyCount {
+            let name = try reader.name()
+            let state = try reader.keyState()
+            try values.withUnsafeMutableBytes { bytes throws in try reader.read(into: bytes) }
+            engine.importKey(name: name, snapshot: KeySnapshot(state: state, values: values))
+        }
+        return header
+    }
+
+    /// Calls `body` with each key of `path` in file order (for inspection).
+    public static func forEachKey(
+        in path: String, _ body: (String, KeySnapshot) -> Void
+    ) throws {
+        let header = try readHeader(path)
+        var reader = try ChecksummedReader(path: path)
+        defer { reader.close() }
+        _ = try reader.header()
+        var values = [Float](repeating: 0, count: header.valuesPerKey)
+        for _ in 0..<header.keyCount {
+            let name = try reader.name()
+            let state = try reader.keyState()
+            try values.withUnsafeMutableBytes { bytes throws in try reader.read(into: bytes) }
+            body(name, KeySnapshot(state: state, values: values))
+        }
+    }
+
+    private static func split(_ line: String) -> (String, String) {
+        guard let equals = line.firstIndex(of: "=") else { return (line, "") }
+        return (String(line[..<equals]), String(line[line.index(after: equals)...]))
+    }
+
+    /// `fsync` of the directory holding `path`, so a completed `rename` survives a crash.
+    static func syncDirectory(of path: String) {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let fd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import ClipStreamEngine
+import ClipStreamIO
+import Foundation
+
+/// What a checkpoint records besides the model state (the state file's metadata, JSON).
+struct CheckpointMetadata: Codable, Equatable {
+    /// Identifies the input: its size and the CRC-32 of its first bytes when checkpointed.
+    struct InputFingerprint: Codable, Equatable {
+        var path: String
+        var size: Int
+        var headBytes: Int
+        var headCRC: UInt32
+    }
+
+    /// The options that shape the output's bytes.
+    struct OutputOptions: Codable, Equatable {
+        var keyColumn: String
+        var labelColumn: String?
+        var timeColumn: String?
+        var explain: Int
+        var audit: Bool
+        var partition: String?
+    }
+
+    var format = 1
+    /// Data records consumed (the next run skips them).
+    var dataRows: Int
+    /// Length of the output when this checkpoint was taken (everything before it flushed and
+    /// synced).
+    var outputBytes: Int
+    var input: InputFingerprint
+    var output: OutputOptions
+    var totals: ReplayTotals
+
+    static let fileName = "checkpoint.state"
+
+    /// The fingerprint of `path` now: its size and the CRC-32 of its first `min(size, 1 MiB)`
+    /// bytes (or of the first `headBytes` when checking an earlier fingerprint).
+    static func fingerprint(of path: String, headBytes: Int? = nil) throws -> InputFingerprint {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ValidationError("cannot read \(path)")
+        }
+        defer { try? handle.close() }
+        let size = Int(try handle.seekToEnd())
+        try handle.seek(toOffset: 0)
+        let count = headBytes ?? min(size, 1 << 20)
+        let head = try handle.read(upToCount: count) ?? Data()
+        let crc = head.withUnsafeBytes { Checksum.crc32($0) }
+        return InputFingerprint(path: path, size: size, headBytes: head.count, headCRC: crc)
+    }
+}
+
+/// Writes checkpoints: after the output up to a batch is flushed and synced, the engine state
+/// with the position, atomically (`StateFile.write`: temporary file, fsync, rename).
+final class Checkpointer {
+    let path: String
+    let every: Int
+    private var nextAt: Int
+    let outputFD: Int32
+    /// Output bytes before this process started (a resumed output).
+    let baseOutputBytes: Int
+    let input: CheckpointMetadata.InputFingerprint
+    let outputOptions: CheckpointMetadata.OutputOptions
+
+    init(
+        directory: String, every: Int, startRow: Int, outputFD: Int32, baseOutputBytes: Int,
+        input: CheckpointMetadata.InputFingerprint, outputOptions: CheckpointMetadata.OutputOptions
+    ) {
+        path = (directory as NSString).appendingPathComponent(CheckpointMetadata.fileName)
+        self.every = every
+        nextAt = (startRow / every + 1) * every
+        self.outputFD = outputFD
+        self.baseOutputBytes = baseOutputBytes
+        self.input = input
+        self.outputOptions = outputOptions
+    }
+
+    /// Whether a checkpoint is due at `dataRows`.
+    func isDue(_ dataRows: Int) -> Bool { dataRows >= nextAt }
+
+    func write(
+        engine: ShardedEngine, position: StreamPosition, totals: ReplayTotals, output: OutputBuffer
+    ) throws {
+        try output.flush()
+        guard fsync(outputFD) == 0 else {
+            throw OutputError.writeFailed(reason: "fsync: " + String(cString: strerror(errno)))
+        }
+        let metadata = CheckpointMetadata(
+            dataRows: position.dataRows, outputBytes: baseOutputBytes + position.outputBytes,
+            input: input, output: outputOptions, totals: totals)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try StateFile.write(engine, metadata: Array(try encoder.encode(metadata)), to: path)
+        nextAt = (position.dataRows / every + 1) * every
+    }
+
+    /// Reads a checkpoint's metadata (verifying the whole file's checksum).
+    static func read(_ path: String) throws -> CheckpointMetadata {
+        let header = try StateFile.readHeader(path)
+        do {
+            return try JSONDecoder().decode(CheckpointMetadata.self, from: Data(header.metadata))
+        } catch {
+            throw StateError.notAState(path: path, reason: "a model state without a checkpoint's position")
+        }
+    }
+}

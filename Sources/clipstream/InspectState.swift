@@ -1,0 +1,55 @@
+import ArgumentParser
+import ClipStreamCore
+import ClipStreamIO
+import Foundation
+
+/// `clipstream inspect-state`: what a model state or checkpoint holds.
+struct InspectState: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect-state",
+        abstract: "Print a model state's keys, rows seen and memory; one key's estimate with --key.",
+        discussion: "Reads a file of --save-state or a checkpoint (DIR/checkpoint.state); checks its checksum first.")
+
+    @Argument(help: "State file.")
+    var path: String
+
+    @Option(help: "Print this key's state: rows seen, threshold trackers, location and scale.")
+    var key: String?
+
+    func run() throws {
+        try CommandErrors.exitOnFailure {
+            let header = try StateFile.readHeader(path)
+            var out = "state \(path): format \(StateFile.version), \(header.keyCount) keys, \(header.valuesPerKey) values per key\n"
+            out += "configuration: " + header.settings.joined(separator: " ") + "\n"
+            if let metadata = try? JSONDecoder().decode(CheckpointMetadata.self, from: Data(header.metadata)) {
+                out += "checkpoint: after input row \(metadata.dataRows), output \(metadata.outputBytes) bytes, input \(metadata.input.path)\n"
+            }
+            let dimension = Int(header.settings.first { $0.hasPrefix("dimension=") }?.dropFirst(10) ?? "") ?? 0
+            let lags = Int(header.settings.first { $0.hasPrefix("lags=") }?.dropFirst(5) ?? "") ?? 0
+            let modelDimension = dimension * (lags + 1)
+            var rows = 0
+            var found: (String, KeySnapshot)?
+            var names: [(String, Int)] = []
+            try StateFile.forEachKey(in: path) { name, snapshot in
+                rows += snapshot.state.rowCount
+                names.append((name, snapshot.state.rowCount))
+                if name == key { found = (name, snapshot) }
+            }
+            let bytes = header.keyCount * (header.valuesPerKey * 4 + MemoryLayout<KeyState>.stride)
+            out += "rows seen: \(rows); model memory: \(bytes) bytes (\(header.valuesPerKey * 4 + MemoryLayout<KeyState>.stride) per key)\n"
+            if let key {
+                guard let (name, snapshot) = found else {
+                    throw ValidationError("no key \"\(key)\" in \(path)")
+                }
+                let s = snapshot.state
+                out += "key \(name): \(s.rowCount) rows, clip level m \(s.clipLevel), score trackers \(s.scoreLower) / \(s.scoreUpper)\n"
+                out += "  location: " + snapshot.values.prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
+                out += "  scale: " + snapshot.values.dropFirst(modelDimension).prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
+            } else {
+                for (name, count) in names.prefix(20) { out += "  \(name)  \(count) rows\n" }
+                if names.count > 20 { out += "  ... \(names.count - 20) more\n" }
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import ArgumentParser
+import ClipStreamCore
+import ClipStreamEngine
+import ClipStreamIO
+import Foundation
+
+/// One replay: opens (or resumes) the output, runs the pipeline and observes it for the
+/// summary, the progress and the checkpoints.
+final class ReplayRun: ScoringObserver {
+    struct Outcome {
+        /// The signal that stopped the run early, if one did.
+        var signal: Int32?
+        /// Input rows consumed.
+        var dataRows: Int
+    }
+
+    private let command: Replay
+    private var totals = ReplayTotals()
+    private var progress: ProgressReporter?
+    private var checkpointer: Checkpointer?
+    private var stoppedBy: Int32?
+    private var lastPosition = StreamPosition(dataRows: 0, inputBytes: 0, outputBytes: 0)
+
+    init(command: Replay) {
+        self.command = command
+    }
+
+    func run() throws -> Outcome {
+        SignalFlag.install()
+        var options = try command.runOptions.scoringOptions(shards: command.model.resolvedShards)
+        options.observedExplainCount = max(command.runOptions.explain, 3)
+        let outputOptions = CheckpointMetadata.OutputOptions(
+            keyColumn: options.keyColumn, labelColumn: options.labelColumn,
+            timeColumn: options.timeColumn, explain: options.explainCount, audit: options.audit,
+            partition: options.partition?.description)
+
+        var resumed: CheckpointMetadata?
+        var checkpointPath: String?
+        if let directory = command.checkpoint {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StateError.io(path: directory, reason: "cannot create the checkpoint directory")
+            }
+            let path = (directory as NSString).appendingPathComponent(CheckpointMetadata.fileName)
+            checkpointPath = path
+            if command.resume && FileManager.default.fileExists(atPath: path) {
+                resumed = try Self.validate(checkpoint: path, input: command.input, output: command.output, options: outputOptions)
+            }
+        }
+
+        let fd = try Self.openOutput(command.output, keepingBytes: resumed?.outputBytes)
+        defer { close(fd) }
+        if let resumed {
+            options.skipRows = resumed.dataRows
+            options.writesHeader = false
+            totals = resumed.totals
+        }
+        let startRows = resumed?.dataRows ?? 0
+        if let checkpointPath {
+            let fingerprint = try CheckpointMetadata.fingerprint(of: command.input, headBytes: resumed?.input.headBytes)
+            checkpointer = Checkpointer(
+                directory: (checkpointPath as NSString).deletingLastPathComponent,
+                every: command.checkpointEvery, startRow: startRows, outputFD: fd,
+                baseOutputBytes: resumed?.outputBytes ?? 0, input: fingerprint, outputOptions: outputOptions)
+        }
+        if !command.quiet {
+            let size = (try? FileManager.default.attributesOfItem(atPath: command.input)[.size] as? Int) ?? nil
+            progress = ProgressReporter(totalBytes: size, interval: command.progressEvery, startRows: startRows)
+        }
+
+        let model = command.model
+        let explain = command.runOptions.explain
+        let reader = try CSVReader(source: InputOpener.open(path: command.input))
+        let output = OutputBuffer(fileDescriptor: fd)
+        let pipeline = ScoringPipeline(
+            reader: reader, output: output, options: options, logger: command.logging.logger
+        ) { dimension in
+            try RunOptions.configuration(model: model, explain: explain, dimension: dimension)
+        }
+        pipeline.observer = self
+        var engine: ShardedEngine?
+        let loadState = command.runOptions.loadState
+        pipeline.prepare = { created in
+            engine = created
+            if resumed != nil, let checkpointPath {
+                try StateFile.load(checkpointPath, into: created)
+            } else if let loadState {
+                try StateFile.load(loadState, into: created)
+            }
+        }
+        let start = Date()
+        let rowsBefore = totals.rows
+        _ = try pipeline.run()
+        let seconds = Date().timeIntervalSince(start)
+        progress?.update(lastPosition, final: true)
+        guard let engine else { return Outcome(signal: stoppedBy, dataRows: lastPosition.dataRows) }
+        if stoppedBy == nil {
+            // A last checkpoint at the end: a later --resume finds nothing left to do.
+            try checkpointer?.write(engine: engine, position: lastPosition, totals: totals, output: output)
+            if let path = command.runOptions.saveState { try StateFile.write(engine, to: path) }
+        }
+        let report = ReplayReport(
+            totals: totals, keys: engine.keyCount, dataRows: lastPosition.dataRows,
+            rowsThisRun: totals.rows - rowsBefore, seconds: seconds, featureNames: pipeline.featureNames,
+            partition: options.partition, complete: stoppedBy == nil)
+        FileHandle.standardError.write(Data(report.text.utf8))
+        if let path = command.summary {
+            do {
+                try report.json.write(to: URL(fileURLWithPath: path))
+            } catch {
+                throw OutputError.writeFailed(reason: "\(path): \(error.localizedDescription)")
+            }
+        }
+        return Outcome(signal: stoppedBy, dataRows: lastPosition.dataRows)
+    }
+
+    func scored(
+        row: Int, key: String, result: RowScore, topIndices: UnsafePointer<Int32>,
+        topShares: UnsafePointer<Float>, explainCount: Int
+    ) {
+        totals.add(
+            row: row, key: key, result: result, topIndices: topIndices, topShares: topShares,
+            explainCount: explainCount)
+    }
+
+    func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool {
+        lastPosition = position
+        progress?.update(position)
+        if let signal = SignalFlag.caught {
+            stoppedBy = signal
+            try checkpointer?.write(engine: engine, position: position, totals: totals, output: output)
+            return false
+        }
+        if let checkpointer, checkpointer.isDue(position.dataRows) {
+            try checkpointer.write(engine: engine, position: position, totals: totals, output: output)
+        }
+        return true
+    }
+
+    /// Checks that the checkpoint belongs to this input, these output options and this
+    /// output (never shorter than recorded); the configuration is checked when it loads.
+    static func validate(
+        checkpoint path: String, input: String, output: String,
+        options: CheckpointMetadata.OutputOptions
+    ) throws -> CheckpointMetadata {
+        let metadata = try Checkpointer.read(path)
+        guard metadata.output == options else {
+            throw StateError.checkpointMismatch(
+                path: path, reason: "it was made with other output options (key, label and time columns, --explain, --audit, --partition)")
+        }
+        let now = try CheckpointMetadata.fingerprint(of: input, headBytes: metadata.input.headBytes)
+        guard now.headBytes == metadata.input.headBytes, now.headCRC == metadata.input.headCRC,
+            now.size >= metadata.input.size
+        else {
+            throw StateError.checkpointMismatch(path: path, reason: "it was made from another input than \(input)")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? nil
+        guard let size, size >= metadata.outputBytes else {
+            throw StateError.checkpointMismatch(
+                path: path,
+                reason: "\(output) is shorter (\(size.map(String.init) ?? "missing")) than the \(metadata.outputBytes) bytes recorded")
+        }
+        return metadata
+    }
+
+    /// Opens OUTPUT: created and truncated, or (resuming) cut back to the recorded length.
+    static func openOutput(_ path: String, keepingBytes: Int?) throws -> Int32 {
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (keepingBytes == nil ? O_TRUNC : 0)
+        let fd = open(path, flags, 0o644)
+        guard fd >= 0 else {
+            throw OutputError.writeFailed(reason: "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        if let keepingBytes {
+            guard ftruncate(fd, off_t(keepingBytes)) == 0, lseek(fd, off_t(keepingBytes), SEEK_SET) == keepingBytes else {
+                close(fd)
+                throw OutputError.writeFailed(reason: "cannot cut \(path) back: \(String(cString: strerror(errno)))")
+            }
+        }
+        return fd
+    }
+}

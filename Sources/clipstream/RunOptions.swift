@@ -1,0 +1,84 @@
+import ArgumentParser
+import ClipStreamCore
+import ClipStreamEngine
+import ClipStreamIO
+import Foundation
+
+/// The input, output-column, state and partition options `score` and `replay` share.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Name of the key column.")
+    var keyColumn = "key"
+
+    @Option(help: "Name of a label column to echo (not a feature).")
+    var labelColumn: String?
+
+    @Option(help: "Name of a time column to echo (not a feature; any text).")
+    var timeColumn: String?
+
+    @Option(help: "Explain each row by its top K dimensions (signed shares).")
+    var explain: Int = 0
+
+    @Flag(help: "Write pull,lambda,clipped: the bounded-influence record of each update.")
+    var audit = false
+
+    @Option(help: .hidden)
+    var batchSize: Int = 4096
+
+    @Option(help: ArgumentHelp(
+        "Score only keys of partition I of N (I/N; I may be 'env': JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID).",
+        valueName: "I/N"))
+    var partition: String?
+
+    @Option(help: "Start from the model state in FILE (made by --save-state with the same options).")
+    var loadState: String?
+
+    @Option(help: "Write the whole model state to FILE at the end.")
+    var saveState: String?
+
+    func validate() throws {
+        if explain < 0 { throw ValidationError("--explain must be 0 or more") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        _ = try resolvedPartition(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The partition, with `env/N` resolved from the scheduler's variables.
+    func resolvedPartition(environment: [String: String]) throws -> KeyPartition? {
+        guard let partition else { return nil }
+        var text = partition
+        if text.hasPrefix("env/") {
+            guard let index = environment["JOB_COMPLETION_INDEX"] ?? environment["SLURM_ARRAY_TASK_ID"] else {
+                throw ValidationError(
+                    "--partition env/N needs JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) to be set")
+            }
+            text = index + text.dropFirst(3)
+        }
+        guard let resolved = KeyPartition(text) else {
+            throw ValidationError("--partition must be I/N with 0 <= I < N, got \(text)")
+        }
+        return resolved
+    }
+
+    /// The pipeline options these flags set.
+    func scoringOptions(shards: Int) throws -> ScoringOptions {
+        var options = ScoringOptions()
+        options.keyColumn = keyColumn
+        options.labelColumn = labelColumn
+        options.timeColumn = timeColumn
+        options.explainCount = explain
+        options.audit = audit
+        options.batchCapacity = batchSize
+        options.shardCount = shards
+        options.partition = try resolvedPartition(environment: ProcessInfo.processInfo.environment)
+        return options
+    }
+
+    /// The configuration for the header's width, checked against `--explain`.
+    static func configuration(model: ModelOptions, explain: Int, dimension: Int) throws -> Configuration {
+        let configuration = try model.configuration(dimension: dimension)
+        if explain > configuration.modelDimension {
+            throw ValidationError(
+                "--explain \(explain) exceeds the \(configuration.modelDimension) model features")
+        }
+        return configuration
+    }
+}
