@@ -62,6 +62,10 @@ final class Checkpointer {
     let baseOutputBytes: Int
     let input: CheckpointMetadata.InputFingerprint
     let outputOptions: CheckpointMetadata.OutputOptions
+    /// Fault injection: the checkpoint write (1-based) in which the process kills itself, after
+    /// leaving a half-written temporary file.
+    var killDuringWrite: Int?
+    private var writes = 0
 
     init(
         directory: String, every: Int, startRow: Int, outputFD: Int32, baseOutputBytes: Int,
@@ -89,6 +93,11 @@ final class Checkpointer {
         let metadata = CheckpointMetadata(
             dataRows: position.dataRows, outputBytes: baseOutputBytes + position.outputBytes,
             input: input, output: outputOptions, totals: totals)
+        writes += 1
+        if writes == killDuringWrite {
+            FileManager.default.createFile(atPath: path + ".tmp", contents: Data(StateFile.magic + [1, 0]))
+            kill(getpid(), SIGKILL)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try StateFile.write(engine, metadata: Array(try encoder.encode(metadata)), to: path)

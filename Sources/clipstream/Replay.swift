@@ -45,6 +45,11 @@ struct Replay: ParsableCommand {
     @Flag(help: "Continue from the last checkpoint in --checkpoint DIR (from the start when there is none).")
     var resume = false
 
+    /// Fault injection for the resume tests: `row:N` kills the process (SIGKILL) once input row
+    /// N's batch is in OUTPUT, `checkpoint:K` in the middle of writing the K-th checkpoint.
+    @Option(help: .hidden)
+    var fault: String?
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var logging: LoggingOptions
 

@@ -20,6 +20,8 @@ final class ReplayRun: ScoringObserver {
     private var checkpointer: Checkpointer?
     private var stoppedBy: Int32?
     private var lastPosition = StreamPosition(dataRows: 0, inputBytes: 0, outputBytes: 0)
+    /// Fault injection (`--fault row:N`).
+    private var killAfterRow: Int?
 
     init(command: Replay) {
         self.command = command
@@ -49,7 +51,9 @@ final class ReplayRun: ScoringObserver {
             }
         }
 
-        let fd = try Self.openOutput(command.output, keepingBytes: resumed?.outputBytes)
+        // Opened now, cut (to nothing, or to the checkpoint's length) only once the state has
+        // loaded: a refused state or checkpoint leaves OUTPUT as it was.
+        let fd = try Self.openOutput(command.output)
         defer { close(fd) }
         if let resumed {
             options.skipRows = resumed.dataRows
@@ -63,7 +67,11 @@ final class ReplayRun: ScoringObserver {
                 directory: (checkpointPath as NSString).deletingLastPathComponent,
                 every: command.checkpointEvery, startRow: startRows, outputFD: fd,
                 baseOutputBytes: resumed?.outputBytes ?? 0, input: fingerprint, outputOptions: outputOptions)
+            if let fault = command.fault, fault.hasPrefix("checkpoint:") {
+                checkpointer?.killDuringWrite = Int(fault.dropFirst(11))
+            }
         }
+        if let fault = command.fault, fault.hasPrefix("row:") { killAfterRow = Int(fault.dropFirst(4)) }
         if !command.quiet {
             let size = (try? FileManager.default.attributesOfItem(atPath: command.input)[.size] as? Int) ?? nil
             progress = ProgressReporter(totalBytes: size, interval: command.progressEvery, startRows: startRows)
@@ -81,6 +89,7 @@ final class ReplayRun: ScoringObserver {
         pipeline.observer = self
         var engine: ShardedEngine?
         let loadState = command.runOptions.loadState
+        let outputPath = command.output
         pipeline.prepare = { created in
             engine = created
             if resumed != nil, let checkpointPath {
@@ -88,6 +97,7 @@ final class ReplayRun: ScoringObserver {
             } else if let loadState {
                 try StateFile.load(loadState, into: created)
             }
+            try Self.cut(fd, path: outputPath, to: resumed?.outputBytes ?? 0)
         }
         let start = Date()
         let rowsBefore = totals.rows
@@ -127,6 +137,10 @@ final class ReplayRun: ScoringObserver {
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool {
         lastPosition = position
         progress?.update(position)
+        if let killAfterRow, position.dataRows >= killAfterRow {
+            try output.flush()
+            kill(getpid(), SIGKILL)
+        }
         if let signal = SignalFlag.caught {
             stoppedBy = signal
             try checkpointer?.write(engine: engine, position: position, totals: totals, output: output)
@@ -164,19 +178,20 @@ final class ReplayRun: ScoringObserver {
         return metadata
     }
 
-    /// Opens OUTPUT: created and truncated, or (resuming) cut back to the recorded length.
-    static func openOutput(_ path: String, keepingBytes: Int?) throws -> Int32 {
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (keepingBytes == nil ? O_TRUNC : 0)
-        let fd = open(path, flags, 0o644)
+    /// Opens OUTPUT for writing, created if missing, its bytes untouched (see ``cut(_:path:to:)``).
+    static func openOutput(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw OutputError.writeFailed(reason: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
-        if let keepingBytes {
-            guard ftruncate(fd, off_t(keepingBytes)) == 0, lseek(fd, off_t(keepingBytes), SEEK_SET) == keepingBytes else {
-                close(fd)
-                throw OutputError.writeFailed(reason: "cannot cut \(path) back: \(String(cString: strerror(errno)))")
-            }
-        }
         return fd
+    }
+
+    /// Cuts OUTPUT to `length` bytes (0 for a fresh run, the checkpoint's length when resuming)
+    /// and positions the descriptor there.
+    static func cut(_ fd: Int32, path: String, to length: Int) throws {
+        guard ftruncate(fd, off_t(length)) == 0, lseek(fd, off_t(length), SEEK_SET) == length else {
+            throw OutputError.writeFailed(reason: "cannot cut \(path) to \(length) bytes: \(String(cString: strerror(errno)))")
+        }
     }
 }

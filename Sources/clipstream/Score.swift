@@ -25,7 +25,7 @@ struct Score: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        let target = try OutputTarget(path: output)
+        let target = try OutputTarget(path: output, truncating: runOptions.loadState == nil)
         let options = try runOptions.scoringOptions(shards: model.resolvedShards)
         let model = self.model
         let run = self.runOptions
@@ -40,7 +40,10 @@ struct Score: ParsableCommand {
             var engine: ShardedEngine?
             pipeline.prepare = { created in
                 engine = created
-                if let path = run.loadState { try StateFile.load(path, into: created) }
+                if let path = run.loadState {
+                    try StateFile.load(path, into: created)
+                    try target.truncate()
+                }
             }
             _ = try pipeline.run()
             try target.close()

@@ -1,0 +1,127 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `replay --checkpoint DIR --resume`: a run killed with SIGKILL at any point (before the first
+/// checkpoint, between checkpoints, in the middle of writing one) and resumed gives an OUTPUT
+/// byte-identical to an uninterrupted run.
+@Suite("CLI: replay, checkpoints and resume")
+struct ReplayResumeTests {
+    static let options = ["--label-column", "label", "--time-column", "t", "--explain", "2", "--audit", "--quiet"]
+
+    /// 30,000 rows of 9 keys; the reference is `score`'s output.
+    static func fixture(_ directory: TemporaryDirectory) throws -> (input: String, reference: [UInt8]) {
+        let input = directory.path("input.csv")
+        _ = try ClipStreamBinary.run(["generate", "--rows", "30000", "--keys", "9", "--dim", "6", "--seed", "8", "-o", input])
+        let reference = try ClipStreamBinary.run(["score", input] + options.dropLast())
+        #expect(reference.status == 0)
+        return (input, reference.stdout)
+    }
+
+    @Test func anUninterruptedReplayWritesWhatScoreWrites() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, reference) = try Self.fixture(directory)
+        let run = try ClipStreamBinary.run(
+            ["replay", input, "-o", directory.path("out.csv"), "--summary", directory.path("summary.json")] + Self.options)
+        #expect(run.status == 0)
+        #expect(try directory.read("out.csv") == reference)
+        // The summary is on stderr and in the JSON, never in OUTPUT.
+        #expect(run.stderr.contains("replay: 30000 rows scored of 30000 input rows, 9 keys"))
+        let summary = try JSONSerialization.jsonObject(with: Data(try directory.read("summary.json"))) as? [String: Any]
+        #expect(summary?["rows"] as? Int == 30000)
+        #expect(summary?["keys"] as? Int == 9)
+        let alerts = reference.split(separator: UInt8(ascii: "\n")).dropFirst().filter { line in
+            line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)[4] == [UInt8(ascii: "1")]
+        }
+        #expect(summary?["alerts"] as? Int == alerts.count)
+        #expect((summary?["top_anomalies"] as? [Any])?.count == 10)
+    }
+
+    /// Faults at fixed points: after rows 1,000 (before the first checkpoint at 5,000),
+    /// 7,000, 13,500 and 22,000, and in the middle of the 2nd and 4th checkpoint writes; each
+    /// time the run is resumed from what the previous one left.
+    @Test(arguments: [
+        ["row:1000", "row:7000", "checkpoint:2", "row:13500", "checkpoint:4", "row:22000"],
+        ["checkpoint:1", "row:29000"],
+    ])
+    func killedAndResumedRunsMatchTheReference(faults: [String]) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, reference) = try Self.fixture(directory)
+        let arguments = ["replay", input, "-o", directory.path("out.csv"), "--checkpoint", directory.path("ck"),
+            "--checkpoint-every", "5000", "--resume", "--batch-size", "1000"] + Self.options
+        for fault in faults {
+            let killed = try ClipStreamBinary.run(arguments + ["--fault", fault])
+            #expect(killed.status == 9, "\(fault): status \(killed.status)")  // SIGKILL
+        }
+        let finished = try ClipStreamBinary.run(arguments)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(try directory.read("out.csv") == reference)
+        // The totals survive the kills: the summary counts every row once.
+        #expect(finished.stderr.contains("30000 rows scored of 30000 input rows"))
+        // A resume after completion has nothing left to do and changes nothing.
+        let again = try ClipStreamBinary.run(arguments)
+        #expect(again.status == 0)
+        #expect(try directory.read("out.csv") == reference)
+    }
+
+    @Test func resumeWithoutACheckpointStartsFromTheBeginning() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, reference) = try Self.fixture(directory)
+        let run = try ClipStreamBinary.run(
+            ["replay", input, "-o", directory.path("out.csv"), "--checkpoint", directory.path("new"), "--resume"] + Self.options)
+        #expect(run.status == 0)
+        #expect(try directory.read("out.csv") == reference)
+    }
+
+    /// A checkpoint that does not fit the run is refused, and OUTPUT is left as it was.
+    @Test func mismatchedCheckpointsAreRefusedWithoutTouchingTheOutput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try Self.fixture(directory)
+        let out = directory.path("out.csv")
+        let base = ["replay", input, "-o", out, "--checkpoint", directory.path("ck"), "--checkpoint-every", "5000", "--resume"]
+        _ = try ClipStreamBinary.run(base + Self.options + ["--fault", "row:12000"])
+        let before = try directory.read("out.csv")
+
+        // Another configuration: the model state does not load.
+        let otherModel = try ClipStreamBinary.run(base + Self.options + ["--alpha", "0.5"])
+        #expect(otherModel.status == 30)
+        #expect(otherModel.stderr.contains("alpha 1.0 in the state, 0.5 here"))
+        // Other output options.
+        let otherOutput = try ClipStreamBinary.run(base + Self.options.filter { $0 != "--audit" })
+        #expect(otherOutput.status == 31)
+        // Another input.
+        let other = directory.path("other.csv")
+        _ = try ClipStreamBinary.run(["generate", "--rows", "30000", "--keys", "9", "--dim", "6", "--seed", "9", "-o", other])
+        let otherInput = try ClipStreamBinary.run(["replay", other, "-o", out, "--checkpoint", directory.path("ck"), "--resume"] + Self.options)
+        #expect(otherInput.status == 31)
+        #expect(otherInput.stderr.contains("another input"))
+        #expect(try directory.read("out.csv") == before)
+        // An OUTPUT shorter than recorded.
+        try directory.write("out.csv", Array(before.prefix(100)))
+        let short = try ClipStreamBinary.run(base + Self.options)
+        #expect(short.status == 31)
+        #expect(short.stderr.contains("shorter"))
+        #expect(try directory.read("out.csv") == Array(before.prefix(100)))
+    }
+
+    /// A damaged checkpoint is refused with a clear error.
+    @Test(arguments: ["truncate", "flip"])
+    func damagedCheckpointsAreRefused(damage: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try Self.fixture(directory)
+        let base = ["replay", input, "-o", directory.path("out.csv"), "--checkpoint", directory.path("ck"),
+            "--checkpoint-every", "5000", "--resume"] + Self.options
+        _ = try ClipStreamBinary.run(base + ["--fault", "row:12000"])
+        var bytes = try directory.read("ck/checkpoint.state")
+        if damage == "truncate" { bytes.removeLast(bytes.count / 3) } else { bytes[bytes.count / 2] ^= 0x10 }
+        try directory.write("ck/checkpoint.state", bytes)
+        let run = try ClipStreamBinary.run(base)
+        #expect(run.status == 29)
+        #expect(run.stderr.contains("is damaged: checksum mismatch"))
+    }
+}

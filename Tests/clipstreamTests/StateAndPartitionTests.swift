@@ -1,0 +1,104 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--save-state` / `--load-state` carry a model from one run to the next, and `--partition
+/// I/N` splits the keys exactly: the pieces equal one run over everything.
+@Suite("CLI: model state and key partitions")
+struct StateAndPartitionTests {
+    static let options = ["--label-column", "label", "--time-column", "t", "--explain", "2"]
+
+    /// 12,000 rows of 7 keys, the lines after the header split at row 5,000.
+    static func fixture(_ directory: TemporaryDirectory) throws -> (whole: String, first: String, rest: String) {
+        let whole = directory.path("whole.csv")
+        _ = try ClipStreamBinary.run(["generate", "--rows", "12000", "--keys", "7", "--dim", "5", "--seed", "6", "-o", whole])
+        let lines = String(decoding: try directory.read("whole.csv"), as: UTF8.self).split(separator: "\n")
+        let first = try directory.write("first.csv", Array((lines[0...5000].joined(separator: "\n") + "\n").utf8))
+        let rest = try directory.write("rest.csv", Array(([lines[0]] + lines[5001...]).joined(separator: "\n").appending("\n").utf8))
+        return (whole, first, rest)
+    }
+
+    /// Data lines of a score output, keyed by row number.
+    static func rows(_ output: [UInt8], offset: Int = 0) -> [Int: String] {
+        var rows: [Int: String] = [:]
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n").dropFirst() {
+            let comma = line.firstIndex(of: ",")!
+            let row = Int(line[..<comma])! + offset
+            rows[row] = String(row) + line[comma...]
+        }
+        return rows
+    }
+
+    @Test func savingAndLoadingEqualsOneRun() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (whole, first, rest) = try Self.fixture(directory)
+        let state = directory.path("model.state")
+        let reference = try ClipStreamBinary.run(["score", whole] + Self.options)
+        let part1 = try ClipStreamBinary.run(["score", first, "--save-state", state, "--shards", "2"] + Self.options)
+        // Any shard count: the state does not depend on it.
+        let part2 = try ClipStreamBinary.run(["score", rest, "--load-state", state, "--shards", "5"] + Self.options)
+        #expect(part1.status == 0 && part2.status == 0, "\(part2.stderr)")
+        var joined = Self.rows(part1.stdout)
+        joined.merge(Self.rows(part2.stdout, offset: 5000)) { a, _ in a }
+        #expect(joined == Self.rows(reference.stdout))
+        let inspect = try ClipStreamBinary.run(["inspect-state", state, "--key", "host-03"])
+        #expect(inspect.status == 0)
+        #expect(inspect.stdoutText.contains("7 keys"))
+        #expect(inspect.stdoutText.contains("rows seen: 5000"))
+        #expect(inspect.stdoutText.contains("key host-03: "))
+    }
+
+    @Test func aStateIsRefusedUnderAnotherConfigurationAndTheOutputKept() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, rest) = try Self.fixture(directory)
+        let state = directory.path("model.state")
+        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
+        let out = try directory.write("out.csv", Array("keep me\n".utf8))
+        let other = try ClipStreamBinary.run(["score", rest, "--load-state", state, "--horizon", "100", "-o", out] + Self.options)
+        #expect(other.status == 30)
+        #expect(other.stderr.contains("horizon 4096 in the state, 100 here"))
+        let wider = try ClipStreamBinary.run(["score", rest, "--load-state", state, "--label-column", "label", "-o", out])
+        #expect(wider.status == 30)
+        #expect(wider.stderr.contains("dimension 5 in the state, 6 here"))
+        #expect(try directory.read("out.csv") == Array("keep me\n".utf8))
+        try directory.write("bad.state", Array("not a state at all".utf8))
+        let bad = try ClipStreamBinary.run(["score", rest, "--load-state", directory.path("bad.state")] + Self.options)
+        #expect(bad.status == 29)
+        #expect(bad.stderr.contains("not a ClipStream state"))
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func partitionsMergedByRowEqualOneRun(count: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (whole, _, _) = try Self.fixture(directory)
+        let reference = try ClipStreamBinary.run(["score", whole] + Self.options)
+        var merged: [Int: String] = [:]
+        var sizes: [Int] = []
+        for index in 0..<count {
+            let part = try ClipStreamBinary.run(["score", whole, "--partition", "\(index)/\(count)"] + Self.options)
+            #expect(part.status == 0)
+            let rows = Self.rows(part.stdout)
+            sizes.append(rows.count)
+            merged.merge(rows) { _, _ in Issue.record("a row in two partitions"); return "" }
+        }
+        #expect(merged == Self.rows(reference.stdout))
+        if count > 1 { #expect(sizes.allSatisfy { $0 > 0 && $0 < 12000 }) }
+    }
+
+    @Test func thePartitionIndexCanComeFromTheScheduler() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (whole, _, _) = try Self.fixture(directory)
+        let explicit = try ClipStreamBinary.run(["score", whole, "--partition", "1/3"] + Self.options)
+        setenv("SLURM_ARRAY_TASK_ID", "1", 1)
+        defer { unsetenv("SLURM_ARRAY_TASK_ID") }
+        let fromEnvironment = try ClipStreamBinary.run(["score", whole, "--partition", "env/3"] + Self.options)
+        #expect(fromEnvironment.status == 0)
+        #expect(fromEnvironment.stdout == explicit.stdout)
+        let bad = try ClipStreamBinary.run(["score", whole, "--partition", "3/3"])
+        #expect(bad.status == 64)
+    }
+}
