@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages ClipStream builds against: OpenBLAS (CBLAS), zlib, pkg-config.
+# Installs the system packages ClipStream builds against: OpenBLAS (CBLAS), zlib, pkg-config;
+# and GNU parallel, which Scripts/replay-partitioned.sh (and its test) runs partitions with.
 # Non-interactive, no arguments; quiet and fast when everything is already present.
 set -euo pipefail
 
-packages=(libopenblas-dev zlib1g-dev pkg-config)
+packages=(libopenblas-dev zlib1g-dev pkg-config parallel)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

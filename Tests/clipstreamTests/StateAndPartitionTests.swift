@@ -102,3 +102,29 @@ struct StateAndPartitionTests {
         #expect(bad.status == 64)
     }
 }
+
+/// `Scripts/replay-partitioned.sh` runs the partitions with GNU parallel and merges them.
+@Suite("Scripts: replay-partitioned.sh")
+struct ReplayPartitionedScriptTests {
+    @Test func threePartitionsMergeIntoTheSingleReplaysBytes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = directory.path("input.csv")
+        _ = try ClipStreamBinary.run(["generate", "--rows", "9000", "--keys", "11", "--dim", "4", "--seed", "2", "-o", input])
+        let options = ["--label-column", "label", "--explain", "1", "--shards", "2"]
+        let single = try ClipStreamBinary.run(["replay", input, "-o", directory.path("single.csv"), "--quiet"] + options)
+        #expect(single.status == 0)
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [repository.appendingPathComponent("Scripts/replay-partitioned.sh").path,
+            "-n", "3", "--bin", try ClipStreamBinary.url().path, input, directory.path("merged.csv")] + options
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try directory.read("merged.csv") == directory.read("single.csv"))
+    }
+}

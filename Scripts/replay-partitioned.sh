@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Replays INPUT as N key partitions run by GNU parallel (on this machine, or on remote hosts
+# with -S), then merges the partitions' outputs by row number into OUTPUT: the same bytes as
+# one `clipstream replay INPUT -o OUTPUT` with the same options.
+#
+#   Scripts/replay-partitioned.sh -n 4 INPUT OUTPUT [replay options...]
+#   Scripts/replay-partitioned.sh -n 16 -S 8/host1,8/host2 --workdir /shared/run INPUT OUTPUT
+#
+# -n N        partitions (default: the core count)
+# -j J        partitions running at once on each host (default: N locally, parallel's default remotely)
+# -S LOGINS   GNU parallel --sshlogin list; INPUT, the workdir and the clipstream binary must
+#             be reachable under the same paths on every host (a shared filesystem)
+# --workdir D where partition outputs, summaries and checkpoints go (default: OUTPUT.parts)
+# --bin PATH  clipstream binary (default: .build/release/clipstream, else clipstream on PATH)
+#
+# Each partition writes D/part-I.csv and D/part-I.summary.json and, when the replay options
+# include --checkpoint-every, checkpoints under D/ck-I (rerun the script with --resume among
+# the replay options to continue after a failure). Needs GNU parallel (Debian: parallel).
+set -euo pipefail
+
+partitions=$(nproc)
+jobs=""
+logins=""
+workdir=""
+bin=""
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    -n) partitions=$2; shift 2 ;;
+    -j) jobs=$2; shift 2 ;;
+    -S) logins=$2; shift 2 ;;
+    --workdir) workdir=$2; shift 2 ;;
+    --bin) bin=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
+if [[ $# -lt 2 ]]; then
+  sed -n '2,20p' "$0" >&2
+  exit 64
+fi
+input=$(realpath "$1")
+output=$2
+shift 2
+command -v parallel >/dev/null || { echo "replay-partitioned: GNU parallel is missing (apt install parallel)" >&2; exit 69; }
+if [[ -z $bin ]]; then
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  if [[ -x $here/.build/release/clipstream ]]; then bin=$here/.build/release/clipstream; else bin=$(command -v clipstream); fi
+fi
+workdir=$(realpath -m "${workdir:-$output.parts}")
+mkdir -p "$workdir"
+
+checkpoint=()
+for option in "$@"; do
+  if [[ $option == --checkpoint-every ]]; then checkpoint=(--checkpoint "$workdir/ck-{}"); fi
+done
+remote=()
+if [[ -n $logins ]]; then remote=(-S "$logins" --workdir "$workdir"); fi
+parallel ${jobs:+-j "$jobs"} "${remote[@]}" --will-cite --halt now,fail=1 --line-buffer --tagstring 'partition {}' \
+  "$bin" replay "$input" -o "$workdir/part-{}.csv" --partition "{}/$partitions" \
+  --summary "$workdir/part-{}.summary.json" "${checkpoint[@]}" --quiet "$@" \
+  ::: $(seq 0 $((partitions - 1)))
+
+# Every part starts with the same header and lists its rows in increasing row number; the
+# row number is the first field and never quoted, so a numeric merge on it restores the order.
+{
+  head -n 1 "$workdir/part-0.csv"
+  for ((i = 0; i < partitions; i++)); do tail -n +2 "$workdir/part-$i.csv" > "$workdir/rows-$i.csv"; done
+  LC_ALL=C sort -m -t, -k1,1n $(for ((i = 0; i < partitions; i++)); do echo "$workdir/rows-$i.csv"; done)
+} > "$output"
+rm -f "$workdir"/rows-*.csv
+echo "replay-partitioned: $partitions partitions merged into $output (parts in $workdir)" >&2
