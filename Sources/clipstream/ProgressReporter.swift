@@ -61,7 +61,7 @@ final class ProgressReporter {
     static func count(_ n: Int) -> String {
         switch n {
         case ..<10_000: "\(n)"
-        case ..<10_000_000: String(format: "%.1fk", Double(n) / 1e3)
+        case ..<1_000_000: String(format: "%.1fk", Double(n) / 1e3)
         default: String(format: "%.2fM", Double(n) / 1e6)
         }
     }
