@@ -124,4 +124,41 @@ struct ReplayResumeTests {
         #expect(run.status == 29)
         #expect(run.stderr.contains("is damaged: checksum mismatch"))
     }
+
+    /// SIGTERM ends the run at a batch boundary with a final checkpoint and status 143; the
+    /// resumed run completes the same OUTPUT.
+    @Test func sigtermWritesAFinalCheckpointAndExitsCleanly() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = directory.path("input.csv")
+        _ = try ClipStreamBinary.run(["generate", "--rows", "150000", "--keys", "20", "--dim", "6", "--seed", "3", "-o", input])
+        let reference = try ClipStreamBinary.run(["score", input, "--label-column", "label"])
+        let out = directory.path("out.csv")
+        let arguments = ["replay", input, "-o", out, "--label-column", "label", "--checkpoint", directory.path("ck"),
+            "--checkpoint-every", "1000000", "--batch-size", "512", "--quiet"]
+        let process = Process()
+        process.executableURL = try ClipStreamBinary.url()
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until rows are being written, then ask it to stop.
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline {
+            let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+            if size > 50_000 { break }
+            usleep(2_000)
+        }
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        if process.terminationStatus == 0 {
+            // The run finished before the signal arrived: nothing to test on this machine.
+            #expect(try directory.read("out.csv") == reference.stdout)
+            return
+        }
+        #expect(process.terminationStatus == 143)
+        #expect(FileManager.default.fileExists(atPath: directory.path("ck/checkpoint.state")))
+        let resumed = try ClipStreamBinary.run(arguments + ["--resume"])
+        #expect(resumed.status == 0)
+        #expect(try directory.read("out.csv") == reference.stdout)
+    }
 }
