@@ -98,4 +98,23 @@ public struct RowBatch: Sendable {
 
     /// Empties the batch, keeping its storage.
     public mutating func removeAll() { count = 0 }
+
+    /// Keeps the rows for which `keep(index)` is true, in order (a stable compaction).
+    /// - Complexity: O(count * d); no allocation.
+    public mutating func removeRows(keeping keep: (Int) -> Bool) {
+        let d = dimension
+        var kept = 0
+        values.withUnsafeMutableBufferPointer { all in
+            let base = all.baseAddress.unsafelyUnwrapped
+            for i in 0..<count where keep(i) {
+                if kept != i {
+                    (base + kept * d).update(from: base + i * d, count: d)
+                    shards[kept] = shards[i]
+                    slots[kept] = slots[i]
+                }
+                kept += 1
+            }
+        }
+        count = kept
+    }
 }

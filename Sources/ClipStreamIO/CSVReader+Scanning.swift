@@ -111,10 +111,14 @@ extension CSVReader {
                     state = .carriageReturnAfterQuote
                     i += 1
                 } else {
+                    scanPosition = i
                     throw .malformedQuote(line: nextLine + newlines)
                 }
             case .carriageReturnAfterQuote:
-                guard p[i] == lineFeed else { throw .malformedQuote(line: nextLine + newlines) }
+                guard p[i] == lineFeed else {
+                    scanPosition = i
+                    throw .malformedQuote(line: nextLine + newlines)
+                }
                 appendQuotedField(start: begin - base, end: closing - base, unescape: unescape)
                 unescape = false
                 state = .fieldStart
@@ -178,6 +182,7 @@ extension CSVReader {
     /// - Returns: The offset just past the terminator.
     private func checkedLength(terminatorAt terminator: Int) throws(InputError) -> Int {
         if terminator - recordStart > maxLineLength {
+            badRecordEnd = min(terminator + 1, filled)
             throw .lineTooLong(line: nextLine, limit: maxLineLength)
         }
         return min(terminator + 1, filled)

@@ -87,6 +87,8 @@ public final class CSVReader {
     var sourceEnded = false
     var bomChecked = false
     var failure: InputError?
+    /// Where a bad record is known to end (just past its terminator), when it is.
+    var badRecordEnd: Int?
 
     // Holds a quoted field with `""` unescaped; grows to the longest such field, then is reused.
     var scratch: UnsafeMutablePointer<UInt8>?
@@ -143,6 +145,65 @@ public final class CSVReader {
             recordFieldCount = 0
             throw error
         }
+    }
+
+    /// The raw bytes of the current record as read, its line terminator included.
+    public func withCurrentRecordBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        precondition(hasRecord, "no current record")
+        return try body(UnsafeRawBufferPointer(start: buffer + currentStart, count: recordStart - currentStart))
+    }
+
+    /// After ``next(blocking:)`` threw a record-level error (``InputError/isRecoverable``):
+    /// passes over the bad record, handing its raw bytes to `sink` (in pieces, so a 1 GiB line
+    /// needs no more memory than any other), and makes the reader usable again.
+    ///
+    /// The bad record ends at its terminator when that is known (an over-long record that did
+    /// end), else at the first line feed after the point of the error (inside a quoted field
+    /// that may be early; what follows is then read as new records). At the end of input it
+    /// ends there.
+    /// - Throws: the source's read and decoding errors.
+    public func skipBadRecord(_ sink: (UnsafeRawBufferPointer) -> Void) throws(InputError) {
+        guard let failure, failure.isRecoverable else { preconditionFailure("no recoverable error to skip") }
+        self.failure = nil
+        var lineFeeds = 0
+        func emit(_ end: Int) {
+            let bytes = UnsafeRawBufferPointer(start: buffer + recordStart, count: end - recordStart)
+            lineFeeds += bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            sink(bytes)
+            recordStart = end
+            scanPosition = end
+        }
+        if let end = badRecordEnd {
+            emit(end)
+        } else {
+            var i = max(scanPosition, recordStart)
+            while true {
+                while i < filled && buffer[i] != UInt8(ascii: "\n") { i += 1 }
+                if i < filled {
+                    emit(i + 1)
+                    break
+                }
+                emit(filled)
+                if sourceEnded { break }
+                do throws(InputError) {
+                    try fill()
+                } catch {
+                    self.failure = error
+                    throw error
+                }
+                i = scanPosition
+            }
+        }
+        badRecordEnd = nil
+        nextLine += lineFeeds
+        state = .fieldStart
+        fieldBegin = 0
+        closingQuote = 0
+        fieldNeedsUnescape = false
+        embeddedNewlines = 0
+        spanCount = 0
+        recordFieldCount = 0
+        hasRecord = false
     }
 
     private func advance(blocking: Bool) throws(InputError) -> ReadResult {

@@ -68,6 +68,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case noFeatureColumns
     /// The key field of a row is empty.
     case emptyKey(line: Int, column: String)
+    /// A data row repeats the header (files concatenated with their headers).
+    case repeatedHeader(line: Int)
 
     /// The process exit code for this class of error, each class its own code in 3...18 and 21...23.
     ///
@@ -93,6 +95,36 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .headerOnly: 21
         case .noFeatureColumns: 22
         case .emptyKey: 23
+        case .repeatedHeader: 32
+        }
+    }
+
+    /// A bad row (as opposed to a bad input): `--on-bad-row skip` passes over it and goes on.
+    public var isRowLevel: Bool { reason != nil }
+
+    /// A record-level error of the reader itself, after which ``CSVReader/skipBadRecord(_:)``
+    /// resynchronizes on the next line.
+    public var isRecoverable: Bool {
+        switch self {
+        case .lineTooLong, .malformedQuote, .unterminatedQuote: true
+        default: false
+        }
+    }
+
+    /// The bad-row reason counted by `--on-bad-row skip` (nil for input-level errors).
+    public var reason: String? {
+        switch self {
+        case .lineTooLong: "line too long"
+        case .unterminatedQuote: "unterminated quote"
+        case .malformedQuote: "text after a closing quote"
+        case .wrongFieldCount: "wrong field count"
+        case .nonNumeric: "non-numeric value"
+        case .nonFinite: "non-finite value"
+        case .emptyField: "empty value"
+        case .invalidUTF8: "invalid UTF-8"
+        case .emptyKey: "empty key"
+        case .repeatedHeader: "repeated header"
+        default: nil
         }
     }
 
@@ -140,6 +172,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "no feature columns: every column is the key, label or time column"
         case let .emptyKey(line, column):
             "line \(line), column \(Self.quoted(column)): empty key"
+        case let .repeatedHeader(line):
+            "line \(line): the header again (files concatenated with their headers?)"
         }
     }
 

@@ -27,6 +27,10 @@ final class ParsedBatch: @unchecked Sendable {
     var dataRowsConsumed = 0
     /// Input bytes the reader had consumed then.
     var inputBytesConsumed = 0
+    /// Bad rows passed over while filling this batch, by reason.
+    var skipped: [String: Int] = [:]
+    /// The quarantine file's length (bytes this run wrote) when this batch was handed over.
+    var quarantineBytesWritten = 0
     private let placeholder = KeyHandle(shard: 0, slot: 0)
 
     init(schema: CSVSchema, capacity: Int, explainCount: Int) {
@@ -47,6 +51,7 @@ final class ParsedBatch: @unchecked Sendable {
         stalled = false
         end = false
         error = nil
+        if !skipped.isEmpty { skipped.removeAll() }
     }
 
     /// Parses the reader's current record; nothing is added if it is bad or (with a
@@ -95,6 +100,30 @@ final class ParsedBatch: @unchecked Sendable {
         rowNumbers[index] = dataRow
         echoField(reader, schema.labelColumn, slot: index * 4)
         echoField(reader, schema.timeColumn, slot: index * 4 + 2)
+    }
+
+    /// Keeps the rows for which `keep(index)` is true, in order, with their keys, numbers and
+    /// echoed fields.
+    func removeRows(keeping keep: (Int) -> Bool) {
+        var flags = [Bool](repeating: false, count: batch.count)
+        for i in 0..<batch.count { flags[i] = keep(i) }
+        var kept = 0
+        for i in 0..<batch.count where flags[i] {
+            if kept != i {
+                keys[kept] = keys[i]
+                rowNumbers[kept] = rowNumbers[i]
+                for j in 0..<4 { echoRanges[kept * 4 + j] = echoRanges[i * 4 + j] }
+            }
+            kept += 1
+        }
+        keys.removeLast(keys.count - kept)
+        batch.removeRows { flags[$0] }
+    }
+
+    /// Whether the reader's current record repeats the header, field for field.
+    func isRepeatedHeader(_ reader: CSVReader) -> Bool {
+        guard reader.fieldCount == schema.columnNames.count else { return false }
+        return schema.columnNames.indices.allSatisfy { reader.string(at: $0) == schema.columnNames[$0] }
     }
 
     private func echoField(_ reader: CSVReader, _ column: Int?, slot: Int) {

@@ -28,6 +28,14 @@ public struct ScoringOptions: Sendable {
     public var skipRows = 0
     /// Whether to write the output's header line (not when appending to a resumed output).
     public var writesHeader = true
+    /// What to do with a bad row.
+    public var badRowPolicy = BadRowPolicy.fail
+    /// The most keys a run models; rows of further keys are rejected (not scored, not written,
+    /// counted). Nil: no limit.
+    public var maxKeys: Int?
+    /// Length to cut an existing quarantine file to before appending (a resumed run's
+    /// checkpoint); 0 starts it afresh.
+    public var quarantineOffset = 0
     /// Top-k attribution computed per row for an observer (written only up to `explainCount`).
     public var observedExplainCount = 0
 
@@ -45,6 +53,12 @@ public struct ScoringSummary: Sendable, Equatable {
     public var alerts = 0
     /// Rows whose decision was withheld.
     public var withheld = 0
+    /// Bad rows passed over (`--on-bad-row skip`), by reason (``InputError/reason``).
+    public var skipped: [String: Int] = [:]
+    /// All bad rows passed over.
+    public var skippedTotal: Int { skipped.values.reduce(0, +) }
+    /// Rows of keys beyond `maxKeys`, rejected.
+    public var rejected = 0
 }
 
 /// Where a run stands after a batch.
@@ -55,6 +69,12 @@ public struct StreamPosition: Sendable, Equatable {
     public var inputBytes: Int
     /// Output bytes produced by this run so far (flushed or not).
     public var outputBytes: Int
+    /// Bad rows passed over by this run so far, by reason.
+    public var skipped: [String: Int] = [:]
+    /// Bytes this run has written to the quarantine file (all of them written out).
+    public var quarantineBytes = 0
+    /// Rows of keys beyond `--max-keys` this run rejected.
+    public var rejected = 0
 
     /// A position.
     public init(dataRows: Int, inputBytes: Int, outputBytes: Int) {
@@ -146,7 +166,7 @@ public final class ScoringPipeline {
         featureNames = configuration.modelFeatureNames(schema.featureNames)
         try prepare?(engine)
         if options.writesHeader { output.write(writer.header) }
-        var state = RunState(engine: engine, writer: writer, observer: observer)
+        var state = RunState(engine: engine, writer: writer, observer: observer, maxKeys: options.maxKeys)
         let slots = (0..<2).map { _ in
             ParsedBatch(schema: schema, capacity: capacity, explainCount: attribution)
         }
@@ -158,9 +178,14 @@ public final class ScoringPipeline {
         let free = DispatchSemaphore(value: 0)
         let filled = DispatchSemaphore(value: 0)
         for _ in slots { free.signal() }
+        var quarantine: QuarantineFile?
+        if case .quarantine(let path) = options.badRowPolicy {
+            quarantine = try QuarantineFile(path: path, offset: options.quarantineOffset)
+        }
         let producer = Producer(
             reader: reader, schema: schema, slots: slots, free: free, filled: filled,
-            partition: options.partition, skipRows: options.skipRows)
+            partition: options.partition, skipRows: options.skipRows,
+            policy: options.badRowPolicy, quarantine: quarantine)
         let thread = Thread { producer.run() }
         thread.name = "clipstream-reader"
         thread.start()
@@ -170,12 +195,16 @@ public final class ScoringPipeline {
             let slot = slots[index % slots.count]
             index += 1
             state.score(slot, output: output)
+            state.summary.skipped.merge(slot.skipped, uniquingKeysWith: +)
             if slot.stalled || slot.error != nil { try output.flush() }
             if let error = slot.error { throw error }
             if let observer {
-                let position = StreamPosition(
+                var position = StreamPosition(
                     dataRows: slot.dataRowsConsumed, inputBytes: slot.inputBytesConsumed,
                     outputBytes: output.bytesWritten)
+                position.skipped = state.summary.skipped
+                position.rejected = state.summary.rejected
+                position.quarantineBytes = slot.quarantineBytesWritten
                 if try !observer.batchWritten(position, engine: engine, output: output) {
                     producer.stop()
                     free.signal()
@@ -186,7 +215,9 @@ public final class ScoringPipeline {
             free.signal()
         }
         try output.flush()
-        if state.summary.rows == 0 && options.skipRows == 0 && options.partition == nil {
+        if state.summary.rows == 0 && options.skipRows == 0 && options.partition == nil
+            && state.summary.skipped.isEmpty && state.summary.rejected == 0
+        {
             throw InputError.headerOnly
         }
         state.summary.keys = engine.keyCount
@@ -206,17 +237,40 @@ private struct RunState {
     let engine: ShardedEngine
     var writer: ScoreRowWriter
     let observer: (any ScoringObserver)?
+    let maxKeys: Int?
     var summary = ScoringSummary()
 
-    init(engine: ShardedEngine, writer: ScoreRowWriter, observer: (any ScoringObserver)?) {
+    init(engine: ShardedEngine, writer: ScoreRowWriter, observer: (any ScoringObserver)?, maxKeys: Int?) {
         self.engine = engine
         self.writer = writer
         self.observer = observer
+        self.maxKeys = maxKeys
+    }
+
+    /// Drops the rows of keys that would exceed `maxKeys`, in input order (a key admitted
+    /// earlier in the same batch counts).
+    private mutating func rejectBeyondLimit(_ slot: ParsedBatch, limit: Int) {
+        let engine = self.engine
+        var admitted = Set<String>()
+        var rejected = 0
+        slot.removeRows { i in
+            let key = slot.keys[i]
+            if engine.router.existingHandle(for: key) != nil || admitted.contains(key) { return true }
+            if engine.keyCount + admitted.count < limit {
+                admitted.insert(key)
+                return true
+            }
+            rejected += 1
+            return false
+        }
+        summary.rejected += rejected
     }
 
     /// Resolves the slot's keys (creating new ones, in input order), scores its rows and writes
     /// their lines.
     mutating func score(_ slot: ParsedBatch, output: OutputBuffer) {
+        guard slot.batch.count > 0 else { return }
+        if let maxKeys, engine.keyCount + slot.batch.count > maxKeys { rejectBeyondLimit(slot, limit: maxKeys) }
         guard slot.batch.count > 0 else { return }
         for i in 0..<slot.batch.count {
             slot.batch.setHandle(engine.handle(for: slot.keys[i]), at: i)
@@ -272,6 +326,8 @@ private final class Producer: @unchecked Sendable {
     let filled: DispatchSemaphore
     let partition: KeyPartition?
     let skipRows: Int
+    let policy: BadRowPolicy
+    let quarantine: QuarantineFile?
     /// Data rows read so far, bad ones included (a row keeps its number whatever happens).
     var dataRow = 0
     /// Set by the consumer (under the `free` hand-over) to end the run early.
@@ -279,8 +335,11 @@ private final class Producer: @unchecked Sendable {
 
     init(
         reader: CSVReader, schema: CSVSchema, slots: [ParsedBatch], free: DispatchSemaphore,
-        filled: DispatchSemaphore, partition: KeyPartition?, skipRows: Int
+        filled: DispatchSemaphore, partition: KeyPartition?, skipRows: Int,
+        policy: BadRowPolicy, quarantine: QuarantineFile?
     ) {
+        self.policy = policy
+        self.quarantine = quarantine
         self.reader = reader
         self.schema = schema
         self.slots = slots
@@ -307,6 +366,45 @@ private final class Producer: @unchecked Sendable {
         }
     }
 
+    /// The reader's next result, or nil after passing over a record the reader itself could
+    /// not parse (an over-long line, a malformed quote) under a skipping policy.
+    private func nextRecord(_ slot: ParsedBatch) throws(InputError) -> CSVReader.ReadResult? {
+        let result: Result<CSVReader.ReadResult, InputError>
+        do {
+            result = .success(try reader.next(blocking: slot.batch.count == 0))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let next):
+            return next
+        case .failure(let error):
+            guard policy.skips && error.isRecoverable else { throw error }
+            dataRow += 1
+            let counted = dataRow > skipRows
+            let sink = quarantine
+            try reader.skipBadRecord { bytes in if counted { sink?.append(bytes) } }
+            if counted { slot.skipped[error.reason ?? "", default: 0] += 1 }
+            return nil
+        }
+    }
+
+    /// Parses the current record into `slot`; under a skipping policy a bad row is counted
+    /// (and quarantined) instead.
+    private func append(to slot: ParsedBatch) throws(InputError) {
+        let failure: InputError
+        do {
+            try slot.append(from: reader, dataRow: dataRow, partition: partition)
+            return
+        } catch {
+            failure = slot.isRepeatedHeader(reader) ? .repeatedHeader(line: reader.lineNumber) : error
+        }
+        guard policy.skips else { throw failure }
+        let sink = quarantine
+        reader.withCurrentRecordBytes { sink?.append($0) }
+        slot.skipped[failure.reason ?? "", default: 0] += 1
+    }
+
     /// Parses records into `slot` until it is full, the input stalls with rows pending (they
     /// are handed over to be scored and flushed at once), the input ends, or a row is bad.
     private func fill(_ slot: ParsedBatch) {
@@ -314,10 +412,19 @@ private final class Producer: @unchecked Sendable {
         defer {
             slot.dataRowsConsumed = dataRow
             slot.inputBytesConsumed = reader.bytesConsumed
+            if let quarantine {
+                do {
+                    try quarantine.flush()
+                } catch {
+                    if slot.error == nil { slot.error = error }
+                }
+                slot.quarantineBytesWritten = quarantine.bytesWritten
+            }
         }
         do {
             while !slot.batch.isFull {
-                switch try reader.next(blocking: slot.batch.count == 0) {
+                guard let next = try nextRecord(slot) else { continue }
+                switch next {
                 case .wouldBlock:
                     slot.stalled = true
                     return
@@ -327,7 +434,7 @@ private final class Producer: @unchecked Sendable {
                 case .record:
                     dataRow += 1
                     if dataRow <= skipRows { continue }
-                    try slot.append(from: reader, dataRow: dataRow, partition: partition)
+                    try append(to: slot)
                 }
             }
         } catch {

@@ -21,6 +21,7 @@ struct CheckpointMetadata: Codable, Equatable {
         var explain: Int
         var audit: Bool
         var partition: String?
+        var onBadRow: String
     }
 
     var format = 1
@@ -29,6 +30,8 @@ struct CheckpointMetadata: Codable, Equatable {
     /// Length of the output when this checkpoint was taken (everything before it flushed and
     /// synced).
     var outputBytes: Int
+    /// Length of the quarantine file then (0 without one).
+    var quarantineBytes: Int
     var input: InputFingerprint
     var output: OutputOptions
     var totals: ReplayTotals
@@ -60,6 +63,9 @@ final class Checkpointer {
     let outputFD: Int32
     /// Output bytes before this process started (a resumed output).
     let baseOutputBytes: Int
+    /// Quarantine file and its bytes before this process started.
+    let quarantinePath: String?
+    let baseQuarantineBytes: Int
     let input: CheckpointMetadata.InputFingerprint
     let outputOptions: CheckpointMetadata.OutputOptions
     /// Fault injection: the checkpoint write (1-based) in which the process kills itself, after
@@ -69,8 +75,11 @@ final class Checkpointer {
 
     init(
         directory: String, every: Int, startRow: Int, outputFD: Int32, baseOutputBytes: Int,
+        quarantinePath: String?, baseQuarantineBytes: Int,
         input: CheckpointMetadata.InputFingerprint, outputOptions: CheckpointMetadata.OutputOptions
     ) {
+        self.quarantinePath = quarantinePath
+        self.baseQuarantineBytes = baseQuarantineBytes
         path = (directory as NSString).appendingPathComponent(CheckpointMetadata.fileName)
         self.every = every
         nextAt = (startRow / every + 1) * every
@@ -90,8 +99,17 @@ final class Checkpointer {
         guard fsync(outputFD) == 0 else {
             throw OutputError.writeFailed(reason: "fsync: " + String(cString: strerror(errno)))
         }
+        if let quarantinePath {
+            // The reader thread wrote these bytes; fsync through any descriptor of the file.
+            let fd = open(quarantinePath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0, fsync(fd) == 0 else {
+                throw OutputError.writeFailed(reason: "fsync of \(quarantinePath): " + String(cString: strerror(errno)))
+            }
+            close(fd)
+        }
         let metadata = CheckpointMetadata(
             dataRows: position.dataRows, outputBytes: baseOutputBytes + position.outputBytes,
+            quarantineBytes: baseQuarantineBytes + position.quarantineBytes,
             input: input, output: outputOptions, totals: totals)
         writes += 1
         if writes == killDuringWrite {

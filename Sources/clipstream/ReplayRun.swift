@@ -22,6 +22,9 @@ final class ReplayRun: ScoringObserver {
     private var lastPosition = StreamPosition(dataRows: 0, inputBytes: 0, outputBytes: 0)
     /// Fault injection (`--fault row:N`).
     private var killAfterRow: Int?
+    /// Bad and rejected rows counted before this process (a resumed run).
+    private var baseSkipped: [String: Int] = [:]
+    private var baseRejected = 0
 
     init(command: Replay) {
         self.command = command
@@ -34,7 +37,7 @@ final class ReplayRun: ScoringObserver {
         let outputOptions = CheckpointMetadata.OutputOptions(
             keyColumn: options.keyColumn, labelColumn: options.labelColumn,
             timeColumn: options.timeColumn, explain: options.explainCount, audit: options.audit,
-            partition: options.partition?.description)
+            partition: options.partition?.description, onBadRow: command.runOptions.onBadRow)
 
         var resumed: CheckpointMetadata?
         var checkpointPath: String?
@@ -58,15 +61,21 @@ final class ReplayRun: ScoringObserver {
         if let resumed {
             options.skipRows = resumed.dataRows
             options.writesHeader = false
+            options.quarantineOffset = resumed.quarantineBytes
             totals = resumed.totals
         }
+        baseSkipped = totals.badRowsByReason
+        baseRejected = totals.rejected
+        var quarantinePath: String?
+        if case .quarantine(let path) = options.badRowPolicy { quarantinePath = path }
         let startRows = resumed?.dataRows ?? 0
         if let checkpointPath {
             let fingerprint = try CheckpointMetadata.fingerprint(of: command.input, headBytes: resumed?.input.headBytes)
             checkpointer = Checkpointer(
                 directory: (checkpointPath as NSString).deletingLastPathComponent,
                 every: command.checkpointEvery, startRow: startRows, outputFD: fd,
-                baseOutputBytes: resumed?.outputBytes ?? 0, input: fingerprint, outputOptions: outputOptions)
+                baseOutputBytes: resumed?.outputBytes ?? 0, quarantinePath: quarantinePath,
+                baseQuarantineBytes: resumed?.quarantineBytes ?? 0, input: fingerprint, outputOptions: outputOptions)
             if let fault = command.fault, fault.hasPrefix("checkpoint:") {
                 checkpointer?.killDuringWrite = Int(fault.dropFirst(11))
             }
@@ -136,6 +145,8 @@ final class ReplayRun: ScoringObserver {
 
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool {
         lastPosition = position
+        totals.badRowsByReason = baseSkipped.merging(position.skipped, uniquingKeysWith: +)
+        totals.rejected = baseRejected + position.rejected
         progress?.update(position)
         if let killAfterRow, position.dataRows >= killAfterRow {
             try output.flush()

@@ -20,7 +20,11 @@ struct ReplayTotals: Codable, Equatable {
     var rows = 0
     var alerts = 0
     var withheld = 0
-    var badRows = 0
+    /// Bad rows passed over (`--on-bad-row skip`), by reason.
+    var badRowsByReason: [String: Int] = [:]
+    var badRows: Int { badRowsByReason.values.reduce(0, +) }
+    /// Rows of keys beyond `--max-keys`.
+    var rejected = 0
     var alertsPerKey: [String: Int] = [:]
     var top: [Anomaly] = []
 

@@ -29,6 +29,14 @@ struct RunOptions: ParsableArguments {
         valueName: "I/N"))
     var partition: String?
 
+    @Option(help: ArgumentHelp(
+        "Bad rows: fail (stop, the default), skip (count and go on), quarantine:FILE (skip, and append the raw lines to FILE).",
+        valueName: "policy"))
+    var onBadRow = "fail"
+
+    @Option(help: "Model at most N keys; rows of further keys are rejected (not scored, not written, counted).")
+    var maxKeys: Int?
+
     @Option(help: "Start from the model state in FILE (made by --save-state with the same options).")
     var loadState: String?
 
@@ -39,6 +47,10 @@ struct RunOptions: ParsableArguments {
         if explain < 0 { throw ValidationError("--explain must be 0 or more") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         _ = try resolvedPartition(environment: ProcessInfo.processInfo.environment)
+        if let maxKeys, maxKeys < 1 { throw ValidationError("--max-keys must be at least 1") }
+        if BadRowPolicy(onBadRow) == nil {
+            throw ValidationError("--on-bad-row must be fail, skip or quarantine:FILE")
+        }
     }
 
     /// The partition, with `env/N` resolved from the scheduler's variables.
@@ -69,7 +81,22 @@ struct RunOptions: ParsableArguments {
         options.batchCapacity = batchSize
         options.shardCount = shards
         options.partition = try resolvedPartition(environment: ProcessInfo.processInfo.environment)
+        options.badRowPolicy = BadRowPolicy(onBadRow) ?? .fail
+        options.maxKeys = maxKeys
         return options
+    }
+
+    /// `skipped N rows` and one line per reason, then `rejected N rows` (`--max-keys`), for
+    /// stderr; empty when nothing was skipped or rejected.
+    static func skippedReport(_ skipped: [String: Int], rejected: Int) -> String {
+        let total = skipped.values.reduce(0, +)
+        var text = ""
+        if total > 0 {
+            text += "skipped \(total) rows\n"
+                + skipped.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)\n" }.joined()
+        }
+        if rejected > 0 { text += "rejected \(rejected) rows\n" }
+        return text
     }
 
     /// The configuration for the header's width, checked against `--explain`.

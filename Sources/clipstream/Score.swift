@@ -45,8 +45,9 @@ struct Score: ParsableCommand {
                     try target.truncate()
                 }
             }
-            _ = try pipeline.run()
+            let summary = try pipeline.run()
             try target.close()
+            FileHandle.standardError.write(Data(RunOptions.skippedReport(summary.skipped, rejected: summary.rejected).utf8))
             if let path = run.saveState, let engine { try StateFile.write(engine, to: path) }
         }
     }

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The `--on-bad-row quarantine:FILE` sink: bad rows' raw bytes, in input order, buffered and
+/// written at the end of each batch the reader fills. Used by the reader thread only.
+final class QuarantineFile {
+    let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    /// Bytes written to the file by this run (after its starting offset).
+    private(set) var bytesWritten = 0
+    /// The first write error, reported by the next ``flush()``.
+    private var failure: OutputError?
+    /// Buffered bytes that trigger a write (a 1 GiB bad line passes through 1 MiB at a time).
+    static let chunk = 1 << 20
+
+    /// Opens `path`, cut to `offset` bytes (0: a fresh file; a checkpoint's length when resuming).
+    init(path: String, offset: Int) throws(OutputError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .writeFailed(reason: "cannot open the quarantine file \(path): \(Syscalls.message(forErrno: errno))")
+        }
+        guard ftruncate(fd, off_t(offset)) == 0, lseek(fd, off_t(offset), SEEK_SET) == offset else {
+            close(fd)
+            throw .writeFailed(reason: "cannot prepare the quarantine file \(path): \(Syscalls.message(forErrno: errno))")
+        }
+    }
+
+    deinit { close(fd) }
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunk {
+            do {
+                try drain()
+            } catch {
+                if failure == nil { failure = error }
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    /// Writes what is buffered; throws the first error since the last call.
+    func flush() throws(OutputError) {
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
+        try drain()
+    }
+
+    private func drain() throws(OutputError) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .writeFailed(reason: "quarantine file \(path): \(Syscalls.message(forErrno: errno))")
+            }
+            offset += n
+        }
+        bytesWritten += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
