@@ -1,6 +1,6 @@
 /// The per-key scalars of the location model (the vectors live in ``EstimatorBank``).
 ///
-/// 72 bytes per key.
+/// 80 bytes per key.
 public struct KeyState: Sendable, Equatable {
     /// Rows this key has seen.
     public var rowCount: Int = 0
@@ -22,6 +22,12 @@ public struct KeyState: Sendable, Equatable {
     public var runLength: Int32 = 0
     /// Rows left in the quiet window after a re-anchoring.
     public var quietRowsLeft: Int32 = 0
+    /// Consecutive rows scoring far below any normal row (scales inflated, e.g. by a burst of
+    /// absurd rows): at `restartAfter` the key re-anchors and re-estimates its scales.
+    public var lowRunLength: Int32 = 0
+    /// 1 when the row after a re-anchoring re-estimates the scales outright (they may shrink),
+    /// 0 when it only widens them.
+    public var rescalesNext: Int32 = 0
 
     /// A key that has seen nothing.
     public init() {}

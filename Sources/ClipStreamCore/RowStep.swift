@@ -47,8 +47,9 @@ struct RowStep {
         let raw = result.score
         result.score = calibration.calibrated(raw, histogram: histogram, state: state.pointee)
         result.threshold = calibration.calibrated(result.threshold, histogram: histogram, state: state.pointee)
-        // A key's first two rows have no score of their own (a fixed 1): not learned.
-        if state.pointee.rowCount > 2 {
+        // A key's first two rows have no score of their own (a fixed 1), and a row equal to
+        // the estimate (an idle key) would fill the history with zeros: neither is learned.
+        if state.pointee.rowCount > 2 && result.pull > 0 {
             calibration.learn(raw, histogram: histogram, state: &state.pointee)
         }
         return result
@@ -101,7 +102,8 @@ struct RowStep {
             // thousands of rows while its floored scale grows by small steps).
             let limit = threshold.threshold(state.pointee)
             let score = combinedScore(instant: pull * rootMeanSquareFactor, limit: limit, state: state)
-            widenScale(x: x, theta: theta, scale: scale, state: state)
+            widenScale(x: x, theta: theta, scale: scale, state: state, keepWider: state.pointee.rescalesNext == 0)
+            state.pointee.rescalesNext = 0
             if state.pointee.quietRowsLeft > 0 { state.pointee.quietRowsLeft -= 1 }
             return RowScore(
                 score: score, threshold: limit,
@@ -136,6 +138,22 @@ struct RowStep {
                     score: score, threshold: limit, decision: decision, pull: pull,
                     clipThreshold: 0, clipped: false, reanchored: true)
             }
+            // The opposite failure: a long run of rows far inside every normal row means the
+            // scales are inflated (a burst of absurd rows grew them up to 1.5x a row, and they
+            // would shrink back over some 10^5 rows, blind meanwhile). Re-anchor, and let the
+            // next row re-estimate the scales, unless they already sit at their floors (a
+            // constant key, which scores 0 forever and rightly so).
+            state.pointee.lowRunLength = instant < Self.deflatedScore ? state.pointee.lowRunLength + 1 : 0
+            if configuration.restartAfter > 0 && Int(state.pointee.lowRunLength) >= configuration.restartAfter {
+                state.pointee.lowRunLength = 0
+                if scalesInflated(x: x, scale: scale, theta: theta) {
+                    reanchor(x: x, theta: theta, state: state)
+                    state.pointee.rescalesNext = 1
+                    return RowScore(
+                        score: score, threshold: limit, decision: decision, pull: pull,
+                        clipThreshold: 0, clipped: false, reanchored: true)
+                }
+            }
         }
 
         // The clipped step: theta moves by at most eta * lambda in the standardized norm.
@@ -143,7 +161,14 @@ struct RowStep {
         let eta = schedule.rate(forRow: state.pointee.scheduleRow)
         let lambda = configuration.clipMultiplier * m
         let factor = LocationKernels.clipFactor(pull: pull, threshold: lambda)
-        let rates = scaleStep(rate: schedule.rate(forRow: n))
+        var rates = scaleStep(rate: schedule.rate(forRow: n))
+        if instant > Self.absurdScoreRatio * limit {
+            // An absurd row (a thousand thresholds out: 1e38 in every column, a unit slip of
+            // 10^9) moves the scales no more than it moves theta. Ordinary anomalies keep their
+            // full pull on the scales, which SMD's spiky columns need (bounding every clipped
+            // row's pull cost 0.10 of SMD ROC-AUC, every alert's 0.07).
+            rates.influence = Float(factor)
+        }
         if wide {
             WideKernels.clippedUpdate(
                 x: x, theta: theta, scale: scale, count: d, step: eta * factor, rates: rates)
@@ -160,7 +185,7 @@ struct RowStep {
         state.pointee.clipLevel = max(Self.minimumClipLevel, m * (pull > m ? 1 + etaM : 1 - etaM))
         if quiet {
             state.pointee.quietRowsLeft -= 1
-        } else if n > thresholdStart && !inRun {
+        } else if n > thresholdStart && !inRun && pull > 0 {
             // The threshold learns only once the estimate has settled a little: the first
             // scores are inflated by the estimate's own start-up error, and an upper quantile
             // forgets high values slowly. It still gets 3/4 of the warm-up before alerts start.
@@ -169,7 +194,10 @@ struct RowStep {
             // threshold for thousands of rows. An isolated alert is learned, so a threshold
             // that is too low still corrects itself. (Skipping every row above the threshold
             // was measured too: demo recall 0.46 -> 0.98, but 2-3x the false alarms and SMD
-            // group 1's mean ROC-AUC 0.871 -> 0.840 through extra re-anchorings.)
+            // group 1's mean ROC-AUC 0.871 -> 0.840 through extra re-anchorings.) A row equal
+            // to the estimate (an idle key repeating itself) says nothing about the score's
+            // tail: learned, 100,000 of them pulled both trackers to their floor and the key's
+            // next 4,000 normal rows raised some 2,200 alerts.
             threshold.learn(score: instant, rowCount: n - thresholdStart, state: &state.pointee)
         }
         return RowScore(
@@ -192,6 +220,30 @@ struct RowStep {
         let sustained = (1 - b) * state.pointee.sustainedScore + b * min(instant, limit)
         state.pointee.sustainedScore = sustained
         return max(instant, sustained)
+    }
+
+    /// Instant score, in thresholds, above which a row's pull on the scales is bounded.
+    static let absurdScoreRatio = 1e6
+
+    /// Instant score below which a row is "far inside every normal row": the root mean square
+    /// of `z` is about 1.25 for a typical row, so 100 rows in a row below 1e-4 mean scales some
+    /// 10^4 times too wide (50 rows of 1e38 make them 10^8 times too wide). Higher values
+    /// (0.01, 0.001) also fired on a sparse NAB series (mostly exact zeros between spikes,
+    /// `art_load_balancer_spikes`) and cost it 0.08 of ROC-AUC.
+    static let deflatedScore = 0.0001
+
+    /// Whether some coordinate still varies (the row is off the estimate by more than the
+    /// floor) under a scale well above its floor: re-estimating would shrink that scale. A key
+    /// whose data stopped varying fails this and keeps its scales.
+    private func scalesInflated(
+        x: UnsafePointer<Float>, scale: UnsafeMutablePointer<Float>, theta: UnsafeMutablePointer<Float>
+    ) -> Bool {
+        let floors = scaleStep(rate: 0)
+        for j in 0..<configuration.modelDimension {
+            let floor = floors.floor(theta: theta[j])
+            if scale[j] > 2 * floor && abs(x[j] - theta[j]) > floor { return true }
+        }
+        return false
     }
 
     /// First row of a key: the estimate starts at the row; scales at their floor.
@@ -221,12 +273,13 @@ struct RowStep {
         state.pointee.scheduleRow = 2
     }
 
-    /// First row after a re-anchoring: as a key's second row, but scales only grow.
+    /// First row after a re-anchoring: as a key's second row, but scales only grow (unless
+    /// `keepWider` is false: after inflated scales, they are re-estimated outright).
     private func widenScale(
         x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>,
-        scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>
+        scale: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<KeyState>, keepWider: Bool
     ) {
-        _ = stepFromFirstDifference(x: x, theta: theta, scale: scale, keepWider: true)
+        _ = stepFromFirstDifference(x: x, theta: theta, scale: scale, keepWider: keepWider)
         state.pointee.scheduleRow = 2
     }
 

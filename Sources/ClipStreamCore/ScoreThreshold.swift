@@ -40,7 +40,7 @@ public struct ScoreThreshold: Sendable, Equatable {
     public func threshold(_ state: KeyState) -> Double {
         // Capped: a key that repeats one row drives both trackers down at different speeds.
         let ratio = min(max(state.scoreUpper / state.scoreLower, 1), Self.maximumRatio)
-        return state.scoreUpper * Double.pow(ratio, exponent)
+        return max(state.scoreUpper * Double.pow(ratio, exponent), Self.minimumThreshold)
     }
 
     /// Moves both trackers one quantile step towards `score` (multiplicative, so they stay
@@ -62,6 +62,12 @@ public struct ScoreThreshold: Sendable, Equatable {
     /// Bounds of both trackers: scores are ratios to the median pull, so anything outside is
     /// degenerate (an idle key, a runaway storm); the bounds keep every threshold finite.
     public static let trackerRange = 1e-6...1e12
+    /// Floor of every threshold. The scale holds `E|z_j|` at 1, so a row that fits the model
+    /// has an instant score (root mean square of `z`) of 1 or more on average; a threshold
+    /// below 1.5 can only come from a degenerate stretch (a key repeating one row scores 0.1),
+    /// and the next normal rows would all alert (2,200 alerts in 4,000 rows after 100,000
+    /// identical rows, before this floor).
+    public static let minimumThreshold = 1.5
     /// Ceiling of `q_hi / q_lo` in the tail extension.
     public static let maximumRatio = 1e3
 

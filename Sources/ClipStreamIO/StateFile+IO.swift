@@ -27,7 +27,7 @@ struct ChecksummedWriter {
     mutating func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) } }
     mutating func append(_ value: Double) { append(value.bitPattern) }
 
-    /// The 72 bytes of a ``KeyState``, field by field (`Docs/formats.md`).
+    /// The 80 bytes of a ``KeyState``, field by field (`Docs/formats.md`).
     mutating func append(_ state: KeyState) {
         append(UInt64(bitPattern: Int64(state.rowCount)))
         append(UInt64(bitPattern: Int64(state.scheduleRow)))
@@ -39,6 +39,8 @@ struct ChecksummedWriter {
         append(state.calibrationWeight)
         append(UInt32(bitPattern: state.runLength))
         append(UInt32(bitPattern: state.quietRowsLeft))
+        append(UInt32(bitPattern: state.lowRunLength))
+        append(UInt32(bitPattern: state.rescalesNext))
     }
 
     mutating func flushIfFull() throws {
@@ -190,6 +192,8 @@ struct ChecksummedReader {
         state.calibrationWeight = Double(bitPattern: try uint64())
         state.runLength = Int32(bitPattern: try uint32())
         state.quietRowsLeft = Int32(bitPattern: try uint32())
+        state.lowRunLength = Int32(bitPattern: try uint32())
+        state.rescalesNext = Int32(bitPattern: try uint32())
         return state
     }
 

@@ -129,6 +129,7 @@ public enum LocationKernels {
         let clip = rates.clip
         let absoluteFloor = rates.absoluteFloor
         let relativeFloor = rates.relativeFloor
+        let influence = rates.influence
         for j in 0..<count {
             let zj = z[j]
             let s = scale[j]
@@ -136,7 +137,7 @@ public enum LocationKernels {
             theta[j] = t
             // Ternaries rather than min/max: no NaN reaches here, and the plain compare lowers
             // to minps/maxps instead of the NaN-ordering blend sequence of Swift.min/max.
-            let a = zj.magnitude
+            let a = zj.magnitude * influence
             let u = a < clip ? a : clip
             let grown = s * (1 + rate * (u - 1))
             let relative = relativeFloor * t.magnitude
@@ -157,6 +158,9 @@ public struct ScaleStep: Sendable, Equatable {
     public var absoluteFloor: Float
     /// Lower bound relative to `|theta|`, so a constant column's scale follows its magnitude.
     public var relativeFloor: Float
+    /// Factor applied to `|z|` before the clip (the row's clip factor for an absurd row, so its
+    /// pull on the scales is bounded like its pull on `theta`; 1 otherwise).
+    public var influence: Float = 1
 
     /// Creates the parameters of one row's scale step.
     @inlinable
@@ -170,7 +174,7 @@ public struct ScaleStep: Sendable, Equatable {
     /// The next scale of one coordinate; the scalar form the SIMD loop mirrors lane by lane.
     @inlinable
     public func next(scale s: Float, z: Float, theta: Float) -> Float {
-        let u = min(abs(z), clip)
+        let u = min(abs(z) * influence, clip)
         let grown = min(s * (1 + rate * (u - 1)), Self.maximumScale)
         return max(grown, floor(theta: theta))
     }
