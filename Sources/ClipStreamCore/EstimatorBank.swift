@@ -5,7 +5,7 @@
 /// `K * d` values (key `k`'s row starts at `k * d`), and the per-key scalars are one
 /// `[KeyState]`. With lags, each key also holds its previous rows, `lagWidth` values, and each
 /// key has a score-calibration histogram of ``ScoreCalibration/storageCount`` `Float`s.
-/// Memory per key: `8 d + 4 lagWidth + 800` bytes (plus the key's name in the router).
+/// Memory per key: `8 d + 4 lagWidth + 808` bytes (plus the key's name in the router).
 /// Rows are lent only inside ``withStorage(_:)``; no pointer escapes it.
 public struct EstimatorBank: Sendable {
     /// Features per key.

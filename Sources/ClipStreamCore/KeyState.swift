@@ -1,6 +1,6 @@
 /// The per-key scalars of the location model (the vectors live in ``EstimatorBank``).
 ///
-/// 80 bytes per key.
+/// 88 bytes per key.
 public struct KeyState: Sendable, Equatable {
     /// Rows this key has seen.
     public var rowCount: Int = 0
@@ -25,6 +25,9 @@ public struct KeyState: Sendable, Equatable {
     /// Consecutive rows scoring far below any normal row (scales inflated, e.g. by a burst of
     /// absurd rows): at `restartAfter` the key re-anchors and re-estimates its scales.
     public var lowRunLength: Int32 = 0
+    /// Rows of that run whose score moved by more than a fifth against the sustained score:
+    /// rows that still vary (a key whose data stopped varying keeps its scales).
+    public var lowRunVaried: Int32 = 0
     /// 1 when the row after a re-anchoring re-estimates the scales outright (they may shrink),
     /// 0 when it only widens them.
     public var rescalesNext: Int32 = 0

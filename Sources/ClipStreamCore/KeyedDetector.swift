@@ -38,7 +38,7 @@ public protocol KeyedDetector: Sendable {
 extension LocationDetector: KeyedDetector {
     /// Number of keys held.
     public var keyCount: Int { bank.keyCount }
-    /// Bytes of model state per key: `8 d + 4 lagWidth + 800` (80 bytes of scalars, 720 of score-calibration histogram and block sums).
+    /// Bytes of model state per key: `8 d + 4 lagWidth + 808` (88 bytes of scalars, 720 of score-calibration histogram and block sums).
     public var bytesPerKey: Int { bank.bytesPerKey }
     /// `Float`s per key in a snapshot.
     public var valuesPerKey: Int { bank.valuesPerKey }

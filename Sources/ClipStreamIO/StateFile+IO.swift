@@ -27,7 +27,7 @@ struct ChecksummedWriter {
     mutating func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) } }
     mutating func append(_ value: Double) { append(value.bitPattern) }
 
-    /// The 80 bytes of a ``KeyState``, field by field (`Docs/formats.md`).
+    /// The 84 bytes of a ``KeyState``, field by field (`Docs/formats.md`).
     mutating func append(_ state: KeyState) {
         append(UInt64(bitPattern: Int64(state.rowCount)))
         append(UInt64(bitPattern: Int64(state.scheduleRow)))
@@ -40,6 +40,7 @@ struct ChecksummedWriter {
         append(UInt32(bitPattern: state.runLength))
         append(UInt32(bitPattern: state.quietRowsLeft))
         append(UInt32(bitPattern: state.lowRunLength))
+        append(UInt32(bitPattern: state.lowRunVaried))
         append(UInt32(bitPattern: state.rescalesNext))
     }
 
@@ -193,6 +194,7 @@ struct ChecksummedReader {
         state.runLength = Int32(bitPattern: try uint32())
         state.quietRowsLeft = Int32(bitPattern: try uint32())
         state.lowRunLength = Int32(bitPattern: try uint32())
+        state.lowRunVaried = Int32(bitPattern: try uint32())
         state.rescalesNext = Int32(bitPattern: try uint32())
         return state
     }

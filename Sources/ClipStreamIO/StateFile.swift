@@ -14,7 +14,7 @@ import Musl
 /// Layout (little-endian; `Docs/formats.md`): magic `CLIPSTAT`, version `UInt32` (1), the
 /// settings text (`UInt32` length, UTF-8 `name=value` lines), the metadata (`UInt32` length,
 /// bytes), values per key (`UInt32`), key count (`UInt64`), then per key: name (`UInt32`
-/// length, UTF-8), the ``KeyState`` scalars (80 bytes), its values (`Float32`); last, the
+/// length, UTF-8), the ``KeyState`` scalars (84 bytes), its values (`Float32`); last, the
 /// CRC-32 of every byte before it (`UInt32`). Keys are ordered by their names' UTF-8 bytes.
 public enum StateFile {
     /// The first 8 bytes of every state file.

@@ -9,6 +9,7 @@ struct HostileNumbersTests {
 
     enum Pattern: String, CaseIterable, Sendable {
         case plus1e38, minus1e38, nearFloatMax, subnormals, constantThenJump, identicalRows, alternatingMagnitudes
+        case sustainedBurst
 
         /// The hostile rows; `noise` gives normal rows around 0 for the columns left alone.
         func rows(_ noise: inout NoiseStream) -> [[Float]] {
@@ -25,6 +26,9 @@ struct HostileNumbersTests {
             case .identicalRows: return Array(repeating: [1, 2, 3, 4], count: 100_000)
             case .alternatingMagnitudes:
                 return (0..<2_000).map { i in [Float](repeating: i % 2 == 0 ? 1e30 : 1e-30, count: d) }
+            case .sustainedBurst:
+                // 300 rows near 10^5 (10% noise): the key re-anchors there and back.
+                return (0..<300).map { _ in noise.row(mean: [0, 0, 0, 0]).map { 1e5 * (1 + 0.1 * $0) } }
             }
         }
 

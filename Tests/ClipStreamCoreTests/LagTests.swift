@@ -59,9 +59,9 @@ struct LagTests {
 
     @Test func memoryPerKeyCountsTheWindow() {
         let detector = LocationDetector(configuration: Self.configuration(lags: 3, dimension: 5))
-        // theta and scale over d = 20 model features, a window of 15 values, 80 bytes of
+        // theta and scale over d = 20 model features, a window of 15 values, 88 bytes of
         // scalars and 180 calibration values (160 bins, 20 block sums).
-        #expect(detector.bytesPerKey == 4 * (2 * 20 + 15 + 180) + 80)
+        #expect(detector.bytesPerKey == 4 * (2 * 20 + 15 + 180) + 88)
     }
 
     @Test func featureNamesFollowTheExtendedRow() {
