@@ -7,6 +7,26 @@ public struct KeySnapshot: Sendable, Equatable {
     /// dimension), the lag window, then the score-calibration histogram.
     public var values: [Float]
 
+    /// Whether the snapshot could come from a model of model dimension `dimension`: every value
+    /// finite, every scale positive, histogram counts and row counts not negative, trackers in
+    /// range. A loaded state is checked with this, so a crafted file cannot poison a model.
+    public func isSound(dimension d: Int) -> Bool {
+        let s = state
+        guard values.count >= 2 * d + ScoreCalibration.storageCount,
+            values.allSatisfy(\.isFinite),
+            values[d..<2 * d].allSatisfy({ $0 > 0 }),
+            values.suffix(ScoreCalibration.storageCount).allSatisfy({ $0 >= 0 }),
+            s.rowCount >= 0, s.scheduleRow >= 0, s.runLength >= 0, s.quietRowsLeft >= 0,
+            s.lowRunLength >= 0, s.lowRunVaried >= 0, s.rescalesNext == 0 || s.rescalesNext == 1,
+            s.clipLevel.isFinite, s.clipLevel >= 0,
+            s.scoreLower.isFinite, s.scoreLower > 0, s.scoreUpper.isFinite, s.scoreUpper > 0,
+            s.sustainedScore.isFinite, s.sustainedScore >= 0,
+            s.calibrationMass.isFinite, s.calibrationMass >= 0,
+            s.calibrationWeight.isFinite, s.calibrationWeight >= 1
+        else { return false }
+        return true
+    }
+
     /// A snapshot of `state` and `values`.
     public init(state: KeyState, values: [Float]) {
         self.state = state

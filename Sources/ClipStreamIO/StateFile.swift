@@ -119,7 +119,15 @@ public enum StateFile {
             let name = try reader.name()
             let state = try reader.keyState()
             try values.withUnsafeMutableBytes { bytes throws in try reader.read(into: bytes) }
-            engine.importKey(name: name, snapshot: KeySnapshot(state: state, values: values))
+            let snapshot = KeySnapshot(state: state, values: values)
+            guard snapshot.isSound(dimension: engine.configuration.modelDimension) else {
+                throw StateError.corrupt(
+                    path: path, reason: "key \(name) holds values no model can have (NaN, infinity, a scale <= 0, a negative count)")
+            }
+            guard engine.router.existingHandle(for: name) == nil else {
+                throw StateError.corrupt(path: path, reason: "key \(name) appears twice")
+            }
+            engine.importKey(name: name, snapshot: snapshot)
         }
         return header
     }

@@ -69,6 +69,39 @@ struct StateAndPartitionTests {
         #expect(bad.stderr.contains("not a ClipStream state"))
     }
 
+    /// A state whose checksum is right but whose numbers no model can hold (a NaN location)
+    /// is refused before any key is created: a crafted file cannot poison a model.
+    @Test func aStateWithImpossibleValuesIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, rest) = try Self.fixture(directory)
+        let state = directory.path("model.state")
+        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
+        var bytes = try directory.read("model.state")
+        // The first key's first location value sits after the header, the name and the
+        // 84 bytes of scalars; the settings and the name lengths are read from the file.
+        func uint32(at offset: Int) -> Int {
+            Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
+        }
+        var offset = 12
+        offset += 4 + uint32(at: offset)  // settings
+        offset += 4 + uint32(at: offset)  // metadata
+        offset += 4 + 8  // values per key, key count
+        offset += 4 + uint32(at: offset) + 84  // name, scalars
+        withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { for i in 0..<4 { bytes[offset + i] = $0[i] } }
+        bytes.removeLast(4)
+        var crc = UInt32(0xFFFF_FFFF)
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        withUnsafeBytes(of: (~crc).littleEndian) { bytes += $0 }
+        try directory.write("model.state", bytes)
+        let run = try ClipStreamBinary.run(["score", rest, "--load-state", state] + Self.options)
+        #expect(run.status == 29)
+        #expect(run.stderr.contains("holds values no model can have"))
+    }
+
     @Test(arguments: [1, 2, 3])
     func partitionsMergedByRowEqualOneRun(count: Int) throws {
         let directory = try TemporaryDirectory()
