@@ -45,6 +45,19 @@ public struct EstimatorBank: Sendable {
         return states.count - 1
     }
 
+    /// Returns one key to the state of a key that has seen nothing (what ``addKey()`` gives).
+    public mutating func reset(slot: Int) {
+        let d = dimension
+        let w = lagWidth
+        withStorage { storage in
+            storage.theta(slot).update(repeating: 0, count: d)
+            storage.scale(slot).update(repeating: 1, count: d)
+            if w > 0 { storage.lagWindow(slot).update(repeating: 0, count: w) }
+            storage.histogram(slot).update(repeating: 0, count: ScoreCalibration.storageCount)
+            storage.state(slot).pointee = KeyState()
+        }
+    }
+
     /// A copy of one key's location estimate (for tests and inspection, not the hot path).
     public func location(slot: Int) -> [Float] {
         Array(theta[slot * dimension..<(slot + 1) * dimension])

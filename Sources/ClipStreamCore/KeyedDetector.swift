@@ -33,6 +33,9 @@ public protocol KeyedDetector: Sendable {
     mutating func restore(_ snapshot: KeySnapshot, slot: Int)
     /// `Float`s per key in a snapshot.
     var valuesPerKey: Int { get }
+    /// Returns a slot to the state of a key that has seen nothing (for a new key in an evicted
+    /// key's slot).
+    mutating func resetKey(slot: Int)
 }
 
 extension LocationDetector: KeyedDetector {

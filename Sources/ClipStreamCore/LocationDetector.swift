@@ -142,3 +142,8 @@ extension LocationDetector {
         bank.restore(snapshot, slot: slot)
     }
 }
+
+extension LocationDetector {
+    /// Returns a slot to the state of a key that has seen nothing.
+    public mutating func resetKey(slot: Int) { bank.reset(slot: slot) }
+}

@@ -53,6 +53,20 @@ public struct ShardRouter: Sendable {
     /// The name of the key behind `handle`.
     public func name(of handle: KeyHandle) -> String { names[Int(handle.shard)][Int(handle.slot)] }
 
+    /// Creates `key` (unseen) in `slot` of its shard, a slot freed by ``remove(_:)``.
+    mutating func create(_ key: String, inFreedSlot slot: Int32) -> KeyHandle {
+        let handle = KeyHandle(shard: Int32(Self.shard(of: key, shardCount: shardCount)), slot: slot)
+        names[Int(handle.shard)][Int(slot)] = key
+        handles[ByteKey(key)] = handle
+        return handle
+    }
+
+    /// Forgets the key behind `handle`; its slot holds an empty name until reused.
+    mutating func remove(_ handle: KeyHandle) {
+        handles[ByteKey(name(of: handle))] = nil
+        names[Int(handle.shard)][Int(handle.slot)] = ""
+    }
+
     /// 64-bit FNV-1a hash of the key's UTF-8 bytes.
     public static func stableHash(_ key: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

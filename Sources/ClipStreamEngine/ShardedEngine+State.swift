@@ -8,7 +8,7 @@ extension ShardedEngine {
         var keys: [(name: String, handle: KeyHandle)] = []
         keys.reserveCapacity(keyCount)
         for (shard, names) in router.names.enumerated() {
-            for (slot, name) in names.enumerated() {
+            for (slot, name) in names.enumerated() where !name.isEmpty {
                 keys.append((name, KeyHandle(shard: Int32(shard), slot: Int32(slot))))
             }
         }

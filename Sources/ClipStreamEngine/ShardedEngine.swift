@@ -19,6 +19,14 @@ public final class ShardedEngine {
     let shards: [Shard]
     /// Batch rows grouped by shard (see `process`); reused across batches.
     private var rowOrder: [Int32]
+    /// The most keys held (``limitKeys(to:)``), nil for no limit.
+    public private(set) var keyLimit: Int?
+    /// Keys evicted so far.
+    public private(set) var evictions = 0
+    private var recency: KeyRecency
+    /// Per shard: slots free for new keys, and slots freed during the current batch.
+    private var freeSlots: [[Int32]]
+    private var pendingFree: [[Int32]]
     /// `shardCount + 1` offsets into `rowOrder`.
     private var shardOffsets: [Int]
 
@@ -44,6 +52,9 @@ public final class ShardedEngine {
         router = ShardRouter(shardCount: shardCount)
         shards = (0..<shardCount).map { _ in Shard(detector: makeDetector(configuration)) }
         rowOrder = Array(repeating: 0, count: batchCapacity)
+        recency = KeyRecency(shardCount: shardCount)
+        freeSlots = Array(repeating: [], count: shardCount)
+        pendingFree = Array(repeating: [], count: shardCount)
         shardOffsets = Array(repeating: 0, count: shardCount + 1)
     }
 
@@ -54,14 +65,42 @@ public final class ShardedEngine {
     public var bytesPerKey: Int { shards[0].detector.bytesPerKey }
 
     /// The handle of `key`, creating its estimator on first sight.
+    ///
+    /// With a key limit (``limitKeys(to:)``), a new key beyond the limit first evicts the key
+    /// seen least recently (its model is dropped; if it comes back it starts afresh).
     /// - Complexity: one dictionary lookup; amortized O(d) for a new key.
     public func handle(for key: String) -> KeyHandle {
-        let (handle, created) = router.handle(for: key)
-        if created {
+        if let existing = router.existingHandle(for: key) {
+            if keyLimit != nil { recency.touch(existing) }
+            return existing
+        }
+        if let keyLimit, router.keyCount >= keyLimit, let victim = recency.oldest {
+            recency.remove(victim)
+            router.remove(victim)
+            pendingFree[Int(victim.shard)].append(victim.slot)
+            evictions += 1
+        }
+        let shard = ShardRouter.shard(of: key, shardCount: shardCount)
+        let handle: KeyHandle
+        if let slot = freeSlots[shard].popLast() {
+            handle = router.create(key, inFreedSlot: slot)
+            shards[shard].detector.resetKey(slot: Int(slot))
+        } else {
+            handle = router.handle(for: key).handle
             let slot = shards[Int(handle.shard)].detector.addKey()
             assert(slot == Int(handle.slot))
         }
+        if keyLimit != nil { recency.insert(handle) }
         return handle
+    }
+
+    /// Keeps at most `limit` keys, evicting the least recently seen one for each new key
+    /// beyond it. Eviction order follows the input alone, so results stay identical for every
+    /// shard count; a slot freed in a batch is reused only after that batch is processed (the
+    /// evicted key's earlier rows in it still use it).
+    public func limitKeys(to limit: Int) {
+        precondition(limit >= 1 && keyCount == 0, "set the key limit before the first key")
+        keyLimit = limit
     }
 
     /// The name of the key behind `handle`.
@@ -79,6 +118,13 @@ public final class ShardedEngine {
     /// - Complexity: O(rows * d) spread over the shards; no allocation in steady state.
     public func process(_ batch: inout RowBatch) {
         let count = batch.count
+        defer {
+            // Slots freed by evictions in this batch may now take new keys.
+            for s in 0..<shardCount where !pendingFree[s].isEmpty {
+                freeSlots[s] += pendingFree[s]
+                pendingFree[s].removeAll()
+            }
+        }
         guard count > 0 else { return }
         // Attribution ranks the model's features (the row and its lags).
         precondition(batch.explainCount <= configuration.modelDimension, "explainCount exceeds the model dimension")

@@ -33,6 +33,9 @@ public struct ScoringOptions: Sendable {
     /// The most keys a run models; rows of further keys are rejected (not scored, not written,
     /// counted). Nil: no limit.
     public var maxKeys: Int?
+    /// With `maxKeys`: evict the least recently seen key for a new one instead of rejecting
+    /// the new key's rows (every row is scored).
+    public var evictsIdle = false
     /// Length to cut an existing quarantine file to before appending (a resumed run's
     /// checkpoint); 0 starts it afresh.
     public var quarantineOffset = 0
@@ -59,6 +62,8 @@ public struct ScoringSummary: Sendable, Equatable {
     public var skippedTotal: Int { skipped.values.reduce(0, +) }
     /// Rows of keys beyond `maxKeys`, rejected.
     public var rejected = 0
+    /// Keys evicted (`evictsIdle`).
+    public var evicted = 0
 }
 
 /// Where a run stands after a batch.
@@ -164,9 +169,12 @@ public final class ScoringPipeline {
             explainCount: options.explainCount, audit: options.audit,
             featureNames: configuration.modelFeatureNames(schema.featureNames))
         featureNames = configuration.modelFeatureNames(schema.featureNames)
+        if options.evictsIdle, let maxKeys = options.maxKeys { engine.limitKeys(to: maxKeys) }
         try prepare?(engine)
         if options.writesHeader { output.write(writer.header) }
-        var state = RunState(engine: engine, writer: writer, observer: observer, maxKeys: options.maxKeys)
+        var state = RunState(
+            engine: engine, writer: writer, observer: observer,
+            maxKeys: options.evictsIdle ? nil : options.maxKeys)
         let slots = (0..<2).map { _ in
             ParsedBatch(schema: schema, capacity: capacity, explainCount: attribution)
         }
@@ -221,6 +229,7 @@ public final class ScoringPipeline {
             throw InputError.headerOnly
         }
         state.summary.keys = engine.keyCount
+        state.summary.evicted = engine.evictions
         return state.summary
     }
 
@@ -284,8 +293,9 @@ private struct RunState {
                 batch.topShares.withUnsafeBufferPointer { shares in
                     for i in 0..<batch.count {
                         let result = batch.results[i]
-                        let handle = KeyHandle(shard: batch.shards[i], slot: batch.slots[i])
-                        let key = engine.name(of: handle)
+                        // The parsed name, not the router's: with eviction, a slot may hold
+                        // another key by the time the batch is written.
+                        let key = slot.keys[i]
                         let label = UnsafeRawBufferPointer(
                             rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
                         let time = UnsafeRawBufferPointer(

@@ -57,6 +57,9 @@ struct Replay: ParsableCommand {
         if input == "-" { throw ValidationError("replay reads a file; use score for standard input") }
         if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
         if resume && checkpoint == nil { throw ValidationError("--resume needs --checkpoint DIR") }
+        if runOptions.evictIdle && checkpoint != nil {
+            throw ValidationError("--evict-idle does not combine with --checkpoint yet (the eviction order is not checkpointed)")
+        }
         if progressEvery <= 0 { throw ValidationError("--progress-every must be positive") }
     }
 

@@ -37,6 +37,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Model at most N keys; rows of further keys are rejected (not scored, not written, counted).")
     var maxKeys: Int?
 
+    @Flag(help: "With --max-keys: evict the least recently seen key for a new one instead of rejecting rows (every row is scored).")
+    var evictIdle = false
+
     @Option(help: "Start from the model state in FILE (made by --save-state with the same options).")
     var loadState: String?
 
@@ -48,6 +51,11 @@ struct RunOptions: ParsableArguments {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         _ = try resolvedPartition(environment: ProcessInfo.processInfo.environment)
         if let maxKeys, maxKeys < 1 { throw ValidationError("--max-keys must be at least 1") }
+        if evictIdle && maxKeys == nil { throw ValidationError("--evict-idle needs --max-keys N") }
+        if evictIdle && (loadState != nil || saveState != nil) {
+            // The eviction order (least recently seen first) is not part of a saved state.
+            throw ValidationError("--evict-idle does not combine with --load-state or --save-state yet")
+        }
         if BadRowPolicy(onBadRow) == nil {
             throw ValidationError("--on-bad-row must be fail, skip or quarantine:FILE")
         }
@@ -83,12 +91,13 @@ struct RunOptions: ParsableArguments {
         options.partition = try resolvedPartition(environment: ProcessInfo.processInfo.environment)
         options.badRowPolicy = BadRowPolicy(onBadRow) ?? .fail
         options.maxKeys = maxKeys
+        options.evictsIdle = evictIdle
         return options
     }
 
     /// `skipped N rows` and one line per reason, then `rejected N rows` (`--max-keys`), for
     /// stderr; empty when nothing was skipped or rejected.
-    static func skippedReport(_ skipped: [String: Int], rejected: Int) -> String {
+    static func skippedReport(_ skipped: [String: Int], rejected: Int, evicted: Int = 0) -> String {
         let total = skipped.values.reduce(0, +)
         var text = ""
         if total > 0 {
@@ -96,6 +105,7 @@ struct RunOptions: ParsableArguments {
                 + skipped.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)\n" }.joined()
         }
         if rejected > 0 { text += "rejected \(rejected) rows\n" }
+        if evicted > 0 { text += "evicted \(evicted) keys\n" }
         return text
     }
 

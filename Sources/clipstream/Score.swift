@@ -47,7 +47,7 @@ struct Score: ParsableCommand {
             }
             let summary = try pipeline.run()
             try target.close()
-            FileHandle.standardError.write(Data(RunOptions.skippedReport(summary.skipped, rejected: summary.rejected).utf8))
+            FileHandle.standardError.write(Data(RunOptions.skippedReport(summary.skipped, rejected: summary.rejected, evicted: summary.evicted).utf8))
             if let path = run.saveState, let engine { try StateFile.write(engine, to: path) }
         }
     }

@@ -138,3 +138,64 @@ struct BadRowPolicyTests {
         #expect(finished.stderr.contains("skipped 21 rows"))
     }
 }
+
+/// `--max-keys N --evict-idle`: a new key beyond N evicts the least recently seen one; every
+/// row is scored, an evicted key that returns starts afresh, and the result depends on the
+/// input alone (not on shards or batch sizes).
+@Suite("CLI: --evict-idle")
+struct EvictIdleTests {
+    /// 3,000 rows over 12 keys in an uneven rotation, 5 keys kept.
+    static let rows: [(key: String, values: String)] = (0..<3_000).map { i in
+        let key = "k\((i * 7 + i / 50) % 12)"
+        return (key, "\(Double(i % 17) * 0.3),\(i % 5)")
+    }
+
+    /// Each key renamed per incarnation (`k3#2`: k3's third model), simulating the limit.
+    static func incarnations(limit: Int) -> [String] {
+        var order: [String] = []  // least recently seen first
+        var generation: [String: Int] = [:]
+        return rows.map { row in
+            if let index = order.firstIndex(of: row.key) {
+                order.remove(at: index)
+            } else {
+                if order.count == limit { order.removeFirst() }
+                generation[row.key, default: -1] += 1
+            }
+            order.append(row.key)
+            return "\(row.key)#\(generation[row.key]!)"
+        }
+    }
+
+    static func input(_ keys: [String]) -> [UInt8] {
+        Array(("key,f0,f1\n" + zip(keys, rows).map { "\($0),\($1.values)\n" }.joined()).utf8)
+    }
+
+    @Test func evictionEqualsFreshModelsPerIncarnation() throws {
+        let limited = try ClipStreamBinary.run(
+            ["score", "-", "--max-keys", "5", "--evict-idle"], stdin: Self.input(Self.rows.map(\.key)))
+        #expect(limited.status == 0)
+        let renamed = Self.incarnations(limit: 5)
+        let evictions = Set(renamed).count - 5
+        #expect(limited.stderrLines == ["evicted \(evictions) keys"])
+        let reference = try ClipStreamBinary.run(["score", "-"], stdin: Self.input(renamed))
+        let expected = reference.stdoutLines.map { line -> String in
+            guard let hash = line.firstIndex(of: "#") else { return line }
+            let rest = line[hash...].drop { $0 != "," }
+            return String(line[..<hash]) + rest
+        }
+        #expect(limited.stdoutLines == expected)
+    }
+
+    @Test(arguments: [["--shards", "3"], ["--batch-size", "7"], ["--shards", "2", "--batch-size", "1"]])
+    func evictionDependsOnTheInputAlone(options: [String]) throws {
+        let input = Self.input(Self.rows.map(\.key))
+        let reference = try ClipStreamBinary.run(["score", "-", "--max-keys", "5", "--evict-idle", "--shards", "1"], stdin: input)
+        let run = try ClipStreamBinary.run(["score", "-", "--max-keys", "5", "--evict-idle"] + options, stdin: input)
+        #expect(run.stdout == reference.stdout)
+    }
+
+    @Test func evictIdleNeedsMaxKeys() throws {
+        let run = try ClipStreamBinary.run(["score", "-", "--evict-idle"], stdin: Array("key,a\nk,1\n".utf8))
+        #expect(run.status == 64)
+    }
+}
