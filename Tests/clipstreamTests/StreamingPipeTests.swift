@@ -7,9 +7,12 @@ import Testing
 struct StreamingPipeTests {
     /// Reads a pipe's bytes one line at a time with blocking reads.
     final class LineReader: @unchecked Sendable {
-        // Touched by one reading thread at a time (each read is awaited before the next).
+        // Touched by one reading thread at a time (each read is awaited before the next); the
+        // lock makes that ordering visible to ThreadSanitizer, which does not see it through
+        // the continuation and the fresh thread.
         private let handle: FileHandle
         private var buffer: [UInt8] = []
+        private let lock = NSLock()
 
         init(_ handle: FileHandle) { self.handle = handle }
 
@@ -22,6 +25,8 @@ struct StreamingPipeTests {
         }
 
         private func blockingNextLine() -> String? {
+            lock.lock()
+            defer { lock.unlock() }
             while true {
                 if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                     let line = String(decoding: buffer[..<newline], as: UTF8.self)
