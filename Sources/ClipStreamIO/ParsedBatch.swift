@@ -62,7 +62,9 @@ final class ParsedBatch: @unchecked Sendable {
             throw .wrongFieldCount(line: line, expected: schema.columnNames.count, found: reader.fieldCount)
         }
         let schema = self.schema
-        if let partition, let key = reader.string(at: schema.keyColumn), !key.isEmpty, !partition.contains(key) {
+        // Decoded once: the partition test and the row's key share it.
+        let parsedKey = reader.string(at: schema.keyColumn)
+        if let partition, let key = parsedKey, !key.isEmpty, !partition.contains(key) {
             return
         }
         do {
@@ -87,7 +89,7 @@ final class ParsedBatch: @unchecked Sendable {
             preconditionFailure("unexpected error \(error)")
         }
         let keyName = schema.columnNames[schema.keyColumn]
-        guard let key = reader.string(at: schema.keyColumn) else {
+        guard let key = parsedKey else {
             batch.removeLast()
             throw .invalidUTF8(line: line, column: keyName)
         }

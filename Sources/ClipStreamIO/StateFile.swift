@@ -111,15 +111,7 @@ public enum StateFile {
                 path: path, differences: ["\(header.valuesPerKey) values per key in the state, \(engine.valuesPerKey) here"])
         }
         precondition(engine.keyCount == 0, "load into an empty engine")
-        var reader = try ChecksummedReader(path: path)
-        defer { reader.close() }
-        _ = try reader.header()
-        var values = [Float](repeating: 0, count: header.valuesPerKey)
-        for _ in 0..<header.keyCount {
-            let name = try reader.name()
-            let state = try reader.keyState()
-            try values.withUnsafeMutableBytes { bytes throws in try reader.read(into: bytes) }
-            let snapshot = KeySnapshot(state: state, values: values)
+        try readKeys(path, header) { name, snapshot in
             guard snapshot.isSound(dimension: engine.configuration.modelDimension) else {
                 throw StateError.corrupt(
                     path: path, reason: "key \(name) holds values no model can have (NaN, infinity, a scale <= 0, a negative count)")
@@ -136,7 +128,13 @@ public enum StateFile {
     public static func forEachKey(
         in path: String, _ body: (String, KeySnapshot) -> Void
     ) throws {
-        let header = try readHeader(path)
+        try readKeys(path, try readHeader(path), body)
+    }
+
+    /// Reads the keys of `path`, whose `header` (checksum included) was already checked.
+    private static func readKeys(
+        _ path: String, _ header: Header, _ body: (String, KeySnapshot) throws -> Void
+    ) throws {
         var reader = try ChecksummedReader(path: path)
         defer { reader.close() }
         _ = try reader.header()
@@ -145,7 +143,7 @@ public enum StateFile {
             let name = try reader.name()
             let state = try reader.keyState()
             try values.withUnsafeMutableBytes { bytes throws in try reader.read(into: bytes) }
-            body(name, KeySnapshot(state: state, values: values))
+            try body(name, KeySnapshot(state: state, values: values))
         }
     }
 
