@@ -4,31 +4,43 @@ import ClipStreamEngine
 import ClipStreamKernels
 import Foundation
 
-/// `clipstream bench`: throughput of the engine's batch path on a pre-generated input buffer.
+/// `clipstream bench`: throughput of the engine's batch path on a pre-generated input buffer,
+/// set against the machine's memory bandwidth measured in the same run.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the engine's rows/s on a fixed in-memory input cycled over many keys.",
+        abstract: "Measure the engine's rows/s against the machine's memory bandwidth.",
         discussion: """
-            The input is a pre-generated buffer (about --buffer-mb MB) of Gaussian rows, fed in \
-            round-robin ticks over --keys keys; the same batch path as `score` runs (theta, \
-            scale, clip level, threshold, warm-up, alerts). Reports the median of --windows \
-            measurement windows.
+            The input is a pre-generated buffer (about --buffer-mb MB) of rows, cycled in \
+            round-robin ticks over --keys keys (or in random key order); the same batch path as \
+            `score` runs (theta, scale, clip level, threshold, calibration, warm-up, alerts). \
+            For each worker count, a fresh engine is warmed up, then --windows measurement \
+            windows alternate with a STREAM-like triad probe on the same number of workers; \
+            medians are reported. Without --threads, the worker counts 1, 2, 4, ... up to the \
+            core count are measured, the core count last.
             """)
 
     @Option(help: "Features per row.")
     var dim: Int = 1024
     @Option(help: "Number of keys (estimators).")
     var keys: Int = 1000
-    @Option(help: "Rows per measurement window.")
-    var rows: Int = 200_000
-    @Option(help: "Measurement windows (the median is reported).")
+    @Option(help: "Rows per measurement window (default: about half a second of work, whole ticks).")
+    var rows: Int?
+    @Option(help: "Worker counts to measure: one value, or a comma list (default: 1, 2, 4, ... cores).")
+    var threads: String?
+    @Option(help: "Measurement windows per configuration (the median is reported).")
     var windows: Int = 5
     @Option(help: "Size of the pre-generated input buffer in MB.")
     var bufferMb: Int = 256
+    @Option(help: "Size of each of the bandwidth probe's three arrays in MB (well above the last-level cache).")
+    var probeMb: Int = 128
+    @Option(help: "Key order: round-robin or random.")
+    var order: String = BenchKeyOrder.roundRobin.rawValue
     @Option(help: "Rows per engine batch.")
     var batchSize: Int = 4096
     @Option(help: "Kernel path: auto (the configured crossover), fused or blas.")
     var kernel: String = "auto"
+    @Flag(help: "One JSON object per line per configuration, the requested one last.")
+    var json = false
 
     @Option(help: "Measure the CSV reader alone on this file (plain or .gz) instead of the engine.")
     var csv: String?
@@ -37,12 +49,34 @@ struct Bench: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard dim >= 1, keys >= 1, rows >= 1, windows >= 1, bufferMb >= 1, batchSize >= 1 else {
-            throw ValidationError("--dim, --keys, --rows, --windows, --buffer-mb, --batch-size must be positive")
+        guard dim >= 1, keys >= 1, windows >= 1, bufferMb >= 1, probeMb >= 1, batchSize >= 1 else {
+            throw ValidationError("--dim, --keys, --windows, --buffer-mb, --probe-mb, --batch-size must be positive")
         }
+        if let rows, rows < 1 { throw ValidationError("--rows must be positive") }
         guard kernel == "auto" || KernelStrategy(rawValue: kernel) != nil else {
             throw ValidationError("--kernel must be auto, fused or blas")
         }
+        guard BenchKeyOrder(rawValue: order) != nil else {
+            throw ValidationError("--order must be round-robin or random")
+        }
+        _ = try workerCounts()
+    }
+
+    /// The worker counts to measure, ascending; `--shards N` alone means `--threads N`.
+    func workerCounts() throws -> [Int] {
+        if let threads {
+            let counts = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !counts.isEmpty, counts.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 4096 }) else {
+                throw ValidationError("--threads must be a count or a comma list of counts in 1...4096")
+            }
+            return Array(Set(counts.map { $0! })).sorted()
+        }
+        if let shards = model.shards { return [shards] }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var counts = [1]
+        while counts.last! * 2 < cores { counts.append(counts.last! * 2) }
+        if cores > 1 { counts.append(cores) }
+        return counts
     }
 
     func run() throws {
@@ -52,63 +86,72 @@ struct Bench: ParsableCommand {
         }
         var configuration = try model.configuration(dimension: dim)
         if kernel != "auto" { configuration.blasMinimumDimension = kernel == "blas" ? 1 : Int.max }
-        let shards = model.resolvedShards
+        let keyOrder = BenchKeyOrder(rawValue: order) ?? .roundRobin
+        let input = BenchInput(dimension: dim, keys: keys, megabytes: bufferMb, order: keyOrder)
+        let probe = BandwidthProbe(megabytes: probeMb)
+        var results: [BenchMeasurement] = []
+        for workers in try workerCounts() {
+            var measurement = try measure(
+                workers: workers, configuration: configuration, input: input, probe: probe)
+            measurement.order = keyOrder.rawValue
+            if let single = results.first(where: { $0.threads == 1 }) {
+                measurement.speedup = measurement.rowsPerSecond / single.rowsPerSecond
+            } else if workers == 1 {
+                measurement.speedup = 1
+            }
+            if json {
+                FileHandle.standardOutput.write(Data((measurement.jsonLine + "\n").utf8))
+            }
+            results.append(measurement)
+        }
+        if !json { print(BenchMeasurement.table(results)) }
+    }
+
+    /// One worker count: a fresh engine, warmed up, then windows alternating with the probe.
+    private func measure(
+        workers: Int, configuration: Configuration, input: BenchInput, probe: BandwidthProbe
+    ) throws -> BenchMeasurement {
         let engine = try ShardedEngine(
-            configuration: configuration, shardCount: shards, batchCapacity: batchSize,
+            configuration: configuration, shardCount: workers, batchCapacity: batchSize,
             logger: logging.logger)
         let handles = (0..<keys).map { engine.handle(for: "key-\($0)") }
-        // A buffer of whole ticks (every key once), at most bufferMb, at least one tick.
-        let bytesPerRow = dim * MemoryLayout<Float>.stride
-        let bufferRows = max(keys, (bufferMb << 20) / bytesPerRow / keys * keys)
-        var buffer = [Float](repeating: 0, count: bufferRows * dim)
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for i in buffer.indices {
-            // xorshift uniform in [-1, 1): cheap, deterministic; the values' law does not matter here.
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            buffer[i] = Float(Int64(bitPattern: state >> 11) - (1 << 52)) / Float(1 << 52)
-        }
         var batch = RowBatch(dimension: dim, capacity: batchSize)
         var cursor = 0
-        let (d, keyCount) = (dim, keys)
-        func runRows(_ count: Int) {
-            buffer.withUnsafeBufferPointer { all in
-                let base = all.baseAddress.unsafelyUnwrapped
-                var done = 0
-                while done < count {
-                    batch.removeAll()
-                    while !batch.isFull && done < count {
-                        let row = cursor % bufferRows
-                        batch.append(handle: handles[row % keyCount], copying: base + row * d)
-                        cursor += 1
-                        done += 1
-                    }
-                    engine.process(&batch)
-                }
-            }
-        }
-        runRows(min(rows, keys * 64))  // warm every key past start-up
+        // Warm-up: every key past its start-up rows, and long enough to time a window by.
+        let warmRows = max(2 * keys, min(keys * 64, 200_000))
+        let warmStart = DispatchTime.now().uptimeNanoseconds
+        input.run(warmRows, from: &cursor, engine: engine, handles: handles, batch: &batch)
+        let warmSeconds = Double(DispatchTime.now().uptimeNanoseconds - warmStart) / 1e9
+        let windowRows = rows ?? max(keys, Int(Double(warmRows) / max(warmSeconds, 1e-6) * 0.5) / keys * keys)
+
         var rates: [Double] = []
+        var bandwidths: [Double] = []
         for _ in 0..<windows {
+            bandwidths.append(probe.measure(workers: workers))
             let start = DispatchTime.now().uptimeNanoseconds
-            runRows(rows)
+            input.run(windowRows, from: &cursor, engine: engine, handles: handles, batch: &batch)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            rates.append(Double(rows) / seconds)
+            rates.append(Double(windowRows) / seconds)
         }
         rates.sort()
-        let median = rates[rates.count / 2]
-        let stateBytes = Double(keys) * Double(engine.bytesPerKey)
-        // Per row the engine reads x, theta and scale and writes theta and scale: 5 d floats.
-        let traffic = median * Double(dim) * 4 * 5 / 1e9
-        print(String(
-            format: """
-                bench: d=%d keys=%d shards=%d kernel=%@ batch=%d state=%.1f MB (%d B/key)
-                rows/s %.3f M (min %.3f, max %.3f over %d windows of %d rows)
-                elements/s %.1f M, state traffic %.2f GB/s (5 x 4 B per element)
-                """,
-            dim, keys, shards, configuration.kernelStrategy.rawValue, batchSize, stateBytes / 1e6, engine.bytesPerKey,
-            median / 1e6, rates.first! / 1e6, rates.last! / 1e6, windows, rows,
-            median * Double(dim) / 1e6, traffic))
+        bandwidths.sort()
+        let rate = rates[rates.count / 2]
+        let bandwidth = bandwidths[bandwidths.count / 2]
+        let bytesPerRow = BenchMeasurement.bytesPerRow(
+            dimension: configuration.modelDimension, scalarBytes: MemoryLayout<KeyState>.stride)
+        let effective = rate * Double(bytesPerRow) / 1e9
+        let environment = ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE"]
+            .reduce(into: [String: String]()) { $0[$1] = ProcessInfo.processInfo.environment[$1] }
+        return BenchMeasurement(
+            dimension: dim, keys: keys, threads: workers, rowsPerSecond: rate,
+            elementsPerSecond: rate * Double(dim), bytesPerRow: bytesPerRow,
+            effectiveGbps: effective, probeGbps: bandwidth, bandwidthFraction: effective / bandwidth,
+            speedup: nil, rowsPerSecondMin: rates.first!, rowsPerSecondMax: rates.last!,
+            windows: windows, rowsPerWindow: windowRows, bytesPerKey: engine.bytesPerKey,
+            stateBytes: engine.bytesPerKey * keys, order: order,
+            kernel: configuration.kernelStrategy.rawValue, calibratedScores: configuration.calibratesScores,
+            batchSize: batchSize, cores: ProcessInfo.processInfo.activeProcessorCount,
+            openblasConfig: BLAS.configurationDescription, openblasThreads: BLAS.threadCount,
+            environment: environment)
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+
+/// One configuration's result in `clipstream bench`: medians over the measurement windows,
+/// set against the bandwidth probe run between them.
+struct BenchMeasurement: Encodable {
+    var dimension: Int
+    var keys: Int
+    /// Engine workers (shards driven by `concurrentPerform`).
+    var threads: Int
+    var rowsPerSecond: Double
+    var elementsPerSecond: Double
+    /// Bytes the update must move per row: see ``BenchMeasurement/bytesPerRow(dimension:scalarBytes:)``.
+    var bytesPerRow: Int
+    /// `rowsPerSecond * bytesPerRow`, in GB/s (10^9 bytes).
+    var effectiveGbps: Double
+    /// Median triad bandwidth of the probe on the same worker count, GB/s.
+    var probeGbps: Double
+    var bandwidthFraction: Double
+    /// This configuration's rows/s over the 1-worker configuration's (nil without one).
+    var speedup: Double?
+    var rowsPerSecondMin: Double
+    var rowsPerSecondMax: Double
+    var windows: Int
+    var rowsPerWindow: Int
+    var bytesPerKey: Int
+    var stateBytes: Int
+    var order: String
+    var kernel: String
+    var calibratedScores: Bool
+    var batchSize: Int
+    var cores: Int
+    var openblasConfig: String
+    var openblasThreads: Int
+    /// `OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`, `OPENBLAS_CORETYPE` as set (absent: unset).
+    var environment: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case dimension, keys, threads, speedup, windows, order, kernel, cores, environment
+        case rowsPerSecond = "rows_per_second", elementsPerSecond = "elements_per_second"
+        case bytesPerRow = "bytes_per_row", effectiveGbps = "effective_gbps", probeGbps = "probe_gbps"
+        case bandwidthFraction = "bandwidth_fraction", rowsPerSecondMin = "rows_per_second_min"
+        case rowsPerSecondMax = "rows_per_second_max", rowsPerWindow = "rows_per_window"
+        case bytesPerKey = "bytes_per_key", stateBytes = "state_bytes"
+        case calibratedScores = "calibrated_scores", batchSize = "batch_size"
+        case openblasConfig = "openblas_config", openblasThreads = "openblas_threads"
+    }
+
+    /// The bytes one row's update must move between memory and the core: the row `x` read,
+    /// `theta` and `scale` read and written back (20 bytes per feature), and the key's scalar
+    /// state read and written. The calibration histogram is not counted: a row touches a few
+    /// of its cache lines, not all of it.
+    static func bytesPerRow(dimension: Int, scalarBytes: Int) -> Int {
+        20 * dimension + 2 * scalarBytes
+    }
+
+    /// The measurement as one line of JSON (sorted keys).
+    var jsonLine: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Rows of the human table, one per measurement, under a header naming the common setup.
+    static func table(_ measurements: [BenchMeasurement]) -> String {
+        guard let first = measurements.first else { return "" }
+        let environment = first.environment.isEmpty
+            ? "unset" : first.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        var lines = [
+            String(
+                format: "bench: d=%d keys=%d order=%@ kernel=%@ calibrated=%@ batch=%d state=%.1f MB (%d B/key), %d rows/window, median of %d windows",
+                first.dimension, first.keys, first.order, first.kernel, first.calibratedScores ? "yes" : "no",
+                first.batchSize, Double(first.stateBytes) / 1e6, first.bytesPerKey, first.rowsPerWindow, first.windows),
+            "OpenBLAS: \(first.openblasConfig), \(first.openblasThreads) thread(s); env: \(environment); \(first.cores) cores",
+            "bytes/row \(first.bytesPerRow) (20 d + 2 x key scalars)",
+            "",
+            "threads   rows/s (min-max)            elements/s   effective   probe (triad)   fraction   speedup",
+        ]
+        for m in measurements {
+            lines.append(
+                String(
+                    format: "%7d   %7.3f M (%.3f-%.3f)   %8.1f M   %6.2f GB/s   %6.2f GB/s   %7.1f%%   %@",
+                    m.threads, m.rowsPerSecond / 1e6, m.rowsPerSecondMin / 1e6, m.rowsPerSecondMax / 1e6,
+                    m.elementsPerSecond / 1e6, m.effectiveGbps, m.probeGbps, 100 * m.bandwidthFraction,
+                    m.speedup.map { String(format: "%.2fx", $0) } ?? "-"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
