@@ -67,8 +67,14 @@ public struct Configuration: Sendable, Equatable {
     // MARK: Kernels
 
     /// Smallest dimension at which the BLAS strategy is used; below it the fused loops run.
-    /// Measured crossover (`Docs/performance.md`): OpenBLAS's AVX2 `sdot`/`saxpy` win from d = 512.
-    public var blasMinimumDimension: Int = 512
+    /// Measured (`Docs/performance.md`, engine rows/s, state in RAM, d = 512 to 16,384): the
+    /// fused loops match or beat OpenBLAS's `sdot` + `saxpy` at every d, by up to 15% (the
+    /// update is elementwise, so BLAS adds passes and call overhead and saves nothing), so
+    /// the default never takes the BLAS path; `clipstream bench --kernel blas` measures it.
+    public var blasMinimumDimension: Int = Configuration.neverBLAS
+
+    /// The ``blasMinimumDimension`` that keeps every dimension on the fused loops.
+    public static let neverBLAS = 1 << 30
 
     /// Creates the default configuration for rows of `dimension` features.
     public init(dimension: Int) {

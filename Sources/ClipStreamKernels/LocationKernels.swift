@@ -93,9 +93,8 @@ public enum LocationKernels {
             guard let work else { preconditionFailure("the BLAS update needs a work buffer") }
             for j in 0..<count { work[j] = scale[j] * z[j] }
             BLAS.axpy(step, UnsafePointer(work), theta, count: count)
-            for j in 0..<count {
-                scale[j] = rates.next(scale: scale[j], z: z[j], theta: theta[j])
-            }
+            // The scale half of the fused loop (vectorized; theta + 0 * (s z) leaves theta as is).
+            fusedUpdate(theta: theta, scale: scale, z: z, count: count, step: 0, rates: rates)
         }
     }
 

@@ -85,7 +85,7 @@ struct Bench: ParsableCommand {
             return
         }
         var configuration = try model.configuration(dimension: dim)
-        if kernel != "auto" { configuration.blasMinimumDimension = kernel == "blas" ? 1 : Int.max }
+        if kernel != "auto" { configuration.blasMinimumDimension = kernel == "blas" ? 1 : Configuration.neverBLAS }
         let keyOrder = BenchKeyOrder(rawValue: order) ?? .roundRobin
         let input = BenchInput(dimension: dim, keys: keys, megabytes: bufferMb, order: keyOrder)
         let probe = BandwidthProbe(megabytes: probeMb)

@@ -12,15 +12,23 @@ struct ShardDeterminismTests {
         var keys: Int
         var dimension: Int
         var explainCount: Int
-        var testDescription: String { "\(rows) rows, \(keys) keys, d \(dimension)" }
+        /// Runs the CBLAS path (`sdot` + `saxpy`) instead of the default fused loops.
+        var blas = false
+        var testDescription: String { "\(rows) rows, \(keys) keys, d \(dimension)\(blas ? ", BLAS" : "")" }
+
+        var configuration: Configuration {
+            var c = Configuration(dimension: dimension)
+            if blas { c.blasMinimumDimension = 1 }
+            return c
+        }
     }
 
     static let shapes = [
         Shape(rows: 20_000, keys: 13, dimension: 16, explainCount: 3),
         Shape(rows: 4_000, keys: 13, dimension: 1, explainCount: 1),
         Shape(rows: 3_000, keys: 13, dimension: 100, explainCount: 5),
-        // d >= 512 runs the CBLAS path (Configuration.blasMinimumDimension).
         Shape(rows: 1_500, keys: 7, dimension: 600, explainCount: 2),
+        Shape(rows: 1_500, keys: 7, dimension: 600, explainCount: 2, blas: true),
     ]
 
     /// Each run is compared with the reference run: 1 shard, batches of 4096.
@@ -28,12 +36,13 @@ struct ShardDeterminismTests {
     func shardsAndBatchesAgreeBitwise(shape: Shape, shardCount: Int) throws {
         let stream = try RecordedStream.hardCase(
             rows: shape.rows, keys: shape.keys, dimension: shape.dimension)
-        let reference = try scoreWithEngine(stream, shardCount: 1, explainCount: shape.explainCount)
+        let reference = try scoreWithEngine(
+            stream, shardCount: 1, explainCount: shape.explainCount, configuration: shape.configuration)
         #expect(reference.count == shape.rows)
         for capacity in [1, 7, 4096] where !(shardCount == 1 && capacity == 4096) {
             let run = try scoreWithEngine(
                 stream, shardCount: shardCount, batchCapacity: capacity,
-                explainCount: shape.explainCount)
+                explainCount: shape.explainCount, configuration: shape.configuration)
             let difference = firstDifference(reference, run)
             #expect(difference == nil, "\(shardCount) shards, batch \(capacity): \(difference ?? "")")
         }
