@@ -77,6 +77,17 @@ public struct RowBatch: Sendable {
         count += 1
     }
 
+    /// Appends a row whose values stay outside the batch, in the contiguous rows handed to
+    /// ``ShardedEngine/process(_:rows:)`` (no copy: archive blocks and benchmark buffers are
+    /// already row-major `Float`s). The batch's own `values` are not touched.
+    /// - Complexity: O(1).
+    public mutating func append(handle: KeyHandle) {
+        precondition(count < capacity, "batch is full")
+        shards[count] = handle.shard
+        slots[count] = handle.slot
+        count += 1
+    }
+
     /// Appends a row from an array of `dimension` values.
     public mutating func append(handle: KeyHandle, values row: [Float]) {
         precondition(row.count == dimension, "row width must equal the dimension")

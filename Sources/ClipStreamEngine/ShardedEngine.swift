@@ -117,6 +117,20 @@ public final class ShardedEngine {
     /// Scores and learns every row of `batch`, filling its results.
     /// - Complexity: O(rows * d) spread over the shards; no allocation in steady state.
     public func process(_ batch: inout RowBatch) {
+        process(&batch, external: nil)
+    }
+
+    /// Scores and learns `batch.count` rows read in place from `rows` (row-major, `dimension`
+    /// values each, row `i` for the batch's `i`-th handle, appended with
+    /// ``RowBatch/append(handle:)``), filling the batch's results. The rows are not copied, so
+    /// the caller's single thread does O(1) work per row and the shards do the rest.
+    /// - Precondition: `rows` holds `batch.count * dimension` finite values, unchanged until
+    ///   this returns.
+    public func process(_ batch: inout RowBatch, rows: UnsafePointer<Float>) {
+        process(&batch, external: rows)
+    }
+
+    private func process(_ batch: inout RowBatch, external: UnsafePointer<Float>?) {
         let count = batch.count
         defer {
             // Slots freed by evictions in this batch may now take new keys.
@@ -160,14 +174,14 @@ public final class ShardedEngine {
         let explain = batch.explainCount
         shardOffsets.withUnsafeBufferPointer { offsets in
             rowOrder.withUnsafeBufferPointer { order in
-                batch.values.withUnsafeBufferPointer { values in
+                batch.values.withUnsafeBufferPointer { own in
                     batch.slots.withUnsafeBufferPointer { slots in
                         batch.results.withUnsafeMutableBufferPointer { results in
                             batch.topIndices.withUnsafeMutableBufferPointer { topIndices in
                                 batch.topShares.withUnsafeMutableBufferPointer { topShares in
                                     let work = ShardWork(
                                         shards: shards, offsets: offsets, order: order,
-                                        values: values.baseAddress!, dimension: dimension,
+                                        values: external ?? own.baseAddress!, dimension: dimension,
                                         slots: slots.baseAddress!, results: results.baseAddress!,
                                         explainCount: explain,
                                         topIndices: topIndices.baseAddress ?? placeholderIndex,

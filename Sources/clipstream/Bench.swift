@@ -12,7 +12,8 @@ struct Bench: ParsableCommand {
         discussion: """
             The input is a pre-generated buffer (about --buffer-mb MB) of rows, cycled in \
             round-robin ticks over --keys keys (or in random key order); the same batch path as \
-            `score` runs (theta, scale, clip level, threshold, calibration, warm-up, alerts). \
+            `score` runs (theta, scale, clip level, threshold, calibration, warm-up, alerts), \
+            reading the buffer in place (--copy-rows copies each row into the batch first). \
             For each worker count, a fresh engine is warmed up, then --windows measurement \
             windows alternate with a STREAM-like triad probe on the same number of workers; \
             medians are reported. Without --threads, the worker counts 1, 2, 4, ... up to the \
@@ -39,6 +40,8 @@ struct Bench: ParsableCommand {
     var batchSize: Int = 4096
     @Option(help: "Kernel path: auto (the configured crossover), fused or blas.")
     var kernel: String = "auto"
+    @Flag(help: "Copy each row into the engine's batch first, as `score` parses into it (default: the engine reads the buffer in place).")
+    var copyRows = false
     @Flag(help: "One JSON object per line per configuration, the requested one last.")
     var json = false
 
@@ -94,6 +97,7 @@ struct Bench: ParsableCommand {
             var measurement = try measure(
                 workers: workers, configuration: configuration, input: input, probe: probe)
             measurement.order = keyOrder.rawValue
+            measurement.copiedRows = copyRows
             if let single = results.first(where: { $0.threads == 1 }) {
                 measurement.speedup = measurement.rowsPerSecond / single.rowsPerSecond
             } else if workers == 1 {
@@ -120,7 +124,7 @@ struct Bench: ParsableCommand {
         // Warm-up: every key past its start-up rows, and long enough to time a window by.
         let warmRows = max(2 * keys, min(keys * 64, 200_000))
         let warmStart = DispatchTime.now().uptimeNanoseconds
-        input.run(warmRows, from: &cursor, engine: engine, handles: handles, batch: &batch)
+        input.run(warmRows, from: &cursor, engine: engine, handles: handles, batch: &batch, copying: copyRows)
         let warmSeconds = Double(DispatchTime.now().uptimeNanoseconds - warmStart) / 1e9
         let windowRows = rows ?? max(keys, Int(Double(warmRows) / max(warmSeconds, 1e-6) * 0.5) / keys * keys)
 
@@ -129,7 +133,7 @@ struct Bench: ParsableCommand {
         for _ in 0..<windows {
             bandwidths.append(probe.measure(workers: workers))
             let start = DispatchTime.now().uptimeNanoseconds
-            input.run(windowRows, from: &cursor, engine: engine, handles: handles, batch: &batch)
+            input.run(windowRows, from: &cursor, engine: engine, handles: handles, batch: &batch, copying: copyRows)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             rates.append(Double(windowRows) / seconds)
         }

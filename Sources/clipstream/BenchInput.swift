@@ -37,11 +37,12 @@ struct BenchInput {
         }
     }
 
-    /// Feeds `count` rows from `cursor` on (wrapping) through `engine` in batches, as
-    /// `score` does: rows are copied into the batch, then the batch is processed.
+    /// Feeds `count` rows from `cursor` on (wrapping) through `engine` in batches. By default
+    /// the engine reads each batch's rows in place (a batch never wraps around the buffer's
+    /// end); with `copying`, rows are first copied into the batch, as `score` parses into it.
     func run(
         _ count: Int, from cursor: inout Int, engine: ShardedEngine, handles: [KeyHandle],
-        batch: inout RowBatch
+        batch: inout RowBatch, copying: Bool
     ) {
         let d = dimension
         values.withUnsafeBufferPointer { all in
@@ -51,13 +52,23 @@ struct BenchInput {
                     var done = 0
                     while done < count {
                         batch.removeAll()
-                        while !batch.isFull && done < count {
-                            let row = cursor
-                            batch.append(handle: handles[Int(keys[row])], copying: base + row * d)
-                            cursor = row + 1 == rowCount ? 0 : row + 1
-                            done += 1
+                        let first = cursor
+                        let rows = min(batch.capacity, count - done, rowCount - first)
+                        for row in first..<(first + rows) {
+                            let handle = handles[Int(keys[row])]
+                            if copying {
+                                batch.append(handle: handle, copying: base + row * d)
+                            } else {
+                                batch.append(handle: handle)
+                            }
                         }
-                        engine.process(&batch)
+                        if copying {
+                            engine.process(&batch)
+                        } else {
+                            engine.process(&batch, rows: base + first * d)
+                        }
+                        cursor = first + rows == rowCount ? 0 : first + rows
+                        done += rows
                     }
                 }
             }

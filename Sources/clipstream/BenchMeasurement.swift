@@ -25,6 +25,8 @@ struct BenchMeasurement: Encodable {
     var bytesPerKey: Int
     var stateBytes: Int
     var order: String
+    /// Whether rows were copied into the batch (`--copy-rows`) rather than read in place.
+    var copiedRows = false
     var kernel: String
     var calibratedScores: Bool
     var batchSize: Int
@@ -41,7 +43,7 @@ struct BenchMeasurement: Encodable {
         case bandwidthFraction = "bandwidth_fraction", rowsPerSecondMin = "rows_per_second_min"
         case rowsPerSecondMax = "rows_per_second_max", rowsPerWindow = "rows_per_window"
         case bytesPerKey = "bytes_per_key", stateBytes = "state_bytes"
-        case calibratedScores = "calibrated_scores", batchSize = "batch_size"
+        case calibratedScores = "calibrated_scores", batchSize = "batch_size", copiedRows = "copied_rows"
         case openblasConfig = "openblas_config", openblasThreads = "openblas_threads"
     }
 
@@ -68,8 +70,8 @@ struct BenchMeasurement: Encodable {
             ? "unset" : first.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         var lines = [
             String(
-                format: "bench: d=%d keys=%d order=%@ kernel=%@ calibrated=%@ batch=%d state=%.1f MB (%d B/key), %d rows/window, median of %d windows",
-                first.dimension, first.keys, first.order, first.kernel, first.calibratedScores ? "yes" : "no",
+                format: "bench: d=%d keys=%d order=%@%@ kernel=%@ calibrated=%@ batch=%d state=%.1f MB (%d B/key), %d rows/window, median of %d windows",
+                first.dimension, first.keys, first.order, first.copiedRows ? " (rows copied)" : "", first.kernel, first.calibratedScores ? "yes" : "no",
                 first.batchSize, Double(first.stateBytes) / 1e6, first.bytesPerKey, first.rowsPerWindow, first.windows),
             "OpenBLAS: \(first.openblasConfig), \(first.openblasThreads) thread(s); env: \(environment); \(first.cores) cores",
             "bytes/row \(first.bytesPerRow) (20 d + 2 x key scalars)",
