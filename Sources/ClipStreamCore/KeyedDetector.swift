@@ -18,7 +18,9 @@ public protocol KeyedDetector: Sendable {
     ///   - rows: row `i` at `rows + i * rowStride`, finite values.
     ///   - order: indices of the rows to process, in input order.
     ///   - slots: each row's key slot, indexed like `rows`.
-    ///   - results: output, indexed like `rows`.
+    ///   - results: output, one per entry of `order` in the same sequence (`results[n]` is row
+    ///     `order[n]`'s), so each shard writes a contiguous range and no two threads write one
+    ///     cache line.
     ///   - explainCount: `k` of the top-k attribution (0 for none).
     ///   - topIndices, topShares: `k` outputs per row, indexed like `rows`.
     mutating func process(

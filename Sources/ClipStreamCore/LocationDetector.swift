@@ -62,7 +62,7 @@ public struct LocationDetector: Sendable {
             work.withUnsafeMutableBufferPointer { w in
                 shingle.withUnsafeMutableBufferPointer { extended in
                     bank.withStorage { storage in
-                        for i32 in order {
+                        for (n, i32) in order.enumerated() {
                             let i = Int(i32)
                             let slot = Int(slots[i])
                             var x = rows + i * rowStride
@@ -73,7 +73,7 @@ public struct LocationDetector: Sendable {
                                     lagWidth: storage.lagWidth, first: storage.state(slot).pointee.rowCount == 0)
                                 x = UnsafePointer(row)
                             }
-                            results[i] = step.step(
+                            results[n] = step.step(
                                 x: x, slot: slot, storage: storage,
                                 z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
                                 explainCount: explainCount,

@@ -29,6 +29,10 @@ public final class ShardedEngine {
     private var pendingFree: [[Int32]]
     /// `shardCount + 1` offsets into `rowOrder`.
     private var shardOffsets: [Int]
+    /// Results in `rowOrder`'s sequence: each shard writes its own contiguous range (rows of
+    /// different shards interleave in a batch, and writing `batch.results` directly put
+    /// several threads on one cache line), then they are scattered into the batch.
+    private var orderedResults: [RowScore]
 
     /// Creates an engine; validates `configuration`.
     /// - Parameters:
@@ -56,6 +60,7 @@ public final class ShardedEngine {
         freeSlots = Array(repeating: [], count: shardCount)
         pendingFree = Array(repeating: [], count: shardCount)
         shardOffsets = Array(repeating: 0, count: shardCount + 1)
+        orderedResults = Array(repeating: .empty, count: batchCapacity)
     }
 
     /// Number of keys seen.
@@ -143,7 +148,10 @@ public final class ShardedEngine {
         // Attribution ranks the model's features (the row and its lags).
         precondition(batch.explainCount <= configuration.modelDimension, "explainCount exceeds the model dimension")
         precondition(batch.dimension == configuration.dimension, "batch width must equal the dimension")
-        if rowOrder.count < count { rowOrder = Array(repeating: 0, count: batch.capacity) }
+        if rowOrder.count < count {
+            rowOrder = Array(repeating: 0, count: batch.capacity)
+            orderedResults = Array(repeating: .empty, count: batch.capacity)
+        }
         let shardCount = self.shardCount
         // Counting sort of the rows by shard, stable, so each shard sees its rows in input order.
         // One flat index array instead of per-shard lists: no per-row access to class state.
@@ -176,7 +184,7 @@ public final class ShardedEngine {
             rowOrder.withUnsafeBufferPointer { order in
                 batch.values.withUnsafeBufferPointer { own in
                     batch.slots.withUnsafeBufferPointer { slots in
-                        batch.results.withUnsafeMutableBufferPointer { results in
+                        orderedResults.withUnsafeMutableBufferPointer { results in
                             batch.topIndices.withUnsafeMutableBufferPointer { topIndices in
                                 batch.topShares.withUnsafeMutableBufferPointer { topShares in
                                     let work = ShardWork(
@@ -200,6 +208,13 @@ public final class ShardedEngine {
                 }
             }
         }
+        rowOrder.withUnsafeBufferPointer { order in
+            orderedResults.withUnsafeBufferPointer { ordered in
+                batch.results.withUnsafeMutableBufferPointer { results in
+                    for n in 0..<count { results[Int(order[n])] = ordered[n] }
+                }
+            }
+        }
     }
 }
 
@@ -217,6 +232,7 @@ private struct ShardWork: @unchecked Sendable {
     let values: UnsafePointer<Float>
     let dimension: Int
     let slots: UnsafePointer<Int32>
+    /// Results in `order`'s sequence (shard `s` writes from `offsets[s]`).
     let results: UnsafeMutablePointer<RowScore>
     let explainCount: Int
     let topIndices: UnsafeMutablePointer<Int32>
@@ -226,7 +242,7 @@ private struct ShardWork: @unchecked Sendable {
         let rows = UnsafeBufferPointer(rebasing: order[offsets[s]..<offsets[s + 1]])
         guard !rows.isEmpty else { return }
         shards[s].detector.process(
-            rows: values, rowStride: dimension, order: rows, slots: slots, results: results,
+            rows: values, rowStride: dimension, order: rows, slots: slots, results: results + offsets[s],
             explainCount: explainCount, topIndices: topIndices, topShares: topShares)
     }
 }

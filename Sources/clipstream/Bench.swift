@@ -36,8 +36,8 @@ struct Bench: ParsableCommand {
     var probeMb: Int = 128
     @Option(help: "Key order: round-robin or random.")
     var order: String = BenchKeyOrder.roundRobin.rawValue
-    @Option(help: "Rows per engine batch.")
-    var batchSize: Int = 4096
+    @Option(help: "Rows per engine batch (default: 4096 per worker, so each worker's share of a batch stays the same).")
+    var batchSize: Int?
     @Option(help: "Kernel path: auto (the configured crossover), fused or blas.")
     var kernel: String = "auto"
     @Flag(help: "Copy each row into the engine's batch first, as `score` parses into it (default: the engine reads the buffer in place).")
@@ -52,7 +52,7 @@ struct Bench: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard dim >= 1, keys >= 1, windows >= 1, bufferMb >= 1, probeMb >= 1, batchSize >= 1 else {
+        guard dim >= 1, keys >= 1, windows >= 1, bufferMb >= 1, probeMb >= 1, (batchSize ?? 1) >= 1 else {
             throw ValidationError("--dim, --keys, --windows, --buffer-mb, --probe-mb, --batch-size must be positive")
         }
         if let rows, rows < 1 { throw ValidationError("--rows must be positive") }
@@ -115,6 +115,7 @@ struct Bench: ParsableCommand {
     private func measure(
         workers: Int, configuration: Configuration, input: BenchInput, probe: BandwidthProbe
     ) throws -> BenchMeasurement {
+        let batchSize = self.batchSize ?? 4096 * workers
         let engine = try ShardedEngine(
             configuration: configuration, shardCount: workers, batchCapacity: batchSize,
             logger: logging.logger)

@@ -63,6 +63,15 @@ struct BenchMeasurement: Encodable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The batch size(s): per worker when each configuration's is a multiple of its workers.
+    private static func batchDescription(_ measurements: [BenchMeasurement]) -> String {
+        let perWorker = Set(measurements.map { $0.batchSize / $0.threads })
+        if perWorker.count == 1, measurements.allSatisfy({ $0.batchSize % $0.threads == 0 }) {
+            return "\(perWorker.first!)/worker"
+        }
+        return Set(measurements.map(\.batchSize)).sorted().map(String.init).joined(separator: ",")
+    }
+
     /// Rows of the human table, one per measurement, under a header naming the common setup.
     static func table(_ measurements: [BenchMeasurement]) -> String {
         guard let first = measurements.first else { return "" }
@@ -70,9 +79,9 @@ struct BenchMeasurement: Encodable {
             ? "unset" : first.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         var lines = [
             String(
-                format: "bench: d=%d keys=%d order=%@%@ kernel=%@ calibrated=%@ batch=%d state=%.1f MB (%d B/key), %d rows/window, median of %d windows",
+                format: "bench: d=%d keys=%d order=%@%@ kernel=%@ calibrated=%@ batch=%@ state=%.1f MB (%d B/key), %d rows/window, median of %d windows",
                 first.dimension, first.keys, first.order, first.copiedRows ? " (rows copied)" : "", first.kernel, first.calibratedScores ? "yes" : "no",
-                first.batchSize, Double(first.stateBytes) / 1e6, first.bytesPerKey, first.rowsPerWindow, first.windows),
+                batchDescription(measurements), Double(first.stateBytes) / 1e6, first.bytesPerKey, first.rowsPerWindow, first.windows),
             "OpenBLAS: \(first.openblasConfig), \(first.openblasThreads) thread(s); env: \(environment); \(first.cores) cores",
             "bytes/row \(first.bytesPerRow) (20 d + 2 x key scalars)",
             "",
