@@ -28,6 +28,8 @@ struct Bench: ParsableCommand {
     var rows: Int?
     @Option(help: "Worker counts to measure: one value, or a comma list (default: 1, 2, 4, ... cores).")
     var threads: String?
+    @Option(help: "Rows run before measuring (default: max(2 K, min(64 K, 200,000)); at least 100 K puts every key past its warm-up).")
+    var warmRows: Int?
     @Option(help: "Measurement windows per configuration (the median is reported).")
     var windows: Int = 5
     @Option(help: "Size of the pre-generated input buffer in MB.")
@@ -56,6 +58,7 @@ struct Bench: ParsableCommand {
             throw ValidationError("--dim, --keys, --windows, --buffer-mb, --probe-mb, --batch-size must be positive")
         }
         if let rows, rows < 1 { throw ValidationError("--rows must be positive") }
+        if let warmRows, warmRows < 0 { throw ValidationError("--warm-rows must not be negative") }
         guard kernel == "auto" || KernelStrategy(rawValue: kernel) != nil else {
             throw ValidationError("--kernel must be auto, fused or blas")
         }
@@ -111,6 +114,13 @@ struct Bench: ParsableCommand {
         if !json { print(BenchMeasurement.table(results)) }
     }
 
+    /// The process's peak resident memory so far (`getrusage`'s `ru_maxrss`, KiB on Linux).
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        return usage.ru_maxrss * 1024
+    }
+
     /// One worker count: a fresh engine, warmed up, then windows alternating with the probe.
     private func measure(
         workers: Int, configuration: Configuration, input: BenchInput, probe: BandwidthProbe
@@ -123,7 +133,7 @@ struct Bench: ParsableCommand {
         var batch = RowBatch(dimension: dim, capacity: batchSize)
         var cursor = 0
         // Warm-up: every key past its start-up rows, and long enough to time a window by.
-        let warmRows = max(2 * keys, min(keys * 64, 200_000))
+        let warmRows = max(1, self.warmRows ?? max(2 * keys, min(keys * 64, 200_000)))
         let warmStart = DispatchTime.now().uptimeNanoseconds
         input.run(warmRows, from: &cursor, engine: engine, handles: handles, batch: &batch, copying: copyRows)
         let warmSeconds = Double(DispatchTime.now().uptimeNanoseconds - warmStart) / 1e9
@@ -157,6 +167,6 @@ struct Bench: ParsableCommand {
             kernel: configuration.kernelStrategy.rawValue, calibratedScores: configuration.calibratesScores,
             batchSize: batchSize, cores: ProcessInfo.processInfo.activeProcessorCount,
             openblasConfig: BLAS.configurationDescription, openblasThreads: BLAS.threadCount,
-            environment: environment)
+            environment: environment, peakResidentBytes: Self.peakResidentBytes())
     }
 }

@@ -35,6 +35,9 @@ struct BenchMeasurement: Encodable {
     var openblasThreads: Int
     /// `OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`, `OPENBLAS_CORETYPE` as set (absent: unset).
     var environment: [String: String]
+    /// Peak resident memory of the process when this configuration finished (input buffer,
+    /// probe arrays and every engine so far included).
+    var peakResidentBytes: Int
 
     enum CodingKeys: String, CodingKey {
         case dimension, keys, threads, speedup, windows, order, kernel, cores, environment
@@ -45,6 +48,7 @@ struct BenchMeasurement: Encodable {
         case bytesPerKey = "bytes_per_key", stateBytes = "state_bytes"
         case calibratedScores = "calibrated_scores", batchSize = "batch_size", copiedRows = "copied_rows"
         case openblasConfig = "openblas_config", openblasThreads = "openblas_threads"
+        case peakResidentBytes = "peak_rss_bytes"
     }
 
     /// The bytes one row's update must move between memory and the core: the row `x` read,
@@ -83,7 +87,7 @@ struct BenchMeasurement: Encodable {
                 first.dimension, first.keys, first.order, first.copiedRows ? " (rows copied)" : "", first.kernel, first.calibratedScores ? "yes" : "no",
                 batchDescription(measurements), Double(first.stateBytes) / 1e6, first.bytesPerKey, first.rowsPerWindow, first.windows),
             "OpenBLAS: \(first.openblasConfig), \(first.openblasThreads) thread(s); env: \(environment); \(first.cores) cores",
-            "bytes/row \(first.bytesPerRow) (20 d + 2 x key scalars)",
+            "bytes/row \(first.bytesPerRow) (20 d + 2 x key scalars); peak RSS \(measurements.last!.peakResidentBytes >> 20) MB",
             "",
             "threads   rows/s (min-max)            elements/s   effective   probe (triad)   fraction   speedup",
         ]
