@@ -9,6 +9,7 @@ import PackageDescription
 //   ClipStreamIO        CSV/gzip readers and writers, input errors, the CSV scoring pipeline
 //   ClipStreamSynthetic seeded generators of labelled streams
 //   ClipStreamEvaluation detection metrics (ROC-AUC, precision, recall)
+//   ClipStreamExperiments the method's claims, reproduced in process (tracking, MNIST drift)
 //   clipstream          the CLI
 let package = Package(
     name: "ClipStream",
@@ -17,7 +18,7 @@ let package = Package(
             name: "ClipStream",
             targets: [
                 "ClipStreamKernels", "ClipStreamCore", "ClipStreamEngine", "ClipStreamIO",
-                "ClipStreamSynthetic", "ClipStreamEvaluation",
+                "ClipStreamSynthetic", "ClipStreamEvaluation", "ClipStreamExperiments",
             ]),
         .executable(name: "clipstream", targets: ["clipstream"]),
     ],
@@ -55,11 +56,17 @@ let package = Package(
             ]),
         .target(name: "ClipStreamSynthetic"),
         .target(name: "ClipStreamEvaluation"),
+        .target(
+            name: "ClipStreamExperiments",
+            dependencies: [
+                "ClipStreamCore", "ClipStreamSynthetic", "ClipStreamEvaluation",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]),
         .executableTarget(
             name: "clipstream",
             dependencies: [
                 "ClipStreamCore", "ClipStreamEngine", "ClipStreamIO", "ClipStreamSynthetic",
-                "ClipStreamEvaluation",
+                "ClipStreamEvaluation", "ClipStreamExperiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -63,6 +63,13 @@ public struct EstimatorBank: Sendable {
         Array(theta[slot * dimension..<(slot + 1) * dimension])
     }
 
+    /// Lends one key's location estimate without copying it (experiments read it every row).
+    public func withLocation<R>(slot: Int, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try theta.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[slot * dimension..<(slot + 1) * dimension]))
+        }
+    }
+
     /// A copy of one key's scale (for tests and inspection).
     public func scaleEstimate(slot: Int) -> [Float] {
         Array(scale[slot * dimension..<(slot + 1) * dimension])

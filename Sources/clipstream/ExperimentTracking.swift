@@ -1,0 +1,98 @@
+import ArgumentParser
+import ClipStreamCore
+import ClipStreamExperiments
+import Foundation
+
+/// `clipstream experiment tracking`: ALGORITHM.md section 8's synthetic study.
+struct ExperimentTracking: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tracking",
+        abstract: "Tracking error of ClipStream's estimator against unclipped SGD, the running mean, a constant rate and a coordinate-wise median.",
+        discussion: """
+            Streams of unit-covariance Student-t (df 2.5) noise around a location that stays, \
+            jumps by 10 sqrt(d) every 20,000 samples, or moves 10 sqrt(d) along a line; 10% of \
+            samples corrupted, "huge" (replaced by 1e3-1e6 x sqrt(d) in a random direction) or \
+            "one-way" (5 sqrt(d) added along one fixed direction). Error: ||theta - theta*|| / \
+            sqrt(d), averaged over the last half of the stream and over the seeds. Recovery: \
+            samples after a jump until the error first falls to 0.25. Nothing is written to disk.
+            """)
+
+    @Option(help: "Dimensions to run, comma-separated (e.g. 10,100,1000).")
+    var dims: String = "100"
+    @Option(help: "Samples per stream.")
+    var rows: Int = 100_000
+    @Option(help: "Seeds per case (results are means over them).")
+    var seeds: Int = 3
+    @Flag(help: "Run the whole grid: Gaussian and Student-t noise, corruption none / huge / one-way at 1, 10, 30%, drift none / abrupt / linear.")
+    var full = false
+    @Flag(help: "Also sweep ClipStream's alpha x c_lambda x horizon grid over the six cases at the first dimension.")
+    var sweep = false
+    @Flag(help: "One JSON object instead of tables.")
+    var json = false
+
+    func validate() throws {
+        guard rows >= 1_000 else { throw ValidationError("--rows must be at least 1000") }
+        guard (1...20).contains(seeds) else { throw ValidationError("--seeds must be in 1...20") }
+        _ = try dimensions()
+    }
+
+    func dimensions() throws -> [Int] {
+        let values = dims.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 100_000 }) else {
+            throw ValidationError("--dims must be a comma list of dimensions in 1...100000")
+        }
+        return values.map { $0! }
+    }
+
+    func run() throws {
+        let study = TrackingStudy(seeds: (1...seeds).map(UInt64.init))
+        var report = TrackingReport(rows: rows, seeds: seeds)
+        for d in try dimensions() {
+            let six = TrackingStudy.sixCases(dimension: d, rows: rows)
+            let extra = TrackingStudy.extraCases(dimension: d, rows: rows)
+            let cases = full ? TrackingStudy.fullGrid(dimension: d, rows: rows) : six + extra
+            let results = try study.run(cases)
+            let byName = Dictionary(zip(cases.map(\.name), results), uniquingKeysWith: { a, _ in a })
+            let table = TrackingReport.Table(
+                dimension: d,
+                cases: zip(cases, results).map { TrackingReport.Row(trackingCase: $0, results: $1) },
+                summary: TrackingReport.summary(
+                    six: six.map { byName[$0.name]?.first?.error ?? .nan },
+                    clean: extra[0].name, oneWay30: extra[1].name, byName: byName,
+                    fullGrid: full, study: study, extra: extra))
+            report.tables.append(table)
+            if !json { print(table.text(rows: rows, seeds: seeds)) }
+        }
+        if sweep, let d = try dimensions().first {
+            report.sweep = try Self.sweep(dimension: d, rows: rows, seeds: (1...seeds).map(UInt64.init))
+            if !json { print(TrackingReport.sweepText(report.sweep!, dimension: d)) }
+        }
+        if json { print(report.jsonText) }
+    }
+
+    /// ClipStream's estimator over alpha x c_lambda x H on the six cases plus the two extra.
+    static func sweep(dimension d: Int, rows: Int, seeds: [UInt64]) throws -> [TrackingReport.SweepPoint] {
+        let cases = TrackingStudy.sixCases(dimension: d, rows: rows) + TrackingStudy.extraCases(dimension: d, rows: rows)
+        var points: [TrackingReport.SweepPoint] = []
+        for alpha in [0.5, 2.0 / 3.0, 1.0] {
+            for clip in [1.0, 2.0, 4.0] {
+                for horizon in [1024, 4096, 16384] {
+                    let study = TrackingStudy(seeds: seeds) { d in
+                        var c = Configuration(dimension: d)
+                        c.alpha = alpha
+                        c.clipMultiplier = clip
+                        c.horizon = horizon
+                        return c
+                    }
+                    let errors = try study.run(cases, clipStreamOnly: true).map { $0[0].error }
+                    let six = Array(errors[0..<6])
+                    points.append(TrackingReport.SweepPoint(
+                        alpha: alpha, clipMultiplier: clip, horizon: horizon,
+                        geometricMean: TrackingStudy.geometricMean(six), worst: six.max()!,
+                        clean: errors[6], oneWay30: errors[7]))
+                }
+            }
+        }
+        return points
+    }
+}
