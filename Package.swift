@@ -90,6 +90,9 @@ let package = Package(
             name: "ClipStreamSyntheticTests",
             dependencies: ["ClipStreamSynthetic", "TestSupport"]),
         .testTarget(
+            name: "ClipStreamExperimentsTests",
+            dependencies: ["ClipStreamExperiments", "ClipStreamCore", "TestSupport"]),
+        .testTarget(
             name: "ClipStreamEvaluationTests",
             dependencies: ["ClipStreamEvaluation", "TestSupport"]),
         .testTarget(

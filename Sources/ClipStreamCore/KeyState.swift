@@ -31,6 +31,9 @@ public struct KeyState: Sendable, Equatable {
     /// 1 when the row after a re-anchoring re-estimates the scales outright (they may shrink),
     /// 0 when it only widens them.
     public var rescalesNext: Int32 = 0
+    /// Consecutive rows pulling far beyond the median pull (regime-change re-anchoring that
+    /// does not depend on the threshold).
+    public var farRunLength: Int32 = 0
 
     /// A key that has seen nothing.
     public init() {}

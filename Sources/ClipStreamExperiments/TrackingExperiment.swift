@@ -3,59 +3,59 @@ public struct TrackingResult: Sendable, Codable, Equatable {
     public var estimator: String
     /// `||theta_t - theta*_t|| / sqrt(d)`, averaged over the last half of the stream.
     public var error: Double
-    /// Samples after each abrupt shift until the error first falls to `recoveryLevel`
-    /// (the next shift's distance when it never does), averaged over the shifts; nil without
-    /// shifts.
+    /// Samples after each abrupt shift until the error is back within ``TrackingExperiment/recoveryMargin``
+    /// of its mean over the 1,000 samples before the shift (the distance to the next shift, or
+    /// to the end, when it never is), averaged over the shifts; nil without shifts.
     public var recovery: Double?
-    /// Shifts after which the error never reached `recoveryLevel` before the next one.
+    /// Shifts after which the error never came back before the next one.
     public var unrecovered: Int
 }
 
 /// Runs location trackers over tracking streams (ALGORITHM.md section 8's synthetic study).
 public enum TrackingExperiment {
-    /// Error per coordinate (noise has unit variance) that counts as recovered after a shift
-    /// of 10 per coordinate: an exponential average at rate 0.01 needs about 370 samples.
-    public static let recoveryLevel = 0.25
+    /// How close, per coordinate (the noise has unit variance), the error must come back to
+    /// its level before a shift of 10 per coordinate: an exponential average at rate 0.01
+    /// needs about 370 samples.
+    public static let recoveryMargin = 0.25
 
     /// Feeds `stream` to each tracker and measures it.
     public static func run(_ stream: TrackingStream, trackers: inout [any LocationTracker]) -> [TrackingResult] {
         let c = stream.trackingCase
         let d = c.dimension
-        let half = c.rows / 2
-        let shifts = c.shiftRows
-        var errorSums = [Double](repeating: 0, count: trackers.count)
-        // Per tracker: the current shift being recovered from and when it started.
-        var recoveries = [[Int]](repeating: [], count: trackers.count)
-        var pending = [Int?](repeating: nil, count: trackers.count)
-        var nextShift = 0
+        var errors = [[Double]](repeating: [Double](repeating: 0, count: c.rows), count: trackers.count)
         stream.samples.withUnsafeBufferPointer { samples in
             let base = samples.baseAddress!
             stream.forEachLocation { t, truth in
-                if nextShift < shifts.count && shifts[nextShift] == t {
-                    for i in trackers.indices {
-                        if let started = pending[i] { recoveries[i].append(-(t - started)) }
-                        pending[i] = t
-                    }
-                    nextShift += 1
-                }
                 for i in trackers.indices {
                     trackers[i].observe(base + t * d)
-                    let error = (trackers[i].squaredError(to: truth) / Double(d)).squareRoot()
-                    if t >= half { errorSums[i] += error }
-                    if let started = pending[i], error <= recoveryLevel {
-                        recoveries[i].append(t + 1 - started)
-                        pending[i] = nil
-                    }
+                    errors[i][t] = (trackers[i].squaredError(to: truth) / Double(d)).squareRoot()
                 }
             }
         }
+        let half = c.rows / 2
         return trackers.indices.map { i in
-            var list = recoveries[i]
-            if let started = pending[i] { list.append(-(c.rows - started)) }
-            let recovery = list.isEmpty ? nil : Double(list.map(abs).reduce(0, +)) / Double(list.count)
+            let e = errors[i]
+            let recoveries = recoveryTimes(e, shifts: c.shiftRows)
             return TrackingResult(
-                estimator: trackers[i].name, error: errorSums[i] / Double(c.rows - half),
-                recovery: recovery, unrecovered: list.filter { $0 < 0 }.count)
+                estimator: trackers[i].name,
+                error: e[half...].reduce(0, +) / Double(c.rows - half),
+                recovery: recoveries.isEmpty
+                    ? nil : Double(recoveries.map(\.samples).reduce(0, +)) / Double(recoveries.count),
+                unrecovered: recoveries.filter { !$0.recovered }.count)
+        }
+    }
+
+    /// For each shift, the samples until the error is back within the margin of its level
+    /// before the shift, and whether it got there before the next shift (or the end).
+    static func recoveryTimes(_ errors: [Double], shifts: [Int]) -> [(samples: Int, recovered: Bool)] {
+        shifts.enumerated().map { k, shift in
+            let window = errors[max(0, shift - 1_000)..<shift]
+            let level = window.reduce(0, +) / Double(max(1, window.count)) + recoveryMargin
+            let end = k + 1 < shifts.count ? shifts[k + 1] : errors.count
+            if let t = (shift..<end).first(where: { errors[$0] <= level }) {
+                return (t + 1 - shift, true)
+            }
+            return (end - shift, false)
         }
     }
 }

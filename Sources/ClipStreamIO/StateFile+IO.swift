@@ -27,7 +27,7 @@ struct ChecksummedWriter {
     mutating func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) } }
     mutating func append(_ value: Double) { append(value.bitPattern) }
 
-    /// The 84 bytes of a ``KeyState``, field by field (`Docs/formats.md`).
+    /// The 88 bytes of a ``KeyState``, field by field (`Docs/formats.md`).
     mutating func append(_ state: KeyState) {
         append(UInt64(bitPattern: Int64(state.rowCount)))
         append(UInt64(bitPattern: Int64(state.scheduleRow)))
@@ -42,6 +42,7 @@ struct ChecksummedWriter {
         append(UInt32(bitPattern: state.lowRunLength))
         append(UInt32(bitPattern: state.lowRunVaried))
         append(UInt32(bitPattern: state.rescalesNext))
+        append(UInt32(bitPattern: state.farRunLength))
     }
 
     mutating func flushIfFull() throws {
@@ -196,6 +197,7 @@ struct ChecksummedReader {
         state.lowRunLength = Int32(bitPattern: try uint32())
         state.lowRunVaried = Int32(bitPattern: try uint32())
         state.rescalesNext = Int32(bitPattern: try uint32())
+        state.farRunLength = Int32(bitPattern: try uint32())
         return state
     }
 

@@ -11,16 +11,16 @@ import Musl
 /// The model-state file: every key's name and complete state, the configuration that made
 /// them, and free-form metadata (a checkpoint's position), with a CRC-32 over everything.
 ///
-/// Layout (little-endian; `Docs/formats.md`): magic `CLIPSTAT`, version `UInt32` (1), the
+/// Layout (little-endian; `Docs/formats.md`): magic `CLIPSTAT`, version `UInt32` (2), the
 /// settings text (`UInt32` length, UTF-8 `name=value` lines), the metadata (`UInt32` length,
 /// bytes), values per key (`UInt32`), key count (`UInt64`), then per key: name (`UInt32`
-/// length, UTF-8), the ``KeyState`` scalars (84 bytes), its values (`Float32`); last, the
+/// length, UTF-8), the ``KeyState`` scalars (88 bytes), its values (`Float32`); last, the
 /// CRC-32 of every byte before it (`UInt32`). Keys are ordered by their names' UTF-8 bytes.
 public enum StateFile {
     /// The first 8 bytes of every state file.
     public static let magic = Array("CLIPSTAT".utf8)
     /// The format version this build writes and reads.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 
     /// What a state file holds besides the keys.
     public struct Header: Sendable, Equatable {

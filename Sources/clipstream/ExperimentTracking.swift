@@ -14,7 +14,7 @@ struct ExperimentTracking: ParsableCommand {
             samples corrupted, "huge" (replaced by 1e3-1e6 x sqrt(d) in a random direction) or \
             "one-way" (5 sqrt(d) added along one fixed direction). Error: ||theta - theta*|| / \
             sqrt(d), averaged over the last half of the stream and over the seeds. Recovery: \
-            samples after a jump until the error first falls to 0.25. Nothing is written to disk.
+            samples after a jump until the error is back within 0.25 of its level before the jump. Nothing is written to disk.
             """)
 
     @Option(help: "Dimensions to run, comma-separated (e.g. 10,100,1000).")

@@ -79,7 +79,7 @@ struct StateAndPartitionTests {
         _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
         var bytes = try directory.read("model.state")
         // The first key's first location value sits after the header, the name and the
-        // 84 bytes of scalars; the settings and the name lengths are read from the file.
+        // 88 bytes of scalars; the settings and the name lengths are read from the file.
         func uint32(at offset: Int) -> Int {
             Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
         }
@@ -87,7 +87,7 @@ struct StateAndPartitionTests {
         offset += 4 + uint32(at: offset)  // settings
         offset += 4 + uint32(at: offset)  // metadata
         offset += 4 + 8  // values per key, key count
-        offset += 4 + uint32(at: offset) + 84  // name, scalars
+        offset += 4 + uint32(at: offset) + 88  // name, scalars
         withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { for i in 0..<4 { bytes[offset + i] = $0[i] } }
         bytes.removeLast(4)
         var crc = UInt32(0xFFFF_FFFF)
