@@ -4,5 +4,5 @@ import ArgumentParser
 struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Reproduce the method's claims in process: tracking under corruption and drift, MNIST drift.",
-        subcommands: [ExperimentTracking.self])
+        subcommands: [ExperimentTracking.self, ExperimentDigits.self])
 }
