@@ -102,6 +102,17 @@ struct RowStep {
             // thousands of rows while its floored scale grows by small steps).
             let limit = threshold.threshold(state.pointee)
             let score = combinedScore(instant: pull * rootMeanSquareFactor, limit: limit, state: state)
+            if state.pointee.quietRowsLeft > 1 && !wide && pull > Self.anchorPullRatio * state.pointee.clipLevel
+                && Self.isSpreadOut(z, count: d)
+            {
+                // A grossly corrupted row must not set the new regime's scales (one such row
+                // widened them some 1,000-fold at d = 1000): the next row does, within the
+                // quiet window.
+                state.pointee.quietRowsLeft -= 1
+                return RowScore(
+                    score: score, threshold: limit, decision: .withheld, pull: pull,
+                    clipThreshold: 0, clipped: false)
+            }
             widenScale(x: x, theta: theta, scale: scale, state: state, keepWider: state.pointee.rescalesNext == 0)
             state.pointee.rescalesNext = 0
             if state.pointee.quietRowsLeft > 0 { state.pointee.quietRowsLeft -= 1 }

@@ -52,9 +52,11 @@ struct TrackingTests {
         #expect(error["running mean"]! > 100 * error["clipstream"]!)
     }
 
-    @Test func clippedEstimatorRecoversFromShiftsAmongHugeCorruptions() throws {
-        // The threshold is blind here (10% of rows score 1e3 and more); far runs re-anchor.
-        var c = TrackingCase(dimension: 20, rows: 30_000, drift: .abrupt, corruption: .huge)
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func clippedEstimatorRecoversFromShiftsAmongHugeCorruptions(seed: UInt64) throws {
+        // The threshold is blind here (10% of rows score 1e3 and more); far runs re-anchor,
+        // never on a corrupted row, and a corrupted row never sets the new scales.
+        var c = TrackingCase(dimension: 20, rows: 30_000, drift: .abrupt, corruption: .huge, seed: seed)
         c.shiftInterval = 10_000
         var trackers = try [TrackingStudy(seeds: [1]).trackers(dimension: 20)[0]]
         let result = TrackingExperiment.run(TrackingStream(c), trackers: &trackers)[0]
