@@ -73,18 +73,18 @@ struct ExperimentTracking: ParsableCommand {
     /// ClipStream's estimator over alpha x c_lambda x H on the six cases plus the two extra.
     static func sweep(dimension d: Int, rows: Int, seeds: [UInt64]) throws -> [TrackingReport.SweepPoint] {
         let cases = TrackingStudy.sixCases(dimension: d, rows: rows) + TrackingStudy.extraCases(dimension: d, rows: rows)
+        let streams = TrackingStudy(seeds: seeds).streams(cases)
         var points: [TrackingReport.SweepPoint] = []
         for alpha in [0.5, 2.0 / 3.0, 1.0] {
             for clip in [1.0, 2.0, 4.0] {
                 for horizon in [1024, 4096, 16384] {
-                    let study = TrackingStudy(seeds: seeds) { d in
+                    let errors = try TrackingStudy(seeds: seeds).clipStreamErrors(on: streams) { d in
                         var c = Configuration(dimension: d)
                         c.alpha = alpha
                         c.clipMultiplier = clip
                         c.horizon = horizon
                         return c
                     }
-                    let errors = try study.run(cases, clipStreamOnly: true).map { $0[0].error }
                     let six = Array(errors[0..<6])
                     points.append(TrackingReport.SweepPoint(
                         alpha: alpha, clipMultiplier: clip, horizon: horizon,
