@@ -91,11 +91,12 @@ public struct StreamPosition: Sendable, Equatable {
 
 /// Receives a run's rows and batch boundaries, on the scoring thread.
 public protocol ScoringObserver: AnyObject {
-    /// Called for each scored row, in input order; `topIndices`/`topShares` hold the
-    /// `explainCount` largest contributions (see ``ScoringOptions/observedExplainCount``).
+    /// Called for each scored row, in input order; `label` holds the label field's raw bytes
+    /// (empty without a label column); `topIndices`/`topShares` hold the `explainCount` largest
+    /// contributions (see ``ScoringOptions/observedExplainCount``).
     func scored(
-        row: Int, key: String, result: RowScore, topIndices: UnsafePointer<Int32>,
-        topShares: UnsafePointer<Float>, explainCount: Int)
+        row: Int, key: String, result: RowScore, label: UnsafeRawBufferPointer,
+        topIndices: UnsafePointer<Int32>, topShares: UnsafePointer<Float>, explainCount: Int)
     /// Called after each batch's lines are in the output buffer (not necessarily flushed).
     /// - Returns: false to end the run here, as if the input had ended.
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool
@@ -307,7 +308,7 @@ private struct RunState {
                             label: label, time: time,
                             topIndices: topIndices, topShares: topShares, to: output)
                         observer?.scored(
-                            row: slot.rowNumbers[i], key: key, result: result,
+                            row: slot.rowNumbers[i], key: key, result: result, label: label,
                             topIndices: topIndices, topShares: topShares, explainCount: k)
                         summary.rows += 1
                         if result.decision == .alert { summary.alerts += 1 }

@@ -34,6 +34,7 @@ final class ReplayRun: ScoringObserver {
         SignalFlag.install()
         var options = try command.runOptions.scoringOptions(shards: command.model.resolvedShards)
         options.observedExplainCount = max(command.runOptions.explain, 3)
+        let collector = command.runOptions.makeReportCollector(options: &options)
         let outputOptions = CheckpointMetadata.OutputOptions(
             keyColumn: options.keyColumn, labelColumn: options.labelColumn,
             timeColumn: options.timeColumn, explain: options.explainCount, audit: options.audit,
@@ -95,7 +96,12 @@ final class ReplayRun: ScoringObserver {
         ) { dimension in
             try RunOptions.configuration(model: model, explain: explain, dimension: dimension)
         }
-        pipeline.observer = self
+        if let collector {
+            collector.next = self
+            pipeline.observer = collector
+        } else {
+            pipeline.observer = self
+        }
         var engine: ShardedEngine?
         let loadState = command.runOptions.loadState
         let outputPath = command.output
@@ -124,6 +130,8 @@ final class ReplayRun: ScoringObserver {
             rowsThisRun: totals.rows - rowsBefore, seconds: seconds, featureNames: pipeline.featureNames,
             partition: options.partition, complete: stoppedBy == nil)
         FileHandle.standardError.write(Data(report.text.utf8))
+        try command.runOptions.writeReport(
+            collector, title: "clipstream replay", input: command.input, featureNames: pipeline.featureNames)
         if let path = command.summary {
             do {
                 try report.json.write(to: URL(fileURLWithPath: path))
@@ -135,8 +143,8 @@ final class ReplayRun: ScoringObserver {
     }
 
     func scored(
-        row: Int, key: String, result: RowScore, topIndices: UnsafePointer<Int32>,
-        topShares: UnsafePointer<Float>, explainCount: Int
+        row: Int, key: String, result: RowScore, label: UnsafeRawBufferPointer,
+        topIndices: UnsafePointer<Int32>, topShares: UnsafePointer<Float>, explainCount: Int
     ) {
         totals.add(
             row: row, key: key, result: result, topIndices: topIndices, topShares: topShares,

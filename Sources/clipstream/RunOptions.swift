@@ -46,6 +46,12 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Write the whole model state to FILE at the end.")
     var saveState: String?
 
+    @Option(help: "Write a self-contained HTML report to FILE: per key, score and threshold over time, every alert, labels, top attributions.")
+    var report: String?
+
+    @Option(help: "Keys drawn in the report: the N with the most alerts, or all.")
+    var reportKeys: String = "12"
+
     func validate() throws {
         if explain < 0 { throw ValidationError("--explain must be 0 or more") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
@@ -55,6 +61,9 @@ struct RunOptions: ParsableArguments {
         if evictIdle && (loadState != nil || saveState != nil) {
             // The eviction order (least recently seen first) is not part of a saved state.
             throw ValidationError("--evict-idle does not combine with --load-state or --save-state yet")
+        }
+        if reportKeys != "all" && (Int(reportKeys) ?? 0) < 1 {
+            throw ValidationError("--report-keys must be a positive count or all")
         }
         if BadRowPolicy(onBadRow) == nil {
             throw ValidationError("--on-bad-row must be fail, skip or quarantine:FILE")
@@ -93,6 +102,26 @@ struct RunOptions: ParsableArguments {
         options.maxKeys = maxKeys
         options.evictsIdle = evictIdle
         return options
+    }
+
+    /// A report collector when `--report` is set (attach it as the pipeline's observer).
+    func makeReportCollector(options: inout ScoringOptions) -> ReportCollector? {
+        guard report != nil else { return nil }
+        options.observedExplainCount = max(options.observedExplainCount, ReportCollector.explainCount)
+        return ReportCollector()
+    }
+
+    /// Writes the `--report` page for `collector`.
+    func writeReport(_ collector: ReportCollector?, title: String, input: String, featureNames: [String]) throws {
+        guard let path = report, let collector else { return }
+        let page = HTMLReport(
+            title: title, input: input, collector: collector, featureNames: featureNames,
+            keyLimit: reportKeys == "all" ? nil : Int(reportKeys))
+        do {
+            try Data(page.render().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw OutputError.writeFailed(reason: "\(path): \(error.localizedDescription)")
+        }
     }
 
     /// `skipped N rows` and one line per reason, then `rejected N rows` (`--max-keys`), for

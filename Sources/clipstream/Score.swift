@@ -26,7 +26,8 @@ struct Score: ParsableCommand {
 
     func run() throws {
         let target = try OutputTarget(path: output, truncating: runOptions.loadState == nil)
-        let options = try runOptions.scoringOptions(shards: model.resolvedShards)
+        var options = try runOptions.scoringOptions(shards: model.resolvedShards)
+        let collector = runOptions.makeReportCollector(options: &options)
         let model = self.model
         let run = self.runOptions
         try CommandErrors.exitOnFailure {
@@ -37,6 +38,7 @@ struct Score: ParsableCommand {
             ) { dimension in
                 try RunOptions.configuration(model: model, explain: run.explain, dimension: dimension)
             }
+            pipeline.observer = collector
             var engine: ShardedEngine?
             pipeline.prepare = { created in
                 engine = created
@@ -49,6 +51,7 @@ struct Score: ParsableCommand {
             try target.close()
             FileHandle.standardError.write(Data(RunOptions.skippedReport(summary.skipped, rejected: summary.rejected, evicted: summary.evicted).utf8))
             if let path = run.saveState, let engine { try StateFile.write(engine, to: path) }
+            try run.writeReport(collector, title: "clipstream score", input: input, featureNames: pipeline.featureNames)
         }
     }
 }
