@@ -103,11 +103,11 @@ struct RowStep {
             let limit = threshold.threshold(state.pointee)
             let score = combinedScore(instant: pull * rootMeanSquareFactor, limit: limit, state: state)
             if state.pointee.quietRowsLeft > 1 && !wide && pull > Self.anchorPullRatio * state.pointee.clipLevel
-                && Self.isSpreadOut(z, count: d)
+                && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)
             {
-                // A grossly corrupted row must not set the new regime's scales (one such row
-                // widened them some 1,000-fold at d = 1000): the next row does, within the
-                // quiet window.
+                // Under frequent gross corruption (a blind threshold), a corrupted row must not
+                // set the new regime's scales (one such row widened them some 1,000-fold at
+                // d = 1000): the next row does, within the quiet window.
                 state.pointee.quietRowsLeft -= 1
                 return RowScore(
                     score: score, threshold: limit, decision: .withheld, pull: pull,
@@ -148,7 +148,7 @@ struct RowStep {
             // above any shift, while the median pull ignores up to half the rows).
             // Only rows the threshold lets pass count (rows above it run their own count, and
             // counting them here too re-anchored inside SMD's anomaly segments: -0.03 ROC-AUC).
-            let blind = limit > Self.blindThresholdRatio * m * rootMeanSquareFactor
+            let blind = isBlind(limit: limit, clipLevel: m)
             if pull <= Self.shiftPullRatio * m || !blind {
                 state.pointee.farRunLength = 0
             } else if !above {
@@ -198,7 +198,7 @@ struct RowStep {
         let factor = LocationKernels.clipFactor(pull: pull, threshold: lambda)
         var rates = scaleStep(rate: schedule.rate(forRow: n))
         if instant > Self.absurdScoreRatio * limit
-            || (factor < Self.absurdClipFactor && !wide && Self.isSpreadOut(z, count: d))
+            || (factor < Self.absurdClipFactor && m >= Self.healthyClipLevel && !wide && Self.isSpreadOut(z, count: d))
         {
             // An absurd row (ten thousand thresholds out: 1e38 in every column, a unit slip)
             // moves the scales no more than it moves theta; unbounded, 50 rows of 1e38 grew
@@ -275,6 +275,19 @@ struct RowStep {
     /// samples to walk over).
     static let shiftPullRatio = 3.0
 
+    /// Whether frequent gross corruptions have lifted the threshold out of reach of any shift
+    /// (see ``blindThresholdRatio``).
+    private func isBlind(limit: Double, clipLevel m: Double) -> Bool {
+        limit > Self.blindThresholdRatio * m * rootMeanSquareFactor
+            && limit > Self.blindThresholdRatio * ScoreThreshold.minimumThreshold / 3
+    }
+
+    /// Clip level below which a key is degenerate rather than healthy: a typical row pulls
+    /// about `1.25 sqrt d` standardized units, so `m` far below 1 means the key repeated itself
+    /// (idle) and its scales sat at their floors. Its next ordinary rows look gross against
+    /// them, yet must regrow the scales: the gross-row guards apply to healthy keys only.
+    static let healthyClipLevel = 0.1
+
     /// Whether most coordinates of a row are far off (`|z_j| >= 10`): a gross corruption of
     /// the whole row rather than a spike in a few columns. Server telemetry's spikes sit in a
     /// few columns and must keep growing those scales (bounding them whenever the clip factor
@@ -289,6 +302,9 @@ struct RowStep {
     /// Threshold, in median instant scores (`m / sqrt d`), above which the threshold counts as
     /// blind: frequent gross corruptions have lifted the score quantiles it extrapolates from.
     /// Only then do far runs re-anchor (on SMD group 1 they cost 0.03 of ROC-AUC otherwise).
+    /// The threshold must also be high in absolute terms (above 15, ten times its floor): an
+    /// idle key's median pull collapses to its floor, and its first normal rows afterwards
+    /// would otherwise count as far and re-anchor it again and again.
     static let blindThresholdRatio = 30.0
 
     /// A run re-anchors the estimate on one row, so that row must not be a corrupted one: a
