@@ -62,6 +62,11 @@ public final class ArchiveWriter {
         rowCount += n
     }
 
+    /// Writes what is buffered (the archive stays incomplete: no end block).
+    public func flush() throws(OutputError) {
+        try output.flush()
+    }
+
     /// Writes the end block and flushes; the archive is complete only after this.
     public func finish() throws(OutputError) {
         var bytes = ArchiveFormat.endMagic

@@ -11,6 +11,6 @@ struct ClipStreamCommand: ParsableCommand {
             space, learned with clipped SGD so no single corrupt row can drag it, and a per-key \
             threshold for a target alert rate.
             """,
-        subcommands: [Score.self, Replay.self, InspectState.self, Evaluate.self, Generate.self, Demo.self, Bench.self, Experiment.self],
+        subcommands: [Score.self, Replay.self, Convert.self, InspectState.self, Evaluate.self, Generate.self, Demo.self, Bench.self, Experiment.self],
         defaultSubcommand: nil)
 }

@@ -1,3 +1,4 @@
+import ClipStreamEngine
 import ClipStreamIO
 import Foundation
 import TestSupport
@@ -151,5 +152,75 @@ struct ArchiveTests {
         }
         let csv = Array("key,a\nh,1\n".utf8)
         #expect(throws: ArchiveError.notAnArchive) { try ArchiveReader(source: ChunkedByteSource(csv)) }
+    }
+}
+
+/// `ArchiveConverter`: CSV rows to archives, whole or split by key partition.
+@Suite("Binary archive: conversion from CSV")
+struct ArchiveConversionTests {
+    static let csv = """
+        t,key,label,a,b
+        1,web,0,1.5,2
+        2,db,1,3,4
+        3,web,0,bad,6
+        4,cache,0,7,8
+        5,db,0,9,10
+
+        """
+
+    static func convert(partitions: Int, policy: BadRowPolicy) throws -> (archives: [[UInt8]], summary: ConversionSummary) {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        var options = ScoringOptions()
+        options.labelColumn = "label"
+        options.timeColumn = "t"
+        options.badRowPolicy = policy
+        let paths = (0..<partitions).map { directory.path("a\($0)") }
+        let fds = paths.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+        defer { fds.forEach { close($0) } }
+        let reader = try CSVReader(source: ChunkedByteSource(Self.csv))
+        let summary = try ArchiveConverter(reader: reader, options: options, outputs: fds).run()
+        return (try paths.indices.map { try directory.read("a\($0)") }, summary)
+    }
+
+    @Test func rowsKeepTheirNumbersFieldsAndValues() throws {
+        let (archives, summary) = try Self.convert(partitions: 1, policy: .skip)
+        #expect(summary.rows == 4 && summary.skipped.values.reduce(0, +) == 1)
+        let reader = try ArchiveReader(source: ChunkedByteSource(archives[0]))
+        #expect(reader.header.featureNames == ["a", "b"])
+        #expect(reader.header.labelColumn == "label" && reader.header.timeColumn == "t")
+        var block = ArchiveBlock()
+        #expect(try reader.next(into: &block))
+        #expect(block.rowNumbers == [1, 2, 4, 5])
+        #expect(block.keyIDs.map { reader.keys[Int($0)] } == ["web", "db", "cache", "db"])
+        #expect(block.values == [1.5, 2, 3, 4, 7, 8, 9, 10])
+        #expect(block.labels.map { String(decoding: $0, as: UTF8.self) } == ["0", "1", "0", "0"])
+        #expect(block.times.map { String(decoding: $0, as: UTF8.self) } == ["1", "2", "4", "5"])
+        #expect(try !reader.next(into: &block))
+    }
+
+    @Test func partitionsSplitByKeyAsPartitionDoes() throws {
+        let (archives, summary) = try Self.convert(partitions: 3, policy: .skip)
+        #expect(summary.rowsPerArchive.reduce(0, +) == 4)
+        var seen: [String: Int] = [:]
+        for (index, bytes) in archives.enumerated() {
+            let reader = try ArchiveReader(source: ChunkedByteSource(bytes))
+            var block = ArchiveBlock()
+            var rows = 0
+            while try reader.next(into: &block) {
+                for id in block.keyIDs {
+                    let key = reader.keys[Int(id)]
+                    #expect(KeyPartition(index: index, count: 3)!.contains(key), "\(key) in archive \(index)")
+                    seen[key, default: 0] += 1
+                }
+                rows += block.count
+            }
+            #expect(rows == summary.rowsPerArchive[index])
+        }
+        #expect(seen == ["web": 1, "db": 2, "cache": 1])
+    }
+
+    @Test func aBadRowUnderFailEndsTheArchiveAfterTheGoodRows() throws {
+        #expect(throws: InputError.self) { try Self.convert(partitions: 1, policy: .fail) }
     }
 }

@@ -1,0 +1,132 @@
+import ClipStreamEngine
+import Dispatch
+
+/// The reader thread: fills slots in turn until the input ends or a row is bad.
+///
+/// `@unchecked Sendable`: the reader and the slots are used by this thread only between
+/// `free.wait()` and `filled.signal()`, and by the consumer only between `filled.wait()` and
+/// `free.signal()`.
+final class Producer: @unchecked Sendable {
+    let reader: CSVReader
+    let schema: CSVSchema
+    let slots: [ParsedBatch]
+    let free: DispatchSemaphore
+    let filled: DispatchSemaphore
+    let partition: KeyPartition?
+    let skipRows: Int
+    let policy: BadRowPolicy
+    let quarantine: QuarantineFile?
+    /// Data rows read so far, bad ones included (a row keeps its number whatever happens).
+    var dataRow = 0
+    /// Set by the consumer (under the `free` hand-over) to end the run early.
+    private var stopped = false
+
+    init(
+        reader: CSVReader, schema: CSVSchema, slots: [ParsedBatch], free: DispatchSemaphore,
+        filled: DispatchSemaphore, partition: KeyPartition?, skipRows: Int,
+        policy: BadRowPolicy, quarantine: QuarantineFile?
+    ) {
+        self.policy = policy
+        self.quarantine = quarantine
+        self.reader = reader
+        self.schema = schema
+        self.slots = slots
+        self.free = free
+        self.filled = filled
+        self.partition = partition
+        self.skipRows = skipRows
+    }
+
+    /// Ends the run: called by the consumer before its last `free.signal()`.
+    func stop() { stopped = true }
+
+    func run() {
+        var index = 0
+        while true {
+            free.wait()
+            if stopped { return }
+            let slot = slots[index % slots.count]
+            index += 1
+            fill(slot)
+            let last = slot.end || slot.error != nil
+            filled.signal()
+            if last { return }
+        }
+    }
+
+    /// The reader's next result, or nil after passing over a record the reader itself could
+    /// not parse (an over-long line, a malformed quote) under a skipping policy.
+    private func nextRecord(_ slot: ParsedBatch) throws(InputError) -> CSVReader.ReadResult? {
+        let result: Result<CSVReader.ReadResult, InputError>
+        do {
+            result = .success(try reader.next(blocking: slot.batch.count == 0))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let next):
+            return next
+        case .failure(let error):
+            guard policy.skips && error.isRecoverable else { throw error }
+            dataRow += 1
+            let counted = dataRow > skipRows
+            let sink = quarantine
+            try reader.skipBadRecord { bytes in if counted { sink?.append(bytes) } }
+            if counted { slot.skipped[error.reason ?? "", default: 0] += 1 }
+            return nil
+        }
+    }
+
+    /// Parses the current record into `slot`; under a skipping policy a bad row is counted
+    /// (and quarantined) instead.
+    private func append(to slot: ParsedBatch) throws(InputError) {
+        let failure: InputError
+        do {
+            try slot.append(from: reader, dataRow: dataRow, partition: partition)
+            return
+        } catch {
+            failure = slot.isRepeatedHeader(reader) ? .repeatedHeader(line: reader.lineNumber) : error
+        }
+        guard policy.skips else { throw failure }
+        let sink = quarantine
+        reader.withCurrentRecordBytes { sink?.append($0) }
+        slot.skipped[failure.reason ?? "", default: 0] += 1
+    }
+
+    /// Parses records into `slot` until it is full, the input stalls with rows pending (they
+    /// are handed over to be scored and flushed at once), the input ends, or a row is bad.
+    private func fill(_ slot: ParsedBatch) {
+        slot.reset()
+        defer {
+            slot.dataRowsConsumed = dataRow
+            slot.inputBytesConsumed = reader.bytesConsumed
+            if let quarantine {
+                do {
+                    try quarantine.flush()
+                } catch {
+                    if slot.error == nil { slot.error = error }
+                }
+                slot.quarantineBytesWritten = quarantine.bytesWritten
+            }
+        }
+        do {
+            while !slot.batch.isFull {
+                guard let next = try nextRecord(slot) else { continue }
+                switch next {
+                case .wouldBlock:
+                    slot.stalled = true
+                    return
+                case .endOfInput:
+                    slot.end = true
+                    return
+                case .record:
+                    dataRow += 1
+                    if dataRow <= skipRows { continue }
+                    try append(to: slot)
+                }
+            }
+        } catch {
+            slot.error = error
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import ClipStreamIO
+import Foundation
+
+/// `clipstream convert`: CSV (plain or .gz) to the binary archive format.
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a CSV stream to the binary archive format (Docs/formats.md), optionally split by key partition.",
+        discussion: """
+            The CSV is read as `score` reads it: the same key, label and time columns and the \
+            same bad-row policy; rows keep their data-row numbers. With --partitions N, N \
+            archives OUTPUT.0 ... OUTPUT.<N-1> hold the keys of partitions 0/N ... (N-1)/N \
+            (the partitions of `--partition I/N`), so each worker of a distributed replay \
+            reads only its own file.
+            """)
+
+    @Argument(help: "Input CSV file, .gz file, or - for standard input.")
+    var input: String
+    @Argument(help: "Output archive (with --partitions N: the prefix of N archives).")
+    var output: String
+    @Option(help: "Split into N archives by key partition.")
+    var partitions: Int = 1
+    @Option(help: "Name of the key column.")
+    var keyColumn = "key"
+    @Option(help: "Name of a label column to keep (not a feature).")
+    var labelColumn: String?
+    @Option(help: "Name of a time column to keep (not a feature; any text).")
+    var timeColumn: String?
+    @Option(help: ArgumentHelp(
+        "What a bad row does: fail (stop after writing every good row before it), skip (count it), or quarantine:FILE (count it and copy it to FILE).",
+        valueName: "policy"))
+    var onBadRow = "fail"
+
+    func validate() throws {
+        guard (1...4096).contains(partitions) else { throw ValidationError("--partitions must be in 1...4096") }
+        guard BadRowPolicy(onBadRow) != nil else {
+            throw ValidationError("--on-bad-row must be fail, skip or quarantine:FILE")
+        }
+    }
+
+    /// The archive paths: OUTPUT, or OUTPUT.0 ... OUTPUT.<N-1>.
+    var paths: [String] { partitions == 1 ? [output] : (0..<partitions).map { "\(output).\($0)" } }
+
+    func run() throws {
+        var options = ScoringOptions()
+        options.keyColumn = keyColumn
+        options.labelColumn = labelColumn
+        options.timeColumn = timeColumn
+        options.badRowPolicy = BadRowPolicy(onBadRow) ?? .fail
+        let paths = self.paths
+        try CommandErrors.exitOnFailure {
+            let reader = try CSVReader(source: InputOpener.open(path: input))
+            var descriptors: [Int32] = []
+            defer { for fd in descriptors { close(fd) } }
+            for path in paths {
+                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                guard fd >= 0 else {
+                    throw OutputError.writeFailed(reason: "\(path): \(String(cString: strerror(errno)))")
+                }
+                descriptors.append(fd)
+            }
+            let start = Date()
+            let summary = try ArchiveConverter(reader: reader, options: options, outputs: descriptors).run()
+            let seconds = Date().timeIntervalSince(start)
+            var text = "converted \(summary.rows) rows in \(String(format: "%.2f", seconds)) s"
+            if paths.count > 1 { text += " into \(paths.count) archives: " + summary.rowsPerArchive.map(String.init).joined(separator: ", ") + " rows" }
+            text += "\n" + RunOptions.skippedReport(summary.skipped, rejected: 0)
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+}
