@@ -6,7 +6,15 @@ import Dispatch
 /// `@unchecked Sendable`: the reader and the slots are used by this thread only between
 /// `free.wait()` and `filled.signal()`, and by the consumer only between `filled.wait()` and
 /// `free.signal()`.
-final class Producer: @unchecked Sendable {
+/// A reader thread feeding the pipeline's slots (CSV or archive).
+protocol BatchProducer: AnyObject, Sendable {
+    /// Fills slots until the input ends, a row is bad, or ``stop()``.
+    func run()
+    /// Ends the run: called by the consumer before its last `free.signal()`.
+    func stop()
+}
+
+final class Producer: BatchProducer, @unchecked Sendable {
     let reader: CSVReader
     let schema: CSVSchema
     let slots: [ParsedBatch]

@@ -70,6 +70,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case emptyKey(line: Int, column: String)
     /// A data row repeats the header (files concatenated with their headers).
     case repeatedHeader(line: Int)
+    /// A binary archive is damaged, truncated or not readable (the error names the offset).
+    case archive(ArchiveError)
 
     /// The process exit code for this class of error, each class its own code in 3...18 and 21...23.
     ///
@@ -96,6 +98,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noFeatureColumns: 22
         case .emptyKey: 23
         case .repeatedHeader: 32
+        case .archive: 33
         }
     }
 
@@ -174,6 +177,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "line \(line), column \(Self.quoted(column)): empty key"
         case let .repeatedHeader(line):
             "line \(line): the header again (files concatenated with their headers?)"
+        case let .archive(error):
+            error.description
         }
     }
 

@@ -29,6 +29,20 @@ public enum InputOpener {
         return plain
     }
 
+    /// Opens `path` as rows: a binary archive when its (decompressed) bytes start with the
+    /// archive's magic, CSV text otherwise; chosen by content, never by the file's name.
+    public static func openRows(path: String) throws(InputError) -> RowSource {
+        let source = try open(path: path)
+        let magic = try peek(source, count: ArchiveFormat.magic.count)
+        let prefixed = PrefixedByteSource(prefix: magic, wrapping: source)
+        guard magic == ArchiveFormat.magic else { return .csv(try CSVReader(source: prefixed)) }
+        do {
+            return .archive(try ArchiveReader(source: prefixed))
+        } catch {
+            throw .archive(error)
+        }
+    }
+
     /// Reads up to `count` bytes, fewer only at end of input (a pipe may deliver them one by one).
     private static func peek(_ source: ByteSource, count: Int) throws(InputError) -> [UInt8] {
         // A heap block rather than `Array.withUnsafeMutableBytes`, whose untyped `rethrows` would

@@ -128,6 +128,23 @@ final class ParsedBatch: @unchecked Sendable {
         return schema.columnNames.indices.allSatisfy { reader.string(at: $0) == schema.columnNames[$0] }
     }
 
+    /// Appends a decoded archive row (its label and time fields verbatim, nil when not echoed).
+    func append(
+        key: String, dataRow: Int, values: UnsafePointer<Float>, label: ArraySlice<UInt8>?,
+        time: ArraySlice<UInt8>?
+    ) {
+        batch.append(handle: placeholder, copying: values)
+        let index = batch.count - 1
+        keys.append(key)
+        rowNumbers[index] = dataRow
+        for (field, slot) in [(label, index * 4), (time, index * 4 + 2)] {
+            let start = echo.count
+            if let field { echo.append(contentsOf: field) }
+            echoRanges[slot] = start
+            echoRanges[slot + 1] = echo.count
+        }
+    }
+
     private func echoField(_ reader: CSVReader, _ column: Int?, slot: Int) {
         let start = echo.count
         if let column { reader.withField(column) { echo.append(contentsOf: $0) } }

@@ -102,6 +102,12 @@ public protocol ScoringObserver: AnyObject {
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool
 }
 
+/// Where a run's rows come from (``InputOpener/openRows(path:)`` picks by content).
+public enum RowSource {
+    case csv(CSVReader)
+    case archive(ArchiveReader)
+}
+
 /// Reads CSV rows, scores them in batches on a ``ShardedEngine`` and writes one output line per
 /// row, in input order.
 ///
@@ -113,7 +119,13 @@ public protocol ScoringObserver: AnyObject {
 /// reader blocks, so each row's line appears promptly. On a bad row every good row before it is
 /// written and flushed, then the error is thrown.
 public final class ScoringPipeline {
-    private let reader: CSVReader
+    /// The rows' source: CSV text, or a binary archive (`Docs/formats.md`).
+    private enum Input {
+        case csv(CSVReader)
+        case archive(ArchiveReader)
+    }
+
+    private let input: Input
     private let output: OutputBuffer
     private let options: ScoringOptions
     private let makeConfiguration: (Int) throws -> Configuration
@@ -134,7 +146,36 @@ public final class ScoringPipeline {
         logger: Logger = Logger(label: "clipstream"),
         makeConfiguration: @escaping (Int) throws -> Configuration
     ) {
-        self.reader = reader
+        input = .csv(reader)
+        self.output = output
+        self.options = options
+        self.logger = logger
+        self.makeConfiguration = makeConfiguration
+    }
+
+    /// Prepares a run over either kind of input.
+    public convenience init(
+        source: RowSource, output: OutputBuffer, options: ScoringOptions,
+        logger: Logger = Logger(label: "clipstream"),
+        makeConfiguration: @escaping (Int) throws -> Configuration
+    ) {
+        switch source {
+        case .csv(let reader):
+            self.init(reader: reader, output: output, options: options, logger: logger, makeConfiguration: makeConfiguration)
+        case .archive(let archive):
+            self.init(archive: archive, output: output, options: options, logger: logger, makeConfiguration: makeConfiguration)
+        }
+    }
+
+    /// Prepares a run over a binary archive: the same output as a run over the CSV it was
+    /// converted from (rows keep their numbers; label and time are echoed when asked for and
+    /// present). The key column is the archive's own.
+    public init(
+        archive: ArchiveReader, output: OutputBuffer, options: ScoringOptions,
+        logger: Logger = Logger(label: "clipstream"),
+        makeConfiguration: @escaping (Int) throws -> Configuration
+    ) {
+        input = .archive(archive)
         self.output = output
         self.options = options
         self.logger = logger
@@ -145,7 +186,11 @@ public final class ScoringPipeline {
     /// - Throws: ``InputError`` for bad input (after writing every good row before it),
     ///   ``OutputError``, or the configuration's error.
     public func run() throws -> ScoringSummary {
-        let schema = try Self.readSchema(reader, options: options)
+        let schema: CSVSchema
+        switch input {
+        case .csv(let reader): schema = try Self.readSchema(reader, options: options)
+        case .archive(let archive): schema = try Self.schema(of: archive.header, options: options)
+        }
         let configuration = try makeConfiguration(schema.featureColumns.count)
         let attribution = max(
             options.explainCount, min(options.observedExplainCount, configuration.modelDimension))
@@ -181,10 +226,19 @@ public final class ScoringPipeline {
         if case .quarantine(let path) = options.badRowPolicy {
             quarantine = try QuarantineFile(path: path, offset: options.quarantineOffset)
         }
-        let producer = Producer(
-            reader: reader, schema: schema, slots: slots, free: free, filled: filled,
-            partition: options.partition, skipRows: options.skipRows,
-            policy: options.badRowPolicy, quarantine: quarantine)
+        let producer: any BatchProducer
+        switch input {
+        case .csv(let reader):
+            producer = Producer(
+                reader: reader, schema: schema, slots: slots, free: free, filled: filled,
+                partition: options.partition, skipRows: options.skipRows,
+                policy: options.badRowPolicy, quarantine: quarantine)
+        case .archive(let archive):
+            producer = ArchiveBatchProducer(
+                reader: archive, slots: slots, free: free, filled: filled, partition: options.partition,
+                skipRows: options.skipRows, echoesLabel: schema.labelColumn != nil,
+                echoesTime: schema.timeColumn != nil)
+        }
         let thread = Thread { producer.run() }
         thread.name = "clipstream-reader"
         thread.start()
@@ -222,6 +276,20 @@ public final class ScoringPipeline {
         state.summary.keys = engine.keyCount
         state.summary.evicted = engine.evictions
         return state.summary
+    }
+
+    /// The columns of an archive as a CSV header would give them: its key column, the label
+    /// and time columns the run asks for (they must be in the archive), then the features.
+    static func schema(of header: ArchiveHeader, options: ScoringOptions) throws -> CSVSchema {
+        var names = [header.keyColumn]
+        for (asked, present) in [(options.labelColumn, header.labelColumn), (options.timeColumn, header.timeColumn)] {
+            guard let asked else { continue }
+            guard asked == present else { throw InputError.missingColumn(name: asked) }
+            names.append(asked)
+        }
+        return try CSVSchema(
+            header: names + header.featureNames, keyColumn: header.keyColumn,
+            labelColumn: options.labelColumn, timeColumn: options.timeColumn)
     }
 
     /// Reads the header row and resolves the key, label, time and feature columns.

@@ -89,10 +89,10 @@ final class ReplayRun: ScoringObserver {
 
         let model = command.model
         let explain = command.runOptions.explain
-        let reader = try CSVReader(source: InputOpener.open(path: command.input))
+        let source = try InputOpener.openRows(path: command.input)
         let output = OutputBuffer(fileDescriptor: fd)
         let pipeline = ScoringPipeline(
-            reader: reader, output: output, options: options, logger: command.logging.logger
+            source: source, output: output, options: options, logger: command.logging.logger
         ) { dimension in
             try RunOptions.configuration(model: model, explain: explain, dimension: dimension)
         }

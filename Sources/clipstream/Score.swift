@@ -31,10 +31,10 @@ struct Score: ParsableCommand {
         let model = self.model
         let run = self.runOptions
         try CommandErrors.exitOnFailure {
-            let reader = try CSVReader(source: InputOpener.open(path: input))
+            let source = try InputOpener.openRows(path: input)
             let out = OutputBuffer(fileDescriptor: target.fileDescriptor)
             let pipeline = ScoringPipeline(
-                reader: reader, output: out, options: options, logger: logging.logger
+                source: source, output: out, options: options, logger: logging.logger
             ) { dimension in
                 try RunOptions.configuration(model: model, explain: run.explain, dimension: dimension)
             }
