@@ -24,7 +24,7 @@ public final class ArchiveReader {
         self.source = source
         record.reserveCapacity(1 << 20)
         try begin()
-        guard try take(8) == ArchiveFormat.magic else {
+        guard Array(try take(8)) == ArchiveFormat.magic else {
             throw offset < 8 && record.count < 8 ? .truncated(offset: 0, rowsBefore: 0) : .notAnArchive
         }
         let version = try uint32()
@@ -49,7 +49,7 @@ public final class ArchiveReader {
     public func next(into block: inout ArchiveBlock) throws(ArchiveError) -> Bool {
         guard !ended else { return false }
         try begin()
-        let magic = try take(4)
+        let magic = Array(try take(4))
         if magic == ArchiveFormat.endMagic {
             let total = Int(try uint64())
             let keyCount = Int(try uint32())
@@ -82,22 +82,33 @@ public final class ArchiveReader {
         block.keyIDs.removeAll(keepingCapacity: true)
         block.labels.removeAll(keepingCapacity: true)
         block.times.removeAll(keepingCapacity: true)
-        for _ in 0..<count { block.rowNumbers.append(Int(truncatingIfNeeded: try uint64())) }
+        // Fixed-width columns are taken whole and decoded in one pass.
+        let numbers = try take(8 * count)
+        let ids = try take(4 * count)
         let known = keys.count + introduced.count
-        for _ in 0..<count {
-            let id = Int32(bitPattern: try uint32())
-            block.keyIDs.append(id)
-            guard id >= 0 && Int(id) < known else {
-                throw .corrupt(offset: recordStart, rowsBefore: rowsRead, reason: "key id \(id) of \(known) keys")
+        var badID: Int32?
+        numbers.withUnsafeBytes { bytes in
+            for i in 0..<count {
+                block.rowNumbers.append(Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
             }
         }
-        if header.labelColumn != nil { for _ in 0..<count { block.labels.append(try field()) } }
-        if header.timeColumn != nil { for _ in 0..<count { block.times.append(try field()) } }
+        ids.withUnsafeBytes { bytes in
+            for i in 0..<count {
+                let id = Int32(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                if id < 0 || Int(id) >= known { badID = badID ?? id }
+                block.keyIDs.append(id)
+            }
+        }
+        if let badID {
+            throw .corrupt(offset: recordStart, rowsBefore: rowsRead, reason: "key id \(badID) of \(known) keys")
+        }
+        if header.labelColumn != nil { for _ in 0..<count { block.labels.append(Array(try field())) } }
+        if header.timeColumn != nil { for _ in 0..<count { block.times.append(Array(try field())) } }
         let floats = count * header.dimension
         let raw = try take(floats * 4)
         block.values.removeAll(keepingCapacity: true)
         block.values.reserveCapacity(floats)
-        raw.withUnsafeBytes { bytes in
+        raw.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             for i in 0..<floats {
                 block.values.append(Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
             }
@@ -131,29 +142,30 @@ public final class ArchiveReader {
         }
     }
 
-    /// The next `n` bytes (appended to the current record too).
-    private func take(_ n: Int) throws(ArchiveError) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(n)
-        while out.count < n {
+    /// The next `n` bytes, appended to the current record (the returned slice is a view of it).
+    private func take(_ n: Int) throws(ArchiveError) -> ArraySlice<UInt8> {
+        let start = record.count
+        var remaining = n
+        while remaining > 0 {
             if chunkStart == chunkEnd {
                 let got = try readSome(into: &chunk)
                 guard got > 0 else { throw .truncated(offset: recordStart, rowsBefore: rowsRead) }
                 chunkStart = 0
                 chunkEnd = got
             }
-            let k = min(n - out.count, chunkEnd - chunkStart)
-            out += chunk[chunkStart..<(chunkStart + k)]
+            let k = min(remaining, chunkEnd - chunkStart)
+            record.append(contentsOf: chunk[chunkStart..<(chunkStart + k)])
             chunkStart += k
+            remaining -= k
         }
         offset += n
-        record += out
-        return out
+        return record[start..<(start + n)]
     }
 
     private func uint32() throws(ArchiveError) -> UInt32 {
         let b = try take(4)
-        return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+        let i = b.startIndex
+        return UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
     }
 
     private func uint64() throws(ArchiveError) -> UInt64 {
@@ -162,7 +174,7 @@ public final class ArchiveReader {
     }
 
     /// A length-prefixed byte field (at most 1 MiB).
-    private func field() throws(ArchiveError) -> [UInt8] {
+    private func field() throws(ArchiveError) -> ArraySlice<UInt8> {
         let length = Int(try uint32())
         guard length <= 1 << 20 else {
             throw .corrupt(offset: recordStart, rowsBefore: rowsRead, reason: "a field of \(length) bytes")
