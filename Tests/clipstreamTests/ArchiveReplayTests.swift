@@ -53,6 +53,22 @@ struct ArchiveReplayTests {
         #expect(merged == (try String(contentsOfFile: path("whole.csv"), encoding: .utf8)))
     }
 
+    @Test func aKilledArchiveReplayResumesToTheSameBytes() throws {
+        let dir = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        _ = try ClipStreamBinary.run(["generate", "--rows", "30000", "--keys", "4", "--dim", "6", "--seed", "3", "-o", path("in.csv")])
+        #expect(try ClipStreamBinary.run(["convert", path("in.csv"), path("in.csar")] + Self.columns).status == 0)
+        let whole = try ClipStreamBinary.run(["replay", path("in.csar"), "-o", path("whole.csv")] + Self.columns)
+        #expect(whole.status == 0)
+        let base = ["replay", path("in.csar"), "-o", path("out.csv"), "--checkpoint", path("ck"), "--checkpoint-every", "5000"] + Self.columns
+        let killed = try ClipStreamBinary.run(base + ["--fault", "row:17000"])
+        #expect(killed.status == 9)
+        let resumed = try ClipStreamBinary.run(base + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("out.csv"))) == Data(contentsOf: URL(fileURLWithPath: path("whole.csv"))))
+    }
+
     @Test(arguments: ["truncate", "flip", "magic"])
     func damagedArchivesNameTheOffsetAfterWritingEveryGoodRow(damage: String) throws {
         let dir = try Self.workspace()
