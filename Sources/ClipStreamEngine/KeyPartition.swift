@@ -24,7 +24,12 @@ public struct KeyPartition: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `key` belongs to this partition.
     public func contains(_ key: String) -> Bool {
-        ShardRouter.stableHash(key) % UInt64(count) == UInt64(index)
+        Self.index(of: key, count: count) == index
+    }
+
+    /// The partition of `count` that holds `key`.
+    public static func index(of key: String, count: Int) -> Int {
+        Int(ShardRouter.stableHash(key) % UInt64(count))
     }
 
     /// `I/N`.

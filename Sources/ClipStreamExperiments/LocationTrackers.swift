@@ -66,12 +66,7 @@ public struct StepTracker: LocationTracker {
     }
 
     public func squaredError(to truth: [Double]) -> Double {
-        var sum = 0.0
-        for j in theta.indices {
-            let e = theta[j] - truth[j]
-            sum += e * e
-        }
-        return sum
+        squaredDistance(theta, truth)
     }
 }
 
@@ -110,11 +105,16 @@ public struct MedianTracker: LocationTracker {
     }
 
     public func squaredError(to truth: [Double]) -> Double {
-        var sum = 0.0
-        for j in theta.indices {
-            let e = theta[j] - truth[j]
-            sum += e * e
-        }
-        return sum
+        squaredDistance(theta, truth)
     }
+}
+
+/// `||a - b||^2` of two vectors of one length.
+func squaredDistance(_ a: [Double], _ b: [Double]) -> Double {
+    var sum = 0.0
+    for j in a.indices {
+        let e = a[j] - b[j]
+        sum += e * e
+    }
+    return sum
 }

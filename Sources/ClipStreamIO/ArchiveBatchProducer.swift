@@ -3,15 +3,9 @@ import Dispatch
 
 /// The reader thread of a run on a binary archive: decodes blocks (checksums first) into the
 /// pipeline's slots, as ``Producer`` parses CSV into them.
-///
-/// `@unchecked Sendable`: the reader and the slots are used by this thread only between
-/// `free.wait()` and `filled.signal()`, and by the consumer only between `filled.wait()` and
-/// `free.signal()`.
 final class ArchiveBatchProducer: BatchProducer, @unchecked Sendable {
+    let handOver: SlotHandOver
     let reader: ArchiveReader
-    let slots: [ParsedBatch]
-    let free: DispatchSemaphore
-    let filled: DispatchSemaphore
     let partition: KeyPartition?
     let skipRows: Int
     /// Whether the label and time fields are echoed (the run asked for them).
@@ -20,41 +14,22 @@ final class ArchiveBatchProducer: BatchProducer, @unchecked Sendable {
     private var block = ArchiveBlock()
     private var next = 0
     private var lastRow = 0
-    private var stopped = false
     /// Per archive key id: whether it belongs to this run's partition (filled as keys appear).
     private var inPartition: [Bool] = []
 
     init(
-        reader: ArchiveReader, slots: [ParsedBatch], free: DispatchSemaphore, filled: DispatchSemaphore,
-        partition: KeyPartition?, skipRows: Int, echoesLabel: Bool, echoesTime: Bool
+        reader: ArchiveReader, handOver: SlotHandOver, partition: KeyPartition?, skipRows: Int,
+        echoesLabel: Bool, echoesTime: Bool
     ) {
         self.reader = reader
-        self.slots = slots
-        self.free = free
-        self.filled = filled
+        self.handOver = handOver
         self.partition = partition
         self.skipRows = skipRows
         self.echoesLabel = echoesLabel
         self.echoesTime = echoesTime
     }
 
-    func stop() { stopped = true }
-
-    func run() {
-        var index = 0
-        while true {
-            free.wait()
-            if stopped { return }
-            let slot = slots[index % slots.count]
-            index += 1
-            fill(slot)
-            let last = slot.end || slot.error != nil
-            filled.signal()
-            if last { return }
-        }
-    }
-
-    private func fill(_ slot: ParsedBatch) {
+    func fill(_ slot: ParsedBatch) {
         slot.reset()
         defer {
             slot.dataRowsConsumed = lastRow

@@ -12,7 +12,7 @@ public struct ConversionSummary: Sendable, Equatable {
 }
 
 /// Converts CSV rows to the binary archive format: one archive, or one per key partition
-/// (`ShardRouter.stableHash(key) % N`, the partitions of `--partition I/N`), so each worker of a
+/// (`KeyPartition`: the partitions of `--partition I/N`), so each worker of a
 /// distributed replay reads only its share. The CSV is read as `score` reads it (the same
 /// columns, the same bad-row policy, parsing on a reader thread); rows keep their data-row
 /// numbers, so a replay of the archive writes what a replay of the CSV writes.
@@ -49,8 +49,8 @@ public final class ArchiveConverter {
             quarantine = try QuarantineFile(path: path, offset: 0)
         }
         let producer = Producer(
-            reader: reader, schema: schema, slots: slots, free: free, filled: filled, partition: nil,
-            skipRows: 0, policy: options.badRowPolicy, quarantine: quarantine)
+            reader: reader, schema: schema, handOver: SlotHandOver(slots: slots, free: free, filled: filled),
+            partition: nil, skipRows: 0, policy: options.badRowPolicy, quarantine: quarantine)
         let thread = Thread { producer.run() }
         thread.name = "clipstream-reader"
         thread.start()
@@ -80,13 +80,13 @@ public final class ArchiveConverter {
         guard n > 0 else { return }
         let d = slot.batch.dimension
         let partitions = writers.count
-        let target = (0..<n).map { partitions == 1 ? 0 : Int(ShardRouter.stableHash(slot.keys[$0]) % UInt64(partitions)) }
+        // Row indices per partition, in input order (one pass over the batch).
+        var groups = [[Int]](repeating: [], count: partitions)
+        for i in 0..<n { groups[partitions == 1 ? 0 : KeyPartition.index(of: slot.keys[i], count: partitions)].append(i) }
         func field(_ row: Int, _ which: Int) -> [UInt8] {
             Array(slot.echo[slot.echoRanges[row * 4 + which]..<slot.echoRanges[row * 4 + which + 1]])
         }
-        for p in 0..<partitions {
-            let rows = (0..<n).filter { target[$0] == p }
-            guard !rows.isEmpty else { continue }
+        for (p, rows) in groups.enumerated() where !rows.isEmpty {
             var values: [Float] = []
             values.reserveCapacity(rows.count * d)
             slot.batch.values.withUnsafeBufferPointer { all in

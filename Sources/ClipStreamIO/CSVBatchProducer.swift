@@ -1,54 +1,42 @@
 import ClipStreamEngine
 import Dispatch
 
-/// The reader thread: fills slots in turn until the input ends or a row is bad.
-///
-/// `@unchecked Sendable`: the reader and the slots are used by this thread only between
-/// `free.wait()` and `filled.signal()`, and by the consumer only between `filled.wait()` and
-/// `free.signal()`.
-/// A reader thread feeding the pipeline's slots (CSV or archive).
+/// A reader thread feeding the pipeline's slots (CSV or archive): it fills one slot at a time
+/// through a ``SlotHandOver``.
 protocol BatchProducer: AnyObject, Sendable {
-    /// Fills slots until the input ends, a row is bad, or ``stop()``.
-    func run()
-    /// Ends the run: called by the consumer before its last `free.signal()`.
-    func stop()
+    var handOver: SlotHandOver { get }
+    /// Fills `slot` with the next rows (or marks its end or error).
+    func fill(_ slot: ParsedBatch)
 }
 
-final class Producer: BatchProducer, @unchecked Sendable {
-    let reader: CSVReader
-    let schema: CSVSchema
+extension BatchProducer {
+    /// Fills slots until the input ends, a row is bad, or ``stop()``.
+    func run() { handOver.run(fill) }
+    /// Ends the run: called by the consumer before its last `free.signal()`.
+    func stop() { handOver.stop() }
+}
+
+/// The slots a reader thread and the scoring thread pass back and forth.
+///
+/// `@unchecked Sendable`: a slot is used by the reader thread only between `free.wait()` and
+/// `filled.signal()`, and by the consumer only between `filled.wait()` and `free.signal()`.
+final class SlotHandOver: @unchecked Sendable {
     let slots: [ParsedBatch]
     let free: DispatchSemaphore
     let filled: DispatchSemaphore
-    let partition: KeyPartition?
-    let skipRows: Int
-    let policy: BadRowPolicy
-    let quarantine: QuarantineFile?
-    /// Data rows read so far, bad ones included (a row keeps its number whatever happens).
-    var dataRow = 0
     /// Set by the consumer (under the `free` hand-over) to end the run early.
     private var stopped = false
 
-    init(
-        reader: CSVReader, schema: CSVSchema, slots: [ParsedBatch], free: DispatchSemaphore,
-        filled: DispatchSemaphore, partition: KeyPartition?, skipRows: Int,
-        policy: BadRowPolicy, quarantine: QuarantineFile?
-    ) {
-        self.policy = policy
-        self.quarantine = quarantine
-        self.reader = reader
-        self.schema = schema
+    init(slots: [ParsedBatch], free: DispatchSemaphore, filled: DispatchSemaphore) {
         self.slots = slots
         self.free = free
         self.filled = filled
-        self.partition = partition
-        self.skipRows = skipRows
     }
 
-    /// Ends the run: called by the consumer before its last `free.signal()`.
     func stop() { stopped = true }
 
-    func run() {
+    /// Fills the slots in turn until one ends the input or holds an error.
+    func run(_ fill: (ParsedBatch) -> Void) {
         var index = 0
         while true {
             free.wait()
@@ -60,6 +48,32 @@ final class Producer: BatchProducer, @unchecked Sendable {
             filled.signal()
             if last { return }
         }
+    }
+}
+
+/// The CSV reader thread: parses records into the slots until the input ends or a row is bad.
+final class Producer: BatchProducer, @unchecked Sendable {
+    let handOver: SlotHandOver
+    let reader: CSVReader
+    let schema: CSVSchema
+    let partition: KeyPartition?
+    let skipRows: Int
+    let policy: BadRowPolicy
+    let quarantine: QuarantineFile?
+    /// Data rows read so far, bad ones included (a row keeps its number whatever happens).
+    var dataRow = 0
+
+    init(
+        reader: CSVReader, schema: CSVSchema, handOver: SlotHandOver, partition: KeyPartition?,
+        skipRows: Int, policy: BadRowPolicy, quarantine: QuarantineFile?
+    ) {
+        self.policy = policy
+        self.quarantine = quarantine
+        self.reader = reader
+        self.schema = schema
+        self.handOver = handOver
+        self.partition = partition
+        self.skipRows = skipRows
     }
 
     /// The reader's next result, or nil after passing over a record the reader itself could
@@ -103,7 +117,7 @@ final class Producer: BatchProducer, @unchecked Sendable {
 
     /// Parses records into `slot` until it is full, the input stalls with rows pending (they
     /// are handed over to be scored and flushed at once), the input ends, or a row is bad.
-    private func fill(_ slot: ParsedBatch) {
+    func fill(_ slot: ParsedBatch) {
         slot.reset()
         defer {
             slot.dataRowsConsumed = dataRow

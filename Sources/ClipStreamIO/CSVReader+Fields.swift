@@ -21,6 +21,19 @@ extension CSVReader {
         return try body(UnsafeRawBufferPointer(start: start, count: count))
     }
 
+    /// Reads the first record as the header: every field's name.
+    /// - Throws: ``InputError/emptyInput`` when there is no record, ``InputError/invalidUTF8``
+    ///   for a name that is not UTF-8.
+    public func readHeader() throws(InputError) -> [String] {
+        guard try next(blocking: true) == .record else { throw .emptyInput }
+        var header: [String] = []
+        for i in 0..<fieldCount {
+            guard let name = string(at: i) else { throw .invalidUTF8(line: lineNumber, column: "#\(i + 1)") }
+            header.append(name)
+        }
+        return header
+    }
+
     /// Field `i` of the current record as a `String`.
     /// - Parameter i: The field index, `0 ..< fieldCount`.
     /// - Returns: The text, or nil when it is not valid UTF-8.

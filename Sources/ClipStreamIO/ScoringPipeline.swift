@@ -226,16 +226,16 @@ public final class ScoringPipeline {
         if case .quarantine(let path) = options.badRowPolicy {
             quarantine = try QuarantineFile(path: path, offset: options.quarantineOffset)
         }
+        let handOver = SlotHandOver(slots: slots, free: free, filled: filled)
         let producer: any BatchProducer
         switch input {
         case .csv(let reader):
             producer = Producer(
-                reader: reader, schema: schema, slots: slots, free: free, filled: filled,
-                partition: options.partition, skipRows: options.skipRows,
-                policy: options.badRowPolicy, quarantine: quarantine)
+                reader: reader, schema: schema, handOver: handOver, partition: options.partition,
+                skipRows: options.skipRows, policy: options.badRowPolicy, quarantine: quarantine)
         case .archive(let archive):
             producer = ArchiveBatchProducer(
-                reader: archive, slots: slots, free: free, filled: filled, partition: options.partition,
+                reader: archive, handOver: handOver, partition: options.partition,
                 skipRows: options.skipRows, echoesLabel: schema.labelColumn != nil,
                 echoesTime: schema.timeColumn != nil)
         }
@@ -294,16 +294,8 @@ public final class ScoringPipeline {
 
     /// Reads the header row and resolves the key, label, time and feature columns.
     static func readSchema(_ reader: CSVReader, options: ScoringOptions) throws -> CSVSchema {
-        guard try reader.next(blocking: true) == .record else { throw InputError.emptyInput }
-        var header: [String] = []
-        for i in 0..<reader.fieldCount {
-            guard let name = reader.string(at: i) else {
-                throw InputError.invalidUTF8(line: reader.lineNumber, column: "#\(i + 1)")
-            }
-            header.append(name)
-        }
-        return try CSVSchema(
-            header: header, keyColumn: options.keyColumn, labelColumn: options.labelColumn,
+        try CSVSchema(
+            header: reader.readHeader(), keyColumn: options.keyColumn, labelColumn: options.labelColumn,
             timeColumn: options.timeColumn)
     }
 

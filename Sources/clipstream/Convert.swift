@@ -20,22 +20,10 @@ struct Convert: ParsableCommand {
     var output: String
     @Option(help: "Split into N archives by key partition.")
     var partitions: Int = 1
-    @Option(help: "Name of the key column.")
-    var keyColumn = "key"
-    @Option(help: "Name of a label column to keep (not a feature).")
-    var labelColumn: String?
-    @Option(help: "Name of a time column to keep (not a feature; any text).")
-    var timeColumn: String?
-    @Option(help: ArgumentHelp(
-        "What a bad row does: fail (stop after writing every good row before it), skip (count it), or quarantine:FILE (count it and copy it to FILE).",
-        valueName: "policy"))
-    var onBadRow = "fail"
+    @OptionGroup var columns: InputColumnOptions
 
     func validate() throws {
         guard (1...4096).contains(partitions) else { throw ValidationError("--partitions must be in 1...4096") }
-        guard BadRowPolicy(onBadRow) != nil else {
-            throw ValidationError("--on-bad-row must be fail, skip or quarantine:FILE")
-        }
     }
 
     /// The archive paths: OUTPUT, or OUTPUT.0 ... OUTPUT.<N-1>.
@@ -43,10 +31,7 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         var options = ScoringOptions()
-        options.keyColumn = keyColumn
-        options.labelColumn = labelColumn
-        options.timeColumn = timeColumn
-        options.badRowPolicy = BadRowPolicy(onBadRow) ?? .fail
+        columns.apply(to: &options)
         let paths = self.paths
         try CommandErrors.exitOnFailure {
             let reader = try CSVReader(source: InputOpener.open(path: input))

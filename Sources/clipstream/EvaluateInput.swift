@@ -17,14 +17,7 @@ enum ScoreOutputReader {
     ///   and for the labels file.
     static func read(path: String, fromRow: Int, labels: LabelSource) throws -> EvaluationRows {
         let reader = try CSVReader(source: InputOpener.open(path: path))
-        guard try reader.next(blocking: true) == .record else { throw InputError.emptyInput }
-        var header: [String] = []
-        for i in 0..<reader.fieldCount {
-            guard let name = reader.string(at: i) else {
-                throw InputError.invalidUTF8(line: reader.lineNumber, column: "#\(i + 1)")
-            }
-            header.append(name)
-        }
+        let header = try reader.readHeader()
         func position(_ name: String) throws -> Int {
             guard let index = header.firstIndex(of: name) else { throw InputError.missingColumn(name: name) }
             return index

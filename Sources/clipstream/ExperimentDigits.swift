@@ -43,7 +43,7 @@ struct ExperimentDigits: ParsableCommand {
         var order: [String] = []
         for c in cases {
             let stream = c.generate(from: images)
-            let results = ResultSlots<DigitDriftResult>(count: variants.count)
+            let results = ConcurrentResults<DigitDriftResult>(count: variants.count)
             DispatchQueue.concurrentPerform(iterations: variants.count) { i in
                 results.set(i, Result {
                     try DigitDriftExperiment.run(
@@ -105,25 +105,5 @@ struct ExperimentDigits: ParsableCommand {
             bytes += chunk[0..<n]
         }
         return bytes
-    }
-}
-
-/// Results written by concurrent workers, one slot each.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private var slots: [Result<Value, any Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<Value, any Error>) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    func values() throws -> [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try slots.map { try $0!.get() }
     }
 }

@@ -38,7 +38,7 @@ final class ReplayRun: ScoringObserver {
         let outputOptions = CheckpointMetadata.OutputOptions(
             keyColumn: options.keyColumn, labelColumn: options.labelColumn,
             timeColumn: options.timeColumn, explain: options.explainCount, audit: options.audit,
-            partition: options.partition?.description, onBadRow: command.runOptions.onBadRow)
+            partition: options.partition?.description, onBadRow: command.runOptions.columns.onBadRow)
 
         var resumed: CheckpointMetadata?
         var checkpointPath: String?

@@ -32,11 +32,9 @@ final class ReportCollector: ScoringObserver {
         let top = result.decision == .alert
             ? (0..<min(explainCount, Self.explainCount)).map { (feature: topIndices[$0], share: topShares[$0]) }
             : []
-        if series[key] == nil {
-            series[key] = ReportSeries()
-            keyOrder.append(key)
-        }
-        series[key]!.add(row: row, result: result, label: labelValue, top: top)
+        let known = series.count
+        series[key, default: ReportSeries()].add(row: row, result: result, label: labelValue, top: top)
+        if series.count > known { keyOrder.append(key) }
     }
 
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool {

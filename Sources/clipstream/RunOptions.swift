@@ -6,14 +6,7 @@ import Foundation
 
 /// The input, output-column, state and partition options `score` and `replay` share.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Name of the key column.")
-    var keyColumn = "key"
-
-    @Option(help: "Name of a label column to echo (not a feature).")
-    var labelColumn: String?
-
-    @Option(help: "Name of a time column to echo (not a feature; any text).")
-    var timeColumn: String?
+    @OptionGroup var columns: InputColumnOptions
 
     @Option(help: "Explain each row by its top K dimensions (signed shares).")
     var explain: Int = 0
@@ -28,11 +21,6 @@ struct RunOptions: ParsableArguments {
         "Score only keys of partition I of N (I/N; I may be 'env': JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID).",
         valueName: "I/N"))
     var partition: String?
-
-    @Option(help: ArgumentHelp(
-        "Bad rows: fail (stop, the default), skip (count and go on), quarantine:FILE (skip, and append the raw lines to FILE).",
-        valueName: "policy"))
-    var onBadRow = "fail"
 
     @Option(help: "Model at most N keys; rows of further keys are rejected (not scored, not written, counted).")
     var maxKeys: Int?
@@ -65,9 +53,6 @@ struct RunOptions: ParsableArguments {
         if reportKeys != "all" && (Int(reportKeys) ?? 0) < 1 {
             throw ValidationError("--report-keys must be a positive count or all")
         }
-        if BadRowPolicy(onBadRow) == nil {
-            throw ValidationError("--on-bad-row must be fail, skip or quarantine:FILE")
-        }
     }
 
     /// The partition, with `env/N` resolved from the scheduler's variables.
@@ -90,15 +75,12 @@ struct RunOptions: ParsableArguments {
     /// The pipeline options these flags set.
     func scoringOptions(shards: Int) throws -> ScoringOptions {
         var options = ScoringOptions()
-        options.keyColumn = keyColumn
-        options.labelColumn = labelColumn
-        options.timeColumn = timeColumn
+        columns.apply(to: &options)
         options.explainCount = explain
         options.audit = audit
         options.batchCapacity = batchSize
         options.shardCount = shards
         options.partition = try resolvedPartition(environment: ProcessInfo.processInfo.environment)
-        options.badRowPolicy = BadRowPolicy(onBadRow) ?? .fail
         options.maxKeys = maxKeys
         options.evictsIdle = evictIdle
         return options

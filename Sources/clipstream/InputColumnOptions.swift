@@ -1,0 +1,34 @@
+import ArgumentParser
+import ClipStreamIO
+
+/// How an input CSV's columns are read and what a bad row does: shared by `score`, `replay`
+/// and `convert`.
+struct InputColumnOptions: ParsableArguments {
+    @Option(help: "Name of the key column.")
+    var keyColumn = "key"
+
+    @Option(help: "Name of a label column to echo (not a feature).")
+    var labelColumn: String?
+
+    @Option(help: "Name of a time column to echo (not a feature; any text).")
+    var timeColumn: String?
+
+    @Option(help: ArgumentHelp(
+        "Bad rows: fail (stop, the default), skip (count and go on), quarantine:FILE (skip, and append the raw lines to FILE).",
+        valueName: "policy"))
+    var onBadRow = "fail"
+
+    func validate() throws {
+        if BadRowPolicy(onBadRow) == nil {
+            throw ValidationError("--on-bad-row must be fail, skip or quarantine:FILE")
+        }
+    }
+
+    /// Sets the columns and the bad-row policy of `options`.
+    func apply(to options: inout ScoringOptions) {
+        options.keyColumn = keyColumn
+        options.labelColumn = labelColumn
+        options.timeColumn = timeColumn
+        options.badRowPolicy = BadRowPolicy(onBadRow) ?? .fail
+    }
+}
