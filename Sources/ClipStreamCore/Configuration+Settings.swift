@@ -4,7 +4,8 @@ extension Configuration {
     /// Values are exact (`Double` and `Float` in their shortest round-trip form).
     public var settings: [(name: String, value: String)] {
         [
-            ("dimension", "\(dimension)"), ("lags", "\(lags)"), ("horizon", "\(horizon)"),
+            ("dimension", "\(dimension)"), ("lags", "\(lags)"), ("model", model.setting), ("l2", "\(l2Penalty)"),
+            ("horizon", "\(horizon)"),
             ("alpha", "\(alpha)"), ("initial-epoch", "\(initialEpochLength)"),
             ("clip-multiplier", "\(clipMultiplier)"), ("clip-level-rate", "\(clipLevelRate)"),
             ("scale-clip", "\(scaleClip)"), ("scale-floor", "\(absoluteScaleFloor)"),

@@ -10,6 +10,11 @@ public struct Configuration: Sendable, Equatable {
     /// `L`: each row is extended with its key's previous `L` rows (a shingle), so the model
     /// sees short-term dynamics; 0 (the default) models the row alone.
     public var lags: Int = 0
+    /// What each key models: its location (the default), or a regression of one column on the
+    /// others (``ModelKind``).
+    public var model: ModelKind = .location
+    /// Weight of the L2 term of the logistic model (its loss is strongly convex only with it).
+    public var l2Penalty: Double = 1e-4
 
     // MARK: Learning-rate schedule (ALGORITHM.md section 5)
 
@@ -104,6 +109,10 @@ public struct Configuration: Sendable, Equatable {
         try check(dimension <= 1 << 24, "dimension", "at most 16777216")
         try check((0...64).contains(lags), "lags", "in 0...64")
         try check(modelDimension <= 1 << 24, "lags", "such that dimension * (lags + 1) <= 16777216")
+        if let target = model.target {
+            try check((0..<dimension).contains(target), "target", "one of the \(dimension) input feature columns")
+        }
+        try check(l2Penalty >= 0 && l2Penalty < 1, "l2", "in [0, 1)")
         try check(horizon >= 1, "horizon", "at least 1")
         try check(alpha > 0 && alpha <= 1, "alpha", "in (0, 1]")
         try check(initialEpochLength >= 1, "initial-epoch", "at least 1")

@@ -68,7 +68,7 @@ public struct LocationDetector: Sendable {
                             var x = rows + i * rowStride
                             if storage.lagWidth > 0 {
                                 let row = extended.baseAddress.unsafelyUnwrapped
-                                Self.extend(
+                                LagWindow.extend(
                                     x, width: inputWidth, into: row, window: storage.lagWindow(slot),
                                     lagWidth: storage.lagWidth, first: storage.state(slot).pointee.rowCount == 0)
                                 x = UnsafePointer(row)
@@ -103,27 +103,6 @@ public struct LocationDetector: Sendable {
             }
         }
         return result
-    }
-
-    /// Writes `[x, window]` into `row` and shifts `x` into the window (most recent first).
-    /// A key's first row fills its whole window, so its first rows carry no fake step.
-    ///
-    /// The window holds the raw rows: winsorizing them (to 3 scales of the estimate) to stop
-    /// an isolated spike from echoing through the next `L` rows was measured and rejected
-    /// (SMD at `--lags 2`: 0.885 -> 0.823, NAB at 8: 0.599 -> 0.581), because the lagged
-    /// coordinates' estimates then no longer match the current ones.
-    private static func extend(
-        _ x: UnsafePointer<Float>, width: Int, into row: UnsafeMutablePointer<Float>,
-        window: UnsafeMutablePointer<Float>, lagWidth: Int, first: Bool
-    ) {
-        if first {
-            for lag in stride(from: 0, to: lagWidth, by: width) {
-                (window + lag).update(from: x, count: width)
-            }
-        }
-        row.update(from: x, count: width)
-        (row + width).update(from: window, count: lagWidth)
-        window.update(from: row, count: lagWidth)
     }
 
     var rowContext: RowStep {

@@ -41,16 +41,8 @@ struct RowStep {
         var result = rawStep(
             x: x, slot: slot, storage: storage, z: z, work: work, explainCount: explainCount,
             topIndices: topIndices, topShares: topShares)
-        guard configuration.calibratesScores else { return result }
-        let state = storage.state(slot)
-        let histogram = storage.histogram(slot)
-        let raw = result.score
-        result.score = calibration.calibrated(raw, histogram: histogram, state: state.pointee)
-        result.threshold = calibration.calibrated(result.threshold, histogram: histogram, state: state.pointee)
-        // A key's first two rows have no score of their own (a fixed 1), and a row equal to
-        // the estimate (an idle key) would fill the history with zeros: neither is learned.
-        if state.pointee.rowCount > 2 && result.pull > 0 {
-            calibration.learn(raw, histogram: histogram, state: &state.pointee)
+        if configuration.calibratesScores {
+            calibration.report(&result, histogram: storage.histogram(slot), state: storage.state(slot))
         }
         return result
     }

@@ -119,3 +119,23 @@ public struct ScoreCalibration: Sendable, Equatable {
         }
     }
 }
+
+extension ScoreCalibration {
+    /// Replaces `result`'s score and threshold by their calibrated values against the key's
+    /// history, then adds the raw score to it.
+    ///
+    /// A key's first two rows have no score of their own (a fixed 1), and a row the model
+    /// predicted exactly (an idle key) would fill the history with zeros: neither is learned.
+    @inlinable
+    func report(
+        _ result: inout RowScore, histogram: UnsafeMutablePointer<Float>,
+        state: UnsafeMutablePointer<KeyState>
+    ) {
+        let raw = result.score
+        result.score = calibrated(raw, histogram: histogram, state: state.pointee)
+        result.threshold = calibrated(result.threshold, histogram: histogram, state: state.pointee)
+        if state.pointee.rowCount > 2 && result.pull > 0 {
+            learn(raw, histogram: histogram, state: &state.pointee)
+        }
+    }
+}

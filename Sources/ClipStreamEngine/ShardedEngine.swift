@@ -40,11 +40,11 @@ public final class ShardedEngine {
     ///   - batchCapacity: the largest batch to expect (sizes per-shard scratch).
     ///   - logger: receives the OpenBLAS thread setting.
     ///   - makeDetector: builds one shard's detector from the validated configuration; the
-    ///     default is the clipped-SGD ``LocationDetector``.
+    ///     default builds the configuration's ``ModelKind`` (``LocationDetector`` or ``RegressionDetector``).
     public init(
         configuration: Configuration, shardCount: Int = 1, batchCapacity: Int = 4096,
         logger: Logger = Logger(label: "clipstream.engine"),
-        makeDetector: (Configuration) -> any KeyedDetector = { LocationDetector(configuration: $0) }
+        makeDetector: (Configuration) -> any KeyedDetector = ModelKind.makeDetector
     ) throws(ConfigurationError) {
         try configuration.validate()
         guard shardCount >= 1 && shardCount <= 4096 else {

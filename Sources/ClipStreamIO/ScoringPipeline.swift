@@ -128,7 +128,7 @@ public final class ScoringPipeline {
     private let input: Input
     private let output: OutputBuffer
     private let options: ScoringOptions
-    private let makeConfiguration: (Int) throws -> Configuration
+    private let makeConfiguration: (_ featureNames: [String]) throws -> Configuration
     private let logger: Logger
     /// Runs on the new engine before the first row (loading a state).
     public var prepare: ((ShardedEngine) throws -> Void)?
@@ -140,11 +140,11 @@ public final class ScoringPipeline {
     /// Prepares a run.
     /// - Parameters:
     ///   - logger: receives the engine's diagnostics (the OpenBLAS thread setting).
-    ///   - makeConfiguration: builds the validated configuration for the header's feature count.
+    ///   - makeConfiguration: builds the validated configuration for the header's feature columns (their names; a regression model names its target).
     public init(
         reader: CSVReader, output: OutputBuffer, options: ScoringOptions,
         logger: Logger = Logger(label: "clipstream"),
-        makeConfiguration: @escaping (Int) throws -> Configuration
+        makeConfiguration: @escaping (_ featureNames: [String]) throws -> Configuration
     ) {
         input = .csv(reader)
         self.output = output
@@ -157,7 +157,7 @@ public final class ScoringPipeline {
     public convenience init(
         source: RowSource, output: OutputBuffer, options: ScoringOptions,
         logger: Logger = Logger(label: "clipstream"),
-        makeConfiguration: @escaping (Int) throws -> Configuration
+        makeConfiguration: @escaping (_ featureNames: [String]) throws -> Configuration
     ) {
         switch source {
         case .csv(let reader):
@@ -173,7 +173,7 @@ public final class ScoringPipeline {
     public init(
         archive: ArchiveReader, output: OutputBuffer, options: ScoringOptions,
         logger: Logger = Logger(label: "clipstream"),
-        makeConfiguration: @escaping (Int) throws -> Configuration
+        makeConfiguration: @escaping (_ featureNames: [String]) throws -> Configuration
     ) {
         input = .archive(archive)
         self.output = output
@@ -191,7 +191,7 @@ public final class ScoringPipeline {
         case .csv(let reader): schema = try Self.readSchema(reader, options: options)
         case .archive(let archive): schema = try Self.schema(of: archive.header, options: options)
         }
-        let configuration = try makeConfiguration(schema.featureColumns.count)
+        let configuration = try makeConfiguration(schema.featureNames)
         let attribution = max(
             options.explainCount, min(options.observedExplainCount, configuration.modelDimension))
         let capacity = Self.batchCapacity(

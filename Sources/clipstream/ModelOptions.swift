@@ -13,6 +13,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Target false-alarm rate p of each key's threshold.")
     var alertRate: Double = defaults.alertRate
 
+    @Option(
+        name: .customLong("model"),
+        help: "What each key models: location (its typical row), linear (a regression of --target on the other columns; the score is the residual's pull) or logistic (the same for a 0/1 --target).")
+    var modelName: ModelName = .location
+
+    @Option(help: "The feature column a linear or logistic model predicts (its name in the header).")
+    var target: String?
+
+    @Option(help: "Weight of the logistic model's L2 term.")
+    var l2: Double = defaults.l2Penalty
+
     @Option(help: "Extend each row with its key's previous L rows (a shingle: short-term dynamics for narrow series). 0: the row alone.")
     var lags: Int = defaults.lags
 
@@ -64,9 +75,21 @@ struct ModelOptions: ParsableArguments {
     /// The shard count to use: `--shards` or the active core count.
     var resolvedShards: Int { shards ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    /// A validated configuration for rows of `dimension` features.
+    /// A validated location configuration for rows of `dimension` features (inputs without
+    /// column names: `bench`, `demo`); a regression model needs ``configuration(featureNames:)``.
     func configuration(dimension: Int) throws -> Configuration {
-        var c = Configuration(dimension: dimension)
+        guard modelName == .location else {
+            throw ValidationError("--model \(modelName.rawValue) needs named columns (score or replay a CSV or archive)")
+        }
+        return try configuration(featureNames: (0..<dimension).map { "x\($0)" })
+    }
+
+    /// A validated configuration for rows of the named feature columns (`--target` resolved
+    /// among them).
+    func configuration(featureNames: [String]) throws -> Configuration {
+        var c = Configuration(dimension: featureNames.count)
+        c.model = try modelKind(featureNames: featureNames)
+        c.l2Penalty = l2
         c.alertRate = alertRate
         c.lags = lags
         c.horizon = horizon
@@ -95,7 +118,36 @@ struct ModelOptions: ParsableArguments {
         return c
     }
 
-    func validate() throws {
-        _ = try configuration(dimension: 1)
+    /// The model `--model` and `--target` name, the target resolved to its feature index.
+    private func modelKind(featureNames: [String]) throws -> ModelKind {
+        if modelName == .location {
+            if target != nil { throw ValidationError("--target needs --model linear or --model logistic") }
+            return .location
+        }
+        guard let target else { throw ValidationError("--model \(modelName.rawValue) needs --target COLUMN") }
+        guard let index = featureNames.firstIndex(of: target) else {
+            throw ValidationError(
+                "--target \(target) is not a feature column (features: \(featureNames.prefix(12).joined(separator: ", "))\(featureNames.count > 12 ? ", ..." : ""))")
+        }
+        return modelName == .linear ? .linear(target: index) : .logistic(target: index)
     }
+
+    func validate() throws {
+        if modelName == .location && target != nil {
+            throw ValidationError("--target needs --model linear or --model logistic")
+        }
+        if modelName != .location && target == nil {
+            throw ValidationError("--model \(modelName.rawValue) needs --target COLUMN")
+        }
+        var probe = self
+        probe.modelName = .location
+        probe.target = nil
+        _ = try probe.configuration(dimension: 1)
+        if l2 < 0 || l2 >= 1 { throw ValidationError("--l2 must be in [0, 1)") }
+    }
+}
+
+/// The models `--model` names.
+enum ModelName: String, ExpressibleByArgument, CaseIterable {
+    case location, linear, logistic
 }

@@ -93,8 +93,8 @@ final class ReplayRun: ScoringObserver {
         let output = OutputBuffer(fileDescriptor: fd)
         let pipeline = ScoringPipeline(
             source: source, output: output, options: options, logger: command.logging.logger
-        ) { dimension in
-            try RunOptions.configuration(model: model, explain: explain, dimension: dimension)
+        ) { featureNames in
+            try RunOptions.configuration(model: model, explain: explain, featureNames: featureNames)
         }
         if let collector {
             collector.next = self

@@ -120,9 +120,9 @@ struct RunOptions: ParsableArguments {
         return text
     }
 
-    /// The configuration for the header's width, checked against `--explain`.
-    static func configuration(model: ModelOptions, explain: Int, dimension: Int) throws -> Configuration {
-        let configuration = try model.configuration(dimension: dimension)
+    /// The configuration for the header's feature columns, checked against `--explain`.
+    static func configuration(model: ModelOptions, explain: Int, featureNames: [String]) throws -> Configuration {
+        let configuration = try model.configuration(featureNames: featureNames)
         if explain > configuration.modelDimension {
             throw ValidationError(
                 "--explain \(explain) exceeds the \(configuration.modelDimension) model features")

@@ -35,8 +35,8 @@ struct Score: ParsableCommand {
             let out = OutputBuffer(fileDescriptor: target.fileDescriptor)
             let pipeline = ScoringPipeline(
                 source: source, output: out, options: options, logger: logging.logger
-            ) { dimension in
-                try RunOptions.configuration(model: model, explain: run.explain, dimension: dimension)
+            ) { featureNames in
+                try RunOptions.configuration(model: model, explain: run.explain, featureNames: featureNames)
             }
             pipeline.observer = collector
             var engine: ShardedEngine?

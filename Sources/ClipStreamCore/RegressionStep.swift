@@ -1,0 +1,191 @@
+import ClipStreamKernels
+import RealModule
+
+/// One row of a regression model (``ModelKind/linear(target:)`` or
+/// ``ModelKind/logistic(target:)``): predict the target from the key's other features, score
+/// the residual, decide, then learn by one clipped step. Stateless itself; the key's weights
+/// (in the bank's `theta`), feature scales (`scale`) and scalars live in the bank.
+///
+/// The step is normalized: in standardized coordinates `v = u / s` (u: the features, with the
+/// bias input 1 in the target's slot; s: each feature's running mean `|u_j|`) the weights
+/// move by `eta * min(1, lambda / |r|) * r * v / ||v||^2`, so a row moves them by at most
+/// `eta * lambda / ||v|| <= eta * lambda` (the bias keeps `||v|| >= 1`), and features of any
+/// magnitude learn at the same pace (the plain gradient step diverges once `eta ||u||^2 > 2`).
+/// `lambda = c_lambda * m`, with `m` the running median of `|r|`.
+@usableFromInline
+struct RegressionStep {
+    let configuration: Configuration
+    let schedule: LearningRateSchedule
+    let threshold: ScoreThreshold
+    let calibration = ScoreCalibration()
+    /// The target's index in the (extended) row.
+    let target: Int
+    let logistic: Bool
+
+    @usableFromInline
+    init(configuration: Configuration, schedule: LearningRateSchedule, threshold: ScoreThreshold) {
+        self.configuration = configuration
+        self.schedule = schedule
+        self.threshold = threshold
+        target = configuration.model.target ?? 0
+        if case .logistic = configuration.model { logistic = true } else { logistic = false }
+    }
+
+    /// Rows of a key before its threshold starts learning: a quarter of the warm-up.
+    var thresholdStart: Int { configuration.warmupRows / 4 }
+
+    /// Scores, decides and learns one row `x` (the model's `d` values) of key `slot`; `u` is
+    /// scratch of `d` values.
+    func step(
+        x: UnsafePointer<Float>, slot: Int, storage: BankStorage, u: UnsafeMutablePointer<Float>,
+        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
+        topShares: UnsafeMutablePointer<Float>
+    ) -> RowScore {
+        var result = rawStep(
+            x: x, slot: slot, storage: storage, u: u, explainCount: explainCount,
+            topIndices: topIndices, topShares: topShares)
+        if configuration.calibratesScores {
+            calibration.report(&result, histogram: storage.histogram(slot), state: storage.state(slot))
+        }
+        return result
+    }
+
+    private func rawStep(
+        x: UnsafePointer<Float>, slot: Int, storage: BankStorage, u: UnsafeMutablePointer<Float>,
+        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
+        topShares: UnsafeMutablePointer<Float>
+    ) -> RowScore {
+        let d = configuration.modelDimension
+        let w = storage.theta(slot)
+        let s = storage.scale(slot)
+        let state = storage.state(slot)
+        state.pointee.rowCount += 1
+        let n = state.pointee.rowCount
+        let y = logistic ? (x[target] > 0.5 ? 1 : 0) : Double(x[target])
+        u.update(from: x, count: d)
+        u[target] = 1
+
+        if n == 1 {
+            start(u: u, weights: w, scale: s, y: y, state: state)
+            attribute(residual: 0, explainCount, topIndices, topShares)
+            return RowScore(
+                score: 1, threshold: threshold.threshold(state.pointee), decision: .withheld,
+                pull: 0, clipThreshold: 0, clipped: false)
+        }
+
+        // The Double path only when Float overflows (a value such as 1e30).
+        let fast = RegressionKernels.prediction(features: u, weights: w, scale: s, count: d)
+        let (prediction, squaredNorm) =
+            fast.prediction.isFinite && fast.squaredNorm.isFinite
+            ? (Double(fast.prediction), Double(fast.squaredNorm))
+            : RegressionKernels.widePrediction(features: u, weights: w, scale: s, count: d)
+        let residual = logistic ? y - Self.sigmoid(prediction) : y - prediction
+        let pull = residual.magnitude
+        attribute(residual: residual, explainCount, topIndices, topShares)
+        if state.pointee.clipLevel == 0 {
+            // The second row: the first residual sets the level a typical row pulls.
+            state.pointee.clipLevel = max(pull, floorLevel(y))
+        }
+        let m = state.pointee.clipLevel
+        let instant = pull / m
+        let limit = threshold.threshold(state.pointee)
+        let score = combinedScore(instant: instant, limit: limit, state: state)
+        let above = instant > limit
+        let decision: AlertDecision = n <= configuration.warmupRows ? .withheld : (above ? .alert : .normal)
+        let inRun = above && state.pointee.runLength > 0
+        if n > configuration.warmupRows { state.pointee.runLength = above ? state.pointee.runLength + 1 : 0 }
+
+        // The clipped, normalized step.
+        state.pointee.scheduleRow += 1
+        let eta = schedule.rate(forRow: state.pointee.scheduleRow)
+        let lambda = configuration.clipMultiplier * m
+        let factor = LocationKernels.clipFactor(pull: pull, threshold: lambda)
+        var rates = ScaleStep(
+            rate: Float(schedule.rate(forRow: n)), clip: configuration.scaleClip,
+            absoluteFloor: configuration.absoluteScaleFloor, relativeFloor: 0)
+        // A gross row (hundreds of clip thresholds out) moves the feature scales no more than
+        // the weights, as in the location model.
+        if factor < RowStep.absurdClipFactor { rates.influence = Float(factor) }
+        let bias = Double(w[target])
+        let gain = eta * factor * residual / max(squaredNorm, 1)
+        let decay = logistic ? 1 - eta * configuration.l2Penalty : 1
+        RegressionKernels.clippedUpdate(
+            features: u, weights: w, scale: s, count: d, gain: gain, decay: decay, rates: rates)
+        w[target] = Float(bias + gain)
+        s[target] = 1
+
+        let etaM = max(configuration.clipLevelRate, 1 / Double(n))
+        state.pointee.clipLevel = max(floorLevel(y), m * (pull > m ? 1 + etaM : 1 - etaM))
+        if n > thresholdStart && !inRun && pull > 0 {
+            threshold.learn(score: instant, rowCount: n - thresholdStart, state: &state.pointee)
+        }
+        if n == 2 {
+            return RowScore(
+                score: 1, threshold: limit, decision: .withheld, pull: pull,
+                clipThreshold: lambda, clipped: pull > lambda)
+        }
+        return RowScore(
+            score: score, threshold: limit, decision: decision, pull: pull,
+            clipThreshold: lambda, clipped: pull > lambda)
+    }
+
+    /// The lowest median residual: a key whose target is predicted exactly (constant) must not
+    /// let `m` decay to 0, or its next ordinary residual would score without bound. Relative to
+    /// the target's magnitude for a linear model, a probability's 0.001 for a logistic one.
+    private func floorLevel(_ y: Double) -> Double {
+        logistic
+            ? 1e-3
+            : max(Double(configuration.absoluteScaleFloor), Double(configuration.relativeScaleFloor) * y.magnitude)
+    }
+
+    /// First row: weights 0 with the bias at the target (a linear model predicts the first
+    /// value), scales at the row's magnitudes.
+    private func start(
+        u: UnsafePointer<Float>, weights w: UnsafeMutablePointer<Float>,
+        scale s: UnsafeMutablePointer<Float>, y: Double, state: UnsafeMutablePointer<KeyState>
+    ) {
+        let floor = configuration.absoluteScaleFloor
+        for j in 0..<configuration.modelDimension {
+            w[j] = 0
+            s[j] = max(u[j].magnitude, floor)
+        }
+        w[target] = logistic ? 0 : Float(y)
+        s[target] = 1
+        state.pointee.scheduleRow = 1
+        state.pointee.clipLevel = 0
+    }
+
+    /// The reported score: the larger of the instant score and the sustained score (as
+    /// in the location model: an exponential moving average of the instant score, clipped at
+    /// the threshold).
+    private func combinedScore(
+        instant: Double, limit: Double, state: UnsafeMutablePointer<KeyState>
+    ) -> Double {
+        let b = configuration.scoreSmoothing
+        let sustained = (1 - b) * state.pointee.sustainedScore + b * min(instant, limit)
+        state.pointee.sustainedScore = sustained
+        return max(instant, sustained)
+    }
+
+    /// The residual belongs to the target: the top attribution is the target column, with the
+    /// residual's sign (the other entries carry no share).
+    private func attribute(
+        residual: Double, _ k: Int, _ indices: UnsafeMutablePointer<Int32>,
+        _ shares: UnsafeMutablePointer<Float>
+    ) {
+        guard k > 0 else { return }
+        indices[0] = Int32(target)
+        shares[0] = residual > 0 ? 1 : (residual < 0 ? -1 : 0)
+        var next = 0
+        for i in 1..<max(k, 1) {
+            if next == target { next += 1 }
+            indices[i] = Int32(next)
+            shares[i] = 0
+            next += 1
+        }
+    }
+
+    static func sigmoid(_ t: Double) -> Double {
+        t >= 0 ? 1 / (1 + Double.exp(-t)) : Double.exp(t) / (1 + Double.exp(t))
+    }
+}
