@@ -6,6 +6,8 @@
 /// ``process(rows:rowStride:order:slots:results:explainCount:topIndices:topShares:)``, called
 /// once per batch and shard, so the protocol's dynamic dispatch never sits in the row loop.
 public protocol KeyedDetector: Sendable {
+    /// The validated configuration every key of the detector runs under.
+    var configuration: Configuration { get }
     /// Number of keys held.
     var keyCount: Int { get }
     /// Bytes of model state per key.
@@ -38,6 +40,27 @@ public protocol KeyedDetector: Sendable {
     /// Returns a slot to the state of a key that has seen nothing (for a new key in an evicted
     /// key's slot).
     mutating func resetKey(slot: Int)
+}
+
+extension KeyedDetector {
+    /// Scores and learns one row of key `slot` (convenience for tests and small callers).
+    public mutating func process(row: [Float], slot: Int) -> RowScore {
+        precondition(row.count == configuration.dimension, "row width must equal the dimension")
+        var result = RowScore.empty
+        var index: Int32 = 0
+        var slot32 = Int32(slot)
+        var topIndex: Int32 = 0
+        var topShare: Float = 0
+        row.withUnsafeBufferPointer { x in
+            withUnsafePointer(to: &index) { order in
+                process(
+                    rows: x.baseAddress.unsafelyUnwrapped, rowStride: row.count,
+                    order: UnsafeBufferPointer(start: order, count: 1), slots: &slot32,
+                    results: &result, explainCount: 0, topIndices: &topIndex, topShares: &topShare)
+            }
+        }
+        return result
+    }
 }
 
 extension LocationDetector: KeyedDetector {

@@ -86,25 +86,6 @@ public struct LocationDetector: Sendable {
         }
     }
 
-    /// Scores and learns one row of key `slot` (convenience for tests and small callers).
-    public mutating func process(row: [Float], slot: Int) -> RowScore {
-        precondition(row.count == configuration.dimension, "row width must equal the dimension")
-        var result = RowScore.empty
-        var index: Int32 = 0
-        var slot32 = Int32(slot)
-        var topIndex: Int32 = 0
-        var topShare: Float = 0
-        row.withUnsafeBufferPointer { x in
-            withUnsafePointer(to: &index) { order in
-                process(
-                    rows: x.baseAddress.unsafelyUnwrapped, rowStride: row.count,
-                    order: UnsafeBufferPointer(start: order, count: 1), slots: &slot32,
-                    results: &result, explainCount: 0, topIndices: &topIndex, topShares: &topShare)
-            }
-        }
-        return result
-    }
-
     var rowContext: RowStep {
         RowStep(
             configuration: configuration, schedule: schedule, threshold: thresholdModel,

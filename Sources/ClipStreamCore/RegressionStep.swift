@@ -8,8 +8,9 @@ import RealModule
 ///
 /// The step is normalized: in standardized coordinates `v = u / s` (u: the features, with the
 /// bias input 1 in the target's slot; s: each feature's running mean `|u_j|`) the weights
-/// move by `eta * min(1, lambda / |r|) * r * v / ||v||^2`, so a row moves them by at most
-/// `eta * lambda / ||v|| <= eta * lambda` (the bias keeps `||v|| >= 1`), and features of any
+/// move by `mu * min(1, lambda / |r|) * r * v / ||v||^2` with `mu = min(1, d * eta)`
+/// (``normalizedRate(_:dimension:)``), so a row moves them by at most
+/// `mu * lambda / ||v|| <= mu * lambda` (the bias keeps `||v|| >= 1`), and features of any
 /// magnitude learn at the same pace (the plain gradient step diverges once `eta ||u||^2 > 2`).
 /// `lambda = c_lambda * m`, with `m` the running median of `|r|`.
 @usableFromInline
@@ -107,7 +108,7 @@ struct RegressionStep {
         // the weights, as in the location model.
         if factor < RowStep.absurdClipFactor { rates.influence = Float(factor) }
         let bias = Double(w[target])
-        let gain = eta * factor * residual / max(squaredNorm, 1)
+        let gain = Self.normalizedRate(eta, dimension: d) * factor * residual / max(squaredNorm, 1)
         let decay = logistic ? 1 - eta * configuration.l2Penalty : 1
         RegressionKernels.clippedUpdate(
             features: u, weights: w, scale: s, count: d, gain: gain, decay: decay, rates: rates)
@@ -183,6 +184,16 @@ struct RegressionStep {
             shares[i] = 0
             next += 1
         }
+    }
+
+    /// The step size `mu` of the normalized step for the schedule's rate `eta`:
+    /// `min(1, d * eta)`. The normalized step's curvature along each of the `d` standardized
+    /// directions is about `1 / d`, so the schedule's `1/n` start (a running mean) becomes
+    /// `d / n`, and its floor `1 / H` keeps a memory of about `H` rows at every `d`; capped at
+    /// 1, the normalized step's stable range ends at 2. (At `eta` alone, the weights converged
+    /// as `n^(-1/d)`: 0.44 relative error after 20,000 clean rows at d = 11.)
+    static func normalizedRate(_ eta: Double, dimension d: Int) -> Double {
+        min(1, eta * Double(d))
     }
 
     static func sigmoid(_ t: Double) -> Double {

@@ -19,6 +19,9 @@ struct RecordedStream {
 
     var rowCount: Int { keys.count }
 
+    /// An empty recording of rows of `dimension` values.
+    init(dimension: Int) { self.dimension = dimension }
+
     /// Records the whole `HardCaseStream` of `configuration`.
     init(_ configuration: HardCaseConfiguration) throws {
         var stream = try HardCaseStream(configuration: configuration)

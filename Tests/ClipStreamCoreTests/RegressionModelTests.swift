@@ -1,0 +1,108 @@
+import ClipStreamCore
+import ClipStreamSynthetic
+import Testing
+
+@Suite("Linear and logistic models per key")
+struct RegressionModelTests {
+    /// Runs `rows` rows of `settings`' stream through one key of `configuration`'s model and
+    /// returns the coefficient error averaged over the last 2,000 rows.
+    func coefficientError(
+        _ settings: RegressionStream.Settings, configuration: Configuration, rows: Int
+    ) -> Double {
+        var stream = RegressionStream(settings)
+        var detector = RegressionDetector(configuration: configuration)
+        let slot = detector.addKey()
+        var sum = 0.0
+        for n in 0..<rows {
+            _ = detector.process(row: stream.next().values, slot: slot)
+            if n >= rows - 2_000 { sum += stream.coefficientError(detector.weights(slot: slot)) }
+        }
+        return sum / 2_000
+    }
+
+    func linear(features: Int) -> Configuration {
+        var c = Configuration(dimension: features + 1)
+        c.model = .linear(target: features)
+        return c
+    }
+
+    /// The target: heavy-tailed noise and 10% corrupted targets, coefficient error at
+    /// least 10x below unclipped SGD at the same rate (measured: 0.05 against 2.8).
+    @Test(arguments: [10, 50])
+    func clippingKeepsCorruptedTargetsOut(features: Int) {
+        var settings = RegressionStream.Settings()
+        settings.features = features
+        settings.noiseDegreesOfFreedom = 2.5
+        settings.corruptionFraction = 0.1
+        settings.seed = 17
+        let clipped = coefficientError(settings, configuration: linear(features: features), rows: 30_000)
+        var unclipped = linear(features: features)
+        unclipped.clipMultiplier = 1e30
+        let plain = coefficientError(settings, configuration: unclipped, rows: 30_000)
+        #expect(clipped < 0.15, "clipped error \(clipped)")
+        #expect(plain > 10 * clipped, "unclipped \(plain), clipped \(clipped)")
+    }
+
+    /// On a clean stream the weights converge to the coefficients, whatever the features'
+    /// magnitudes (they span 0.1 to 10 here).
+    @Test func cleanStreamRecoversTheCoefficients() {
+        var settings = RegressionStream.Settings()
+        settings.corruptionFraction = 0
+        settings.seed = 3
+        let error = coefficientError(settings, configuration: linear(features: 10), rows: 20_000)
+        #expect(error < 0.05, "error \(error)")
+    }
+
+    /// The logistic model learns the direction of the coefficients (cosine in standardized
+    /// units), and scores a confident label flip above ordinary rows.
+    @Test func logisticLearnsTheDirection() throws {
+        var settings = RegressionStream.Settings()
+        settings.logistic = true
+        settings.corruptionFraction = 0.05
+        settings.seed = 5
+        var configuration = Configuration(dimension: 11)
+        configuration.model = .logistic(target: 10)
+        var stream = RegressionStream(settings)
+        var detector = RegressionDetector(configuration: configuration)
+        let slot = detector.addKey()
+        var flipped: [Double] = []
+        var ordinary: [Double] = []
+        for n in 0..<30_000 {
+            let row = stream.next()
+            let result = detector.process(row: row.values, slot: slot)
+            if n > 10_000 { (row.corrupted ? { flipped.append(result.score) } : { ordinary.append(result.score) })() }
+        }
+        let w = detector.weights(slot: slot)
+        var dot = 0.0
+        var a = 0.0
+        var b = 0.0
+        for j in 0..<10 {
+            let u = Double(w[j]) * stream.featureScales[j]
+            let v = stream.coefficients[j] * stream.featureScales[j]
+            dot += u * v
+            a += u * u
+            b += v * v
+        }
+        let cosine = dot / (a * b).squareRoot()
+        #expect(cosine > 0.95, "cosine \(cosine)")
+        let median = { (v: [Double]) in v.sorted()[v.count / 2] }
+        #expect(median(flipped) > 2 * median(ordinary), "flipped \(median(flipped)), ordinary \(median(ordinary))")
+    }
+
+    /// A constant target is predicted exactly: its rows score 0, never NaN, and the clip level
+    /// stays at its floor instead of collapsing to 0.
+    @Test func constantTargetScoresZero() {
+        var detector = RegressionDetector(configuration: linear(features: 2))
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 2)
+        var last = RowScore.empty
+        for _ in 0..<500 {
+            var row = noise.row(mean: [0, 0, 0])
+            row[2] = 7
+            last = detector.process(row: row, slot: slot)
+        }
+        #expect(last.pull == 0 && last.score == 0 && last.score.isFinite)
+        #expect(detector.bank.state(slot: slot).clipLevel > 0)
+        #expect(detector.bank.checkInvariants())
+    }
+}
