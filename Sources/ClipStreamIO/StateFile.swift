@@ -34,6 +34,10 @@ public enum StateFile {
         public var keyCount: Int
     }
 
+    /// Settings added after version 2 was first written, with the value every state written
+    /// before them implies: such a state loads as if it recorded it.
+    static let settingsAddedLater = ["model": "location", "l2": "0.0001"]
+
     /// The settings lines of `configuration`.
     public static func settingsLines(_ configuration: Configuration) -> [String] {
         configuration.settings.map { "\($0.name)=\($0.value)" }
@@ -97,8 +101,10 @@ public enum StateFile {
         // reaches the engine.
         let header = try readHeader(path)
         let expected = settingsLines(engine.configuration)
-        if header.settings != expected {
-            let theirs = Dictionary(header.settings.map(split), uniquingKeysWith: { a, _ in a })
+        var theirs = Dictionary(header.settings.map(split), uniquingKeysWith: { a, _ in a })
+        for (name, value) in settingsAddedLater where theirs[name] == nil { theirs[name] = value }
+        let ours = Dictionary(expected.map(split), uniquingKeysWith: { a, _ in a })
+        if theirs != ours {
             let differences = expected.map(split).compactMap { name, value -> String? in
                 let other = theirs[name] ?? "absent"
                 return other == value ? nil : "\(name) \(other) in the state, \(value) here"

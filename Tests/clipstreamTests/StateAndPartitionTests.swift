@@ -77,26 +77,17 @@ struct StateAndPartitionTests {
         let (_, first, rest) = try Self.fixture(directory)
         let state = directory.path("model.state")
         _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
-        var bytes = try directory.read("model.state")
+        var bytes = StateBytes(bytes: try directory.read("model.state"))
         // The first key's first location value sits after the header, the name and the
         // 88 bytes of scalars; the settings and the name lengths are read from the file.
-        func uint32(at offset: Int) -> Int {
-            Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
-        }
-        var offset = 12
-        offset += 4 + uint32(at: offset)  // settings
-        offset += 4 + uint32(at: offset)  // metadata
+        var offset = StateBytes.settingsOffset
+        offset += 4 + bytes.uint32(at: offset)  // settings
+        offset += 4 + bytes.uint32(at: offset)  // metadata
         offset += 4 + 8  // values per key, key count
-        offset += 4 + uint32(at: offset) + 88  // name, scalars
-        withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { for i in 0..<4 { bytes[offset + i] = $0[i] } }
-        bytes.removeLast(4)
-        var crc = UInt32(0xFFFF_FFFF)
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        withUnsafeBytes(of: (~crc).littleEndian) { bytes += $0 }
-        try directory.write("model.state", bytes)
+        offset += 4 + bytes.uint32(at: offset) + 88  // name, scalars
+        bytes.setUInt32(Float.nan.bitPattern, at: offset)
+        bytes.resealChecksum()
+        try directory.write("model.state", bytes.bytes)
         let run = try ClipStreamBinary.run(["score", rest, "--load-state", state] + Self.options)
         #expect(run.status == 29)
         #expect(run.stderr.contains("holds values no model can have"))

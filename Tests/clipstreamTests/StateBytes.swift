@@ -1,0 +1,28 @@
+/// A state file's bytes, edited in place by tests that craft damaged or older states.
+struct StateBytes {
+    var bytes: [UInt8]
+
+    /// The little-endian `UInt32` at `offset`.
+    func uint32(at offset: Int) -> Int {
+        Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
+    }
+
+    /// Writes `value` little-endian at `offset`.
+    mutating func setUInt32(_ value: UInt32, at offset: Int) {
+        withUnsafeBytes(of: value.littleEndian) { for i in 0..<4 { bytes[offset + i] = $0[i] } }
+    }
+
+    /// Offset of the settings text's length (after the magic and the version).
+    static let settingsOffset = 12
+
+    /// Replaces the trailing CRC-32 by the checksum of everything before it.
+    mutating func resealChecksum() {
+        bytes.removeLast(4)
+        var crc = UInt32(0xFFFF_FFFF)
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        withUnsafeBytes(of: (~crc).littleEndian) { bytes += $0 }
+    }
+}
