@@ -33,6 +33,27 @@ struct ExperimentTests {
         #expect(first.stdoutText.contains("six drift x corruption cases"))
     }
 
+    /// `experiment regression`: every stream with both variants, the clipped model far closer
+    /// to the coefficients than unclipped SGD wherever targets are corrupted; the same bytes
+    /// twice.
+    @Test func regressionReportsClippedAgainstUnclipped() throws {
+        let arguments = ["experiment", "regression", "--rows", "6000", "--json"]
+        let result = try ClipStreamBinary.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require(JSONSerialization.jsonObject(with: Data(result.stdout)) as? [[String: Any]])
+        #expect(rows.count == 36)
+        let streams = Set(rows.compactMap { $0["stream"] as? String })
+        #expect(streams.count == 18 && streams.contains("linear d=100 t2.5 30%"))
+        for stream in streams where stream.hasPrefix("linear") && !stream.contains(" 0%") {
+            let pair = rows.filter { $0["stream"] as? String == stream }
+            let clipped = try #require(pair.first { $0["variant"] as? String == "clipped (defaults)" }?["finalError"] as? Double)
+            let plain = try #require(pair.first { $0["variant"] as? String == "unclipped, same rate" }?["finalError"] as? Double)
+            #expect(plain > 10 * clipped, "\(stream): \(plain) vs \(clipped)")
+        }
+        #expect(try ClipStreamBinary.run(arguments).stdout == result.stdout)
+        #expect(try ClipStreamBinary.run(["experiment", "regression", "--rows", "10"]).status == 64)
+    }
+
     @Test func badArgumentsAndMissingDataAreClearErrors() throws {
         let dims = try ClipStreamBinary.run(["experiment", "tracking", "--dims", "0"])
         #expect(dims.status == 64)
