@@ -8,6 +8,7 @@ extension Configuration {
             ("horizon", "\(horizon)"),
             ("alpha", "\(alpha)"), ("initial-epoch", "\(initialEpochLength)"),
             ("clip-multiplier", "\(clipMultiplier)"), ("clip-level-rate", "\(clipLevelRate)"),
+            ("redescend", "\(redescendPullRatio)"),
             ("scale-clip", "\(scaleClip)"), ("scale-floor", "\(absoluteScaleFloor)"),
             ("relative-scale-floor", "\(relativeScaleFloor)"),
             ("score-smoothing", "\(scoreSmoothing)"), ("raw-scores", "\(!calibratesScores)"),

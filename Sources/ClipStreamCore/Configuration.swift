@@ -29,6 +29,12 @@ public struct Configuration: Sendable, Equatable {
 
     /// `c_lambda`: the clip threshold is `clipMultiplier` times the running median pull `m`.
     public var clipMultiplier: Double = 2
+    /// `R`: a row pulling beyond `R` median pulls that is off in most of its coordinates (a
+    /// corruption spread over the whole row) takes no step at all, neither on the location nor
+    /// on the scales (a redescending influence; `RowStep`). 0 turns it off (every row takes
+    /// its clipped step).
+    public var redescendPullRatio: Double = 4
+
     /// Step of the multiplicative median tracker of the pull.
     ///
     /// `m` sets the clip threshold only; the score no longer divides by it (a long anomaly
@@ -118,6 +124,9 @@ public struct Configuration: Sendable, Equatable {
         try check(initialEpochLength >= 1, "initial-epoch", "at least 1")
         try check(clipMultiplier > 0 && clipMultiplier.isFinite, "clip-multiplier", "positive")
         try check(clipLevelRate > 0 && clipLevelRate < 1, "clip-level-rate", "in (0, 1)")
+        try check(
+            redescendPullRatio == 0 || (redescendPullRatio >= 1 && redescendPullRatio <= 1e6), "redescend",
+            "0 (off) or in [1, 1e6]")
         try check(scaleClip >= 1 && scaleClip.isFinite, "scale-clip", "at least 1")
         try check(absoluteScaleFloor > 0 && absoluteScaleFloor.isFinite, "scale-floor", "positive")
         try check(relativeScaleFloor >= 0 && relativeScaleFloor < 1, "relative-scale-floor", "in [0, 1)")

@@ -29,7 +29,10 @@ public struct DigitDriftVariant: Sendable {
                 c.horizon = 256
                 c.alpha = 2.0 / 3.0
             }
-            if !clipped { c.clipMultiplier = 1e12 }
+            if !clipped {
+                c.clipMultiplier = 1e12
+                c.redescendPullRatio = 0
+            }
             if runningMean { c.horizon = 1 << 40 }
             return c
         }

@@ -42,6 +42,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Step of the running median of the pull.")
     var clipLevelRate: Double = defaults.clipLevelRate
 
+    @Option(help: "R: a row beyond R median pulls that is off in most coordinates (a corruption of the whole row) takes no step (0: every row takes its clipped step).")
+    var redescend: Double = defaults.redescendPullRatio
+
     @Option(help: "Per-coordinate clip of |z| in the scale update.")
     var scaleClip: Float = defaults.scaleClip
 
@@ -98,6 +101,7 @@ struct ModelOptions: ParsableArguments {
         c.clipMultiplier = clipMultiplier
         c.clipLevelRate = clipLevelRate
         c.scaleClip = scaleClip
+        c.redescendPullRatio = redescend
         c.absoluteScaleFloor = scaleFloor
         c.relativeScaleFloor = relativeScaleFloor
         c.scoreSmoothing = scoreSmoothing

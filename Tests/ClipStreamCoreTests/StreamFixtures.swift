@@ -39,10 +39,12 @@ func trackingError(_ theta: [Float], _ mean: [Double]) -> Double {
 }
 
 extension Configuration {
-    /// The default configuration with re-anchoring off: the pure clipped-SGD estimator.
+    /// The default configuration with re-anchoring and the redescending influence off: the
+    /// pure clipped-SGD estimator.
     static func pureSGD(dimension: Int, horizon: Int = 8192) -> Configuration {
         var c = Configuration(dimension: dimension)
         c.restartAfter = 0
+        c.redescendPullRatio = 0
         c.horizon = horizon
         return c
     }

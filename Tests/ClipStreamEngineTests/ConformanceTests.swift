@@ -154,8 +154,12 @@ struct ConformanceTests {
 
         var moved = 0.0
         var size = 0.0
+        // The model is stored in Float: each coordinate may round by half an ulp.
+        var rounding = 0.0
         for j in 0..<d {
             let scale = Double(before.values[d + j])
+            let ulp = Double(after.values[j].ulp) / 2
+            rounding += model == .location ? (ulp / scale) * (ulp / scale) : (ulp * scale) * (ulp * scale)
             let delta = Double(after.values[j]) - Double(before.values[j])
             let step = model == .location ? delta / scale : delta * scale
             moved += step * step
@@ -166,7 +170,9 @@ struct ConformanceTests {
         if model != .logistic { #expect(result.clipped) }
         let shrinkage = model == .logistic ? eta * configuration.l2Penalty * size.squareRoot() : 0
         let bound = eta * result.clipThreshold + shrinkage
-        #expect(moved.squareRoot() <= bound * (1 + 1e-5) + 1e-12, "moved \(moved.squareRoot()), bound \(bound)")
+        #expect(
+            moved.squareRoot() <= bound * (1 + 1e-5) + rounding.squareRoot(),
+            "moved \(moved.squareRoot()), bound \(bound), rounding \(rounding.squareRoot())")
         // A row of 1e30 features moves a regression by eta * lambda / ||v||: below Float's
         // resolution of the weights.
         if targetOnly || model == .location { #expect(moved > 0) }
