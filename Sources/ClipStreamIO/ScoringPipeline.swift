@@ -314,6 +314,11 @@ private struct RunState {
     let observer: (any ScoringObserver)?
     let maxKeys: Int?
     var summary = ScoringSummary()
+    /// Archive input: the archive's keys by id, and each one's engine handle once resolved
+    /// (one dictionary lookup per key instead of one per row). Unused under a key limit, where
+    /// handles can be evicted: the rows then go by name.
+    private var archiveKeys: [String] = []
+    private var archiveHandles: [KeyHandle?] = []
 
     init(engine: ShardedEngine, writer: ScoreRowWriter, observer: (any ScoringObserver)?, maxKeys: Int?) {
         self.engine = engine
@@ -344,11 +349,23 @@ private struct RunState {
     /// Resolves the slot's keys (creating new ones, in input order), scores its rows and writes
     /// their lines.
     mutating func score(_ slot: ParsedBatch, output: OutputBuffer) {
+        if slot.usesKeyIDs {
+            archiveKeys += slot.introducedKeys
+            archiveHandles += repeatElement(nil, count: slot.introducedKeys.count)
+            if maxKeys != nil || engine.keyLimit != nil {
+                slot.keys = slot.keyIDs.map { archiveKeys[Int($0)] }
+                slot.usesKeyIDs = false
+            }
+        }
         guard slot.batch.count > 0 else { return }
         if let maxKeys, engine.keyCount + slot.batch.count > maxKeys { rejectBeyondLimit(slot, limit: maxKeys) }
         guard slot.batch.count > 0 else { return }
-        for i in 0..<slot.batch.count {
-            slot.batch.setHandle(engine.handle(for: slot.keys[i]), at: i)
+        if slot.usesKeyIDs {
+            resolveKeyIDs(slot)
+        } else {
+            for i in 0..<slot.batch.count {
+                slot.batch.setHandle(engine.handle(for: slot.keys[i]), at: i)
+            }
         }
         engine.process(&slot.batch)
         let batch = slot.batch
@@ -361,7 +378,7 @@ private struct RunState {
                         let result = batch.results[i]
                         // The parsed name, not the router's: with eviction, a slot may hold
                         // another key by the time the batch is written.
-                        let key = slot.keys[i]
+                        let key = slot.usesKeyIDs ? archiveKeys[Int(slot.keyIDs[i])] : slot.keys[i]
                         let label = UnsafeRawBufferPointer(
                             rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
                         let time = UnsafeRawBufferPointer(
@@ -382,6 +399,33 @@ private struct RunState {
                 }
             }
         }
+    }
+
+    /// Sets each row's handle from its archive key id, creating keys (in input order, as a
+    /// lookup by name would) on their first row.
+    private mutating func resolveKeyIDs(_ slot: ParsedBatch) {
+        let engine = self.engine
+        let keys = archiveKeys
+        Self.withHandles(&archiveHandles, &slot.batch) { handles, batch in
+            slot.keyIDs.withUnsafeBufferPointer { ids in
+                for i in 0..<ids.count {
+                    let id = Int(ids[i])
+                    if let handle = handles[id] {
+                        batch.setHandle(handle, at: i)
+                    } else {
+                        let handle = engine.handle(for: keys[id])
+                        handles[id] = handle
+                        batch.setHandle(handle, at: i)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func withHandles(
+        _ handles: inout [KeyHandle?], _ batch: inout RowBatch, _ body: (inout [KeyHandle?], inout RowBatch) -> Void
+    ) {
+        body(&handles, &batch)
     }
 
     // Never dereferenced: used when explainCount == 0 and the attribution arrays are empty.
