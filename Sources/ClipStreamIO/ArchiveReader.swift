@@ -18,12 +18,9 @@ public final class ArchiveReader {
     /// Reads and checks the header.
     public init(source: ByteSource) throws(ArchiveError) {
         decoder = ArchiveDecoder(source: source)
-        do {
-            try decoder.readHeader()
-        } catch {
-            decoder.window.deallocate()
-            throw error
-        }
+        // Every stored property is set: a throw from here on still runs `deinit`, which frees
+        // the window.
+        try decoder.readHeader()
     }
 
     deinit { decoder.window.deallocate() }
