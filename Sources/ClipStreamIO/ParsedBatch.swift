@@ -164,4 +164,9 @@ extension ParsedBatch {
     ) {
         body(&slot.batch, &slot.keyIDs, &slot.rowNumbers, &slot.echo, &slot.echoRanges)
     }
+
+    /// Lends the batch for a per-row loop (one exclusivity check for the loop, not one per row).
+    static func withBatch(of slot: ParsedBatch, _ body: (inout RowBatch) -> Void) {
+        body(&slot.batch)
+    }
 }

@@ -51,10 +51,34 @@ public struct ScoreRowWriter {
         time: UnsafeRawBufferPointer, topIndices: UnsafePointer<Int32>,
         topShares: UnsafePointer<Float>, to out: OutputBuffer
     ) {
-        let comma = UInt8(ascii: ",")
         out.write(row)
-        out.writeByte(comma)
+        out.writeByte(UInt8(ascii: ","))
         out.writeField(key)
+        writeAfterKey(
+            result: result, label: label, time: time, topIndices: topIndices, topShares: topShares, to: out)
+    }
+
+    /// Writes one row's line with its key field already encoded (quoted as
+    /// ``OutputBuffer/writeField(bytes:)`` would): the writer thread encodes each archive key
+    /// once, not once per row.
+    mutating func write(
+        row: Int, encodedKey: UnsafeRawBufferPointer, result: RowScore, label: UnsafeRawBufferPointer,
+        time: UnsafeRawBufferPointer, topIndices: UnsafePointer<Int32>,
+        topShares: UnsafePointer<Float>, to out: OutputBuffer
+    ) {
+        out.write(row)
+        out.writeByte(UInt8(ascii: ","))
+        out.write(encodedKey)
+        writeAfterKey(
+            result: result, label: label, time: time, topIndices: topIndices, topShares: topShares, to: out)
+    }
+
+    /// The line from the comma after the key to the newline.
+    private mutating func writeAfterKey(
+        result: RowScore, label: UnsafeRawBufferPointer, time: UnsafeRawBufferPointer,
+        topIndices: UnsafePointer<Int32>, topShares: UnsafePointer<Float>, to out: OutputBuffer
+    ) {
+        let comma = UInt8(ascii: ",")
         out.writeByte(comma)
         Self.writeNumber(result.score, to: out)
         out.writeByte(comma)
