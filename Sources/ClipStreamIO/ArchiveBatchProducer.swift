@@ -57,10 +57,8 @@ final class ArchiveBatchProducer: BatchProducer, @unchecked Sendable {
                 }
                 try copyRows(into: slot)
             }
-        } catch let error as ArchiveError {
-            slot.error = InputError.archive(error)
         } catch {
-            slot.error = error
+            slot.error = InputError.archive(error)
         }
     }
 

@@ -70,14 +70,17 @@ struct ArchiveByteWindow {
     mutating func hasMore() throws(ArchiveError) -> Bool {
         if end > position { return true }
         makeRoom(1)
-        return try read() > 0
+        return try read(atMost: Self.minimumRead) > 0
     }
 
     /// Reads until `n` bytes follow `position`.
     private mutating func fill(_ n: Int) throws(ArchiveError) {
         makeRoom(n)
         while end - position < n {
-            guard try read() > 0 else { throw .truncated(offset: itemOffset, rowsBefore: rowsBefore) }
+            // At most a small read past the item's bytes: what is read beyond them is moved to
+            // the buffer's front at the next item (a 16 MB read ahead moved 16 MB per block).
+            let wanted = max(n - (end - position), Self.minimumRead)
+            guard try read(atMost: wanted) > 0 else { throw .truncated(offset: itemOffset, rowsBefore: rowsBefore) }
         }
     }
 
@@ -104,9 +107,10 @@ struct ArchiveByteWindow {
         }
     }
 
-    /// One read into the free space; the bytes read (0 at the end of the input).
-    private mutating func read() throws(ArchiveError) -> Int {
-        let free = UnsafeMutableRawBufferPointer(start: storage + end, count: capacity - end)
+    /// One read of at most `limit` bytes into the free space; the bytes read (0 at the end of
+    /// the input).
+    private mutating func read(atMost limit: Int) throws(ArchiveError) -> Int {
+        let free = UnsafeMutableRawBufferPointer(start: storage + end, count: min(limit, capacity - end))
         let got: Int
         do {
             got = try source.read(into: free)
