@@ -107,9 +107,9 @@ final class ArchiveBatchProducer: BatchProducer, @unchecked Sendable {
                 keyIDs.append(id)
                 rowNumbers[index] = last
                 let labelStart = echo.count
-                if echoesLabel { echo.append(contentsOf: block.labelBytes[block.labelEnds[row]..<block.labelEnds[row + 1]]) }
+                if echoesLabel { echo.append(contentsOf: block.label(row)) }
                 let timeStart = echo.count
-                if echoesTime { echo.append(contentsOf: block.timeBytes[block.timeEnds[row]..<block.timeEnds[row + 1]]) }
+                if echoesTime { echo.append(contentsOf: block.time(row)) }
                 echoRanges[index * 4] = labelStart
                 echoRanges[index * 4 + 1] = timeStart
                 echoRanges[index * 4 + 2] = timeStart

@@ -44,6 +44,9 @@ struct ArchiveByteWindow {
         UnsafeRawBufferPointer(start: storage + itemStart, count: position - itemStart)
     }
 
+    /// Bytes of the current item taken so far (the item-relative offset of the next byte).
+    var itemPosition: Int { position - itemStart }
+
     /// Starts a new item at the next byte.
     mutating func begin() { itemStart = position }
 

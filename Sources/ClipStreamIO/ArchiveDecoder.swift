@@ -20,15 +20,27 @@ struct ArchiveDecoder {
     private(set) var rowNumbers: [Int] = []
     /// Each row's key id (below `keys.count`).
     private(set) var keyIDs: [Int32] = []
-    /// The label fields' bytes, one after another; row `i`'s are `labelEnds[i]..<labelEnds[i + 1]`.
-    private(set) var labelBytes: [UInt8] = []
-    private(set) var labelEnds: [Int] = [0]
+    /// Each row's label field as `start, end` offsets into the block's bytes (``item``); all
+    /// zero when the archive has no label column. Left in place: no copy, no allocation.
+    private(set) var labelRanges: [Int] = []
     /// The time fields, as the labels.
-    private(set) var timeBytes: [UInt8] = []
-    private(set) var timeEnds: [Int] = [0]
+    private(set) var timeRanges: [Int] = []
+    /// The block's bytes from its magic on, inside the window: valid until the next
+    /// ``nextBlock()``.
+    private(set) var item = UnsafeRawPointer(bitPattern: 1)!
     /// The block's `count * dimension` little-endian `Float32`s, row-major, unaligned, inside the
     /// window: valid until the next ``nextBlock()``.
     private(set) var values = UnsafeRawPointer(bitPattern: 1)!
+
+    /// Row `row`'s label field in the last block (empty without a label column).
+    func label(_ row: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: item + labelRanges[2 * row], count: labelRanges[2 * row + 1] - labelRanges[2 * row])
+    }
+
+    /// Row `row`'s time field in the last block (empty without a time column).
+    func time(_ row: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: item + timeRanges[2 * row], count: timeRanges[2 * row + 1] - timeRanges[2 * row])
+    }
 
     init(source: ByteSource) {
         window = ArchiveByteWindow(source: source)
@@ -89,13 +101,14 @@ struct ArchiveDecoder {
             keyIDs.append(id)
         }
         if let badID { throw corrupt("key id \(badID) of \(known) keys") }
-        try Self.fields(n, present: header.labelColumn != nil, from: &window, bytes: &labelBytes, ends: &labelEnds)
-        try Self.fields(n, present: header.timeColumn != nil, from: &window, bytes: &timeBytes, ends: &timeEnds)
+        try Self.fields(n, present: header.labelColumn != nil, from: &window, ranges: &labelRanges)
+        try Self.fields(n, present: header.timeColumn != nil, from: &window, ranges: &timeRanges)
         let valueBytes = n * header.dimension * 4
         _ = try window.take(valueBytes)
         try checkCRC(what: "block")
-        // The CRC read may have moved the window: point at the values only now.
-        values = UnsafeRawPointer(window.itemBytes.baseAddress! + (window.itemBytes.count - 4 - valueBytes))
+        // The CRC read may have moved the window: point into it only now.
+        item = UnsafeRawPointer(window.itemBytes.baseAddress!)
+        values = item + (window.itemBytes.count - 4 - valueBytes)
         count = n
         keys += introduced
         rowsRead += n
@@ -117,16 +130,14 @@ struct ArchiveDecoder {
         count = 0
     }
 
-    /// Reads `n` length-prefixed fields into `bytes` and their end offsets (none when the
-    /// column is absent: every row's field is then empty).
+    /// Takes `n` length-prefixed fields, noting where each one's bytes lie in the block (all
+    /// empty when the column is absent).
     private static func fields(
-        _ n: Int, present: Bool, from window: inout ArchiveByteWindow, bytes: inout [UInt8], ends: inout [Int]
+        _ n: Int, present: Bool, from window: inout ArchiveByteWindow, ranges: inout [Int]
     ) throws(ArchiveError) {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        ends.append(0)
+        ranges.removeAll(keepingCapacity: true)
         if !present {
-            for _ in 0..<n { ends.append(0) }
+            ranges.append(contentsOf: repeatElement(0, count: 2 * n))
             return
         }
         for _ in 0..<n {
@@ -134,8 +145,10 @@ struct ArchiveDecoder {
             guard length <= 1 << 20 else {
                 throw .corrupt(offset: window.itemOffset, rowsBefore: window.rowsBefore, reason: "a field of \(length) bytes")
             }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(start: try window.take(length), count: length))
-            ends.append(bytes.count)
+            let start = window.itemPosition
+            _ = try window.take(length)
+            ranges.append(start)
+            ranges.append(start + length)
         }
     }
 

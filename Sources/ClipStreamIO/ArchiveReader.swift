@@ -38,10 +38,10 @@ public final class ArchiveReader {
         block.labels.removeAll(keepingCapacity: true)
         block.times.removeAll(keepingCapacity: true)
         if header.labelColumn != nil {
-            for i in 0..<n { block.labels.append(Array(decoder.labelBytes[decoder.labelEnds[i]..<decoder.labelEnds[i + 1]])) }
+            for i in 0..<n { block.labels.append(Array(decoder.label(i))) }
         }
         if header.timeColumn != nil {
-            for i in 0..<n { block.times.append(Array(decoder.timeBytes[decoder.timeEnds[i]..<decoder.timeEnds[i + 1]])) }
+            for i in 0..<n { block.times.append(Array(decoder.time(i))) }
         }
         let floats = n * header.dimension
         let raw = decoder.values

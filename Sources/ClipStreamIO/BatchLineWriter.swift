@@ -26,8 +26,10 @@ final class BatchLineWriter: @unchecked Sendable {
     /// Slots handed over and not yet synced (scoring thread).
     private var handed = 0
     private var stopping = false
-    /// Archive input: each key id's field, encoded once.
-    private var keyFields: [[UInt8]] = []
+    /// Archive input: each key id's field, encoded once; id `i`'s bytes are
+    /// `keyFieldEnds[i]..<keyFieldEnds[i + 1]` (one flat array: no array to retain per row).
+    private var keyFieldBytes: [UInt8] = []
+    private var keyFieldEnds: [Int] = [0]
 
     init(slots: [ParsedBatch], writer: ScoreRowWriter, output: OutputBuffer, free: DispatchSemaphore) {
         self.slots = slots
@@ -82,35 +84,41 @@ final class BatchLineWriter: @unchecked Sendable {
     /// Writes the slot's lines in order.
     private func write(_ slot: ParsedBatch) {
         let output = self.output
-        for key in slot.introducedKeys { keyFields.append(Self.encodedField(key)) }
+        for key in slot.introducedKeys {
+            keyFieldBytes += Self.encodedField(key)
+            keyFieldEnds.append(keyFieldBytes.count)
+        }
         let batch = slot.batch
         let ranges = slot.echoRanges
         let k = batch.explainCount
-        let keyFields = self.keyFields
+        let keyFieldBytes = self.keyFieldBytes
+        let keyFieldEnds = self.keyFieldEnds
         let usesKeyIDs = slot.usesKeyIDs
         let keyIDs = slot.keyIDs
         let keys = slot.keys
         let rowNumbers = slot.rowNumbers
         var writer = self.writer
         defer { self.writer = writer }
-        slot.echo.withUnsafeBytes { echoBytes in
-            batch.topIndices.withUnsafeBufferPointer { indices in
-                batch.topShares.withUnsafeBufferPointer { shares in
-                    for i in 0..<batch.count {
-                        let label = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
-                        let time = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4 + 2]..<ranges[i * 4 + 3]])
-                        let topIndices = (indices.baseAddress ?? RunState.noIndex) + i * k
-                        let topShares = (shares.baseAddress ?? RunState.noShare) + i * k
-                        if usesKeyIDs {
-                            keyFields[Int(keyIDs[i])].withUnsafeBytes { key in
+        keyFieldBytes.withUnsafeBytes { keyBytes in
+            slot.echo.withUnsafeBytes { echoBytes in
+                batch.topIndices.withUnsafeBufferPointer { indices in
+                    batch.topShares.withUnsafeBufferPointer { shares in
+                        for i in 0..<batch.count {
+                            let label = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
+                            let time = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4 + 2]..<ranges[i * 4 + 3]])
+                            let topIndices = (indices.baseAddress ?? RunState.noIndex) + i * k
+                            let topShares = (shares.baseAddress ?? RunState.noShare) + i * k
+                            if usesKeyIDs {
+                                let id = Int(keyIDs[i])
+                                let key = UnsafeRawBufferPointer(rebasing: keyBytes[keyFieldEnds[id]..<keyFieldEnds[id + 1]])
                                 writer.write(
                                     row: rowNumbers[i], encodedKey: key, result: batch.results[i],
                                     label: label, time: time, topIndices: topIndices, topShares: topShares, to: output)
+                            } else {
+                                writer.write(
+                                    row: rowNumbers[i], key: keys[i], result: batch.results[i],
+                                    label: label, time: time, topIndices: topIndices, topShares: topShares, to: output)
                             }
-                        } else {
-                            writer.write(
-                                row: rowNumbers[i], key: keys[i], result: batch.results[i],
-                                label: label, time: time, topIndices: topIndices, topShares: topShares, to: output)
                         }
                     }
                 }
