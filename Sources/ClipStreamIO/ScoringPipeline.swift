@@ -127,10 +127,11 @@ public enum RowSource {
 /// Reads CSV rows, scores them in batches on a ``ShardedEngine`` and writes one output line per
 /// row, in input order.
 ///
-/// Two threads: a reader thread parses the next batch while the calling thread resolves keys,
-/// runs the engine and writes (key creation and all engine work stay on the calling thread, in
-/// input order, so results do not depend on the overlap). Streams: memory is bounded by two
-/// batches and the reader's line limit. When the input stalls
+/// Three threads: a reader thread parses (or decodes) the next batch while the calling thread
+/// resolves keys and runs the engine, and a writer thread formats the previous batch's lines
+/// (key creation and all engine work stay on the calling thread, in input order, so results do
+/// not depend on the overlap). Streams: memory is bounded by three batches and the reader's
+/// line limit. When the input stalls
 /// (a pipe with nothing to read), the pending batch is scored and the output flushed before the
 /// reader blocks, so each row's line appears promptly. On a bad row every good row before it is
 /// written and flushed, then the error is thrown.
