@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each importing only those above it:
-//   CBLAS, CZlib (system libraries)
+//   CBLAS, CZlib, CDeflate (system libraries)
 //   ClipStreamKernels   numeric primitives over contiguous Float storage (the only CBLAS user)
 //   ClipStreamCore      estimator bank, clipped SGD, schedules, configuration (no Dispatch)
 //   ClipStreamEngine    shards, key routing, the sharded batch engine (Dispatch lives here)
@@ -36,6 +36,10 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev", "pkg-config"])]),
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev", "pkg-config"])]),
         .target(name: "ClipStreamKernels", dependencies: ["CBLAS"]),
         .target(
             name: "ClipStreamCore",
@@ -51,7 +55,7 @@ let package = Package(
         .target(
             name: "ClipStreamIO",
             dependencies: [
-                "CZlib", "ClipStreamCore", "ClipStreamEngine",
+                "CZlib", "CDeflate", "ClipStreamCore", "ClipStreamEngine",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "ClipStreamSynthetic"),

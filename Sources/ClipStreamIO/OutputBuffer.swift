@@ -86,6 +86,21 @@ public final class OutputBuffer {
         if let error { throw error }
     }
 
+    /// Lends room for `maximum` bytes at the buffer's end (flushing first when needed) to
+    /// `body`, which writes through a ``LineCursor`` and returns it where it stopped.
+    /// - Returns: false, without calling `body`, when `maximum` exceeds the capacity.
+    /// - Complexity: O(1) besides `body`; a system call when the buffer must be flushed.
+    @inline(__always)
+    func withRoom(_ maximum: Int, _ body: (inout LineCursor) -> Void) -> Bool {
+        guard maximum <= capacity else { return false }
+        reserve(maximum)
+        var cursor = LineCursor(at: storage + count)
+        body(&cursor)
+        count = cursor.position - storage
+        assert(count <= capacity)
+        return true
+    }
+
     /// Makes room of at least `needed` bytes, flushing when necessary.
     @inline(__always)
     func reserve(_ needed: Int) {

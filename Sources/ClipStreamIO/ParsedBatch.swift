@@ -9,8 +9,15 @@ final class ParsedBatch: @unchecked Sendable {
     let schema: CSVSchema
     /// Values of the parsed rows; handles are set by the consumer.
     var batch: RowBatch
-    /// Each row's key.
+    /// Each row's key (CSV input; empty when ``usesKeyIDs``).
     var keys: [String]
+    /// Archive input: each row's key as the archive's key id, resolved by the consumer through
+    /// its own table (no key name per row, no string hashing per row).
+    var usesKeyIDs = false
+    var keyIDs: [Int32]
+    /// Archive input: the keys the archive introduced while this batch was filled, in id order
+    /// (the consumer appends them to its table before resolving ``keyIDs``).
+    var introducedKeys: [String] = []
     /// Each row's 1-based data-row number in the input.
     var rowNumbers: [Int]
     /// Raw bytes of echoed fields (label, time).
@@ -39,6 +46,8 @@ final class ParsedBatch: @unchecked Sendable {
             dimension: schema.featureColumns.count, capacity: capacity, explainCount: explainCount)
         keys = []
         keys.reserveCapacity(capacity)
+        keyIDs = []
+        keyIDs.reserveCapacity(capacity)
         rowNumbers = Array(repeating: 0, count: capacity)
         echoRanges = Array(repeating: 0, count: capacity * 4)
         echo.reserveCapacity(capacity * 16)
@@ -47,6 +56,8 @@ final class ParsedBatch: @unchecked Sendable {
     func reset() {
         batch.removeAll()
         keys.removeAll(keepingCapacity: true)
+        keyIDs.removeAll(keepingCapacity: true)
+        introducedKeys.removeAll(keepingCapacity: true)
         echo.removeAll(keepingCapacity: true)
         stalled = false
         end = false
@@ -128,23 +139,6 @@ final class ParsedBatch: @unchecked Sendable {
         return schema.columnNames.indices.allSatisfy { reader.string(at: $0) == schema.columnNames[$0] }
     }
 
-    /// Appends a decoded archive row (its label and time fields verbatim, nil when not echoed).
-    func append(
-        key: String, dataRow: Int, values: UnsafePointer<Float>, label: ArraySlice<UInt8>?,
-        time: ArraySlice<UInt8>?
-    ) {
-        batch.append(handle: placeholder, copying: values)
-        let index = batch.count - 1
-        keys.append(key)
-        rowNumbers[index] = dataRow
-        for (field, slot) in [(label, index * 4), (time, index * 4 + 2)] {
-            let start = echo.count
-            if let field { echo.append(contentsOf: field) }
-            echoRanges[slot] = start
-            echoRanges[slot + 1] = echo.count
-        }
-    }
-
     private func echoField(_ reader: CSVReader, _ column: Int?, slot: Int) {
         let start = echo.count
         if let column { reader.withField(column) { echo.append(contentsOf: $0) } }
@@ -154,5 +148,25 @@ final class ParsedBatch: @unchecked Sendable {
 
     private static func text(_ reader: CSVReader, _ column: Int) -> String {
         reader.withField(column) { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+extension ParsedBatch {
+    /// Lends the columns an archive producer appends rows to, all at once: the per-row loop
+    /// then works on statically exclusive storage (as properties of this class, each access
+    /// would pay a dynamic exclusivity check).
+    static func appendingArchiveRows(
+        to slot: ParsedBatch,
+        _ body: (
+            _ batch: inout RowBatch, _ keyIDs: inout [Int32], _ rowNumbers: inout [Int],
+            _ echo: inout [UInt8], _ echoRanges: inout [Int]
+        ) -> Void
+    ) {
+        body(&slot.batch, &slot.keyIDs, &slot.rowNumbers, &slot.echo, &slot.echoRanges)
+    }
+
+    /// Lends the batch for a per-row loop (one exclusivity check for the loop, not one per row).
+    static func withBatch(of slot: ParsedBatch, _ body: (inout RowBatch) -> Void) {
+        body(&slot.batch)
     }
 }

@@ -51,10 +51,87 @@ public struct ScoreRowWriter {
         time: UnsafeRawBufferPointer, topIndices: UnsafePointer<Int32>,
         topShares: UnsafePointer<Float>, to out: OutputBuffer
     ) {
-        let comma = UInt8(ascii: ",")
+        if explainCount == 0 && !audit {
+            var text = key
+            let done = text.withUTF8 { key in
+                writePlainLine(
+                    row: row, key: UnsafeRawBufferPointer(key), keyIsEncoded: false, result: result, label: label,
+                    time: time, to: out)
+            }
+            if done { return }
+        }
         out.write(row)
-        out.writeByte(comma)
+        out.writeByte(UInt8(ascii: ","))
         out.writeField(key)
+        writeAfterKey(
+            result: result, label: label, time: time, topIndices: topIndices, topShares: topShares, to: out)
+    }
+
+    /// Writes one row's line with its key field already encoded (quoted as
+    /// ``OutputBuffer/writeField(bytes:)`` would): the writer thread encodes each archive key
+    /// once, not once per row.
+    mutating func write(
+        row: Int, encodedKey: UnsafeRawBufferPointer, result: RowScore, label: UnsafeRawBufferPointer,
+        time: UnsafeRawBufferPointer, topIndices: UnsafePointer<Int32>,
+        topShares: UnsafePointer<Float>, to out: OutputBuffer
+    ) {
+        if explainCount == 0 && !audit
+            && writePlainLine(
+                row: row, key: encodedKey, keyIsEncoded: true, result: result, label: label, time: time, to: out)
+        {
+            return
+        }
+        out.write(row)
+        out.writeByte(UInt8(ascii: ","))
+        out.write(encodedKey)
+        writeAfterKey(
+            result: result, label: label, time: time, topIndices: topIndices, topShares: topShares, to: out)
+    }
+
+    /// A line without `top` and audit columns (the common case), written through one
+    /// ``OutputBuffer/withRoom(_:_:)``: the same text as the general path, without a capacity
+    /// check per field. False when the line's bound exceeds the buffer (the general path then
+    /// writes it).
+    private func writePlainLine(
+        row: Int, key: UnsafeRawBufferPointer, keyIsEncoded: Bool, result: RowScore,
+        label: UnsafeRawBufferPointer, time: UnsafeRawBufferPointer, to out: OutputBuffer
+    ) -> Bool {
+        let bound = LineCursor.decimalBound + LineCursor.fieldBound(key.count) + 2 * LineCursor.numberBound
+            + LineCursor.fieldBound(label.count) + LineCursor.fieldBound(time.count) + 8
+        let (hasLabel, hasTime) = (self.hasLabel, self.hasTime)
+        return out.withRoom(bound) { line in
+            let comma = UInt8(ascii: ",")
+            line.decimal(row)
+            line.byte(comma)
+            if keyIsEncoded { line.bytes(key) } else { line.field(key) }
+            line.byte(comma)
+            line.number(result.score)
+            line.byte(comma)
+            line.number(result.threshold)
+            line.byte(comma)
+            switch result.decision {
+            case .withheld: break
+            case .normal: line.byte(UInt8(ascii: "0"))
+            case .alert: line.byte(UInt8(ascii: "1"))
+            }
+            if hasLabel {
+                line.byte(comma)
+                line.field(label)
+            }
+            if hasTime {
+                line.byte(comma)
+                line.field(time)
+            }
+            line.byte(UInt8(ascii: "\n"))
+        }
+    }
+
+    /// The line from the comma after the key to the newline.
+    private mutating func writeAfterKey(
+        result: RowScore, label: UnsafeRawBufferPointer, time: UnsafeRawBufferPointer,
+        topIndices: UnsafePointer<Int32>, topShares: UnsafePointer<Float>, to out: OutputBuffer
+    ) {
+        let comma = UInt8(ascii: ",")
         out.writeByte(comma)
         Self.writeNumber(result.score, to: out)
         out.writeByte(comma)

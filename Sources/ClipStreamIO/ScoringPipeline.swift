@@ -80,6 +80,11 @@ public struct StreamPosition: Sendable, Equatable {
     public var quarantineBytes = 0
     /// Rows of keys beyond `--max-keys` this run rejected.
     public var rejected = 0
+    /// Whether the batch's lines are in the output buffer and ``outputBytes`` counts them. When
+    /// false (the observer did not ask for the output, see
+    /// ``ScoringObserver/wantsOutput(at:)``), the lines may still be being encoded on the
+    /// writer thread: `outputBytes` is a lower bound and the output must not be touched.
+    public var outputComplete = true
 
     /// A position.
     public init(dataRows: Int, inputBytes: Int, outputBytes: Int) {
@@ -97,9 +102,20 @@ public protocol ScoringObserver: AnyObject {
     func scored(
         row: Int, key: String, result: RowScore, label: UnsafeRawBufferPointer,
         topIndices: UnsafePointer<Int32>, topShares: UnsafePointer<Float>, explainCount: Int)
-    /// Called after each batch's lines are in the output buffer (not necessarily flushed).
+    /// Called after each batch is scored, with the engine at that batch's end. With
+    /// `position.outputComplete`, the batch's lines are in the output buffer (not necessarily
+    /// flushed) and the observer may flush it; otherwise it must not touch `output`.
     /// - Returns: false to end the run here, as if the input had ended.
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool
+    /// Whether ``batchWritten(_:engine:output:)`` for this position needs the batch's lines in
+    /// the output (a checkpoint, a stop). Waiting for them keeps the writer thread from
+    /// overlapping the engine, so ask only when needed.
+    func wantsOutput(at position: StreamPosition) -> Bool
+}
+
+extension ScoringObserver {
+    /// Always: an observer that does not say otherwise gets the complete output every batch.
+    public func wantsOutput(at position: StreamPosition) -> Bool { true }
 }
 
 /// Where a run's rows come from (``InputOpener/openRows(path:)`` picks by content).
@@ -111,10 +127,11 @@ public enum RowSource {
 /// Reads CSV rows, scores them in batches on a ``ShardedEngine`` and writes one output line per
 /// row, in input order.
 ///
-/// Two threads: a reader thread parses the next batch while the calling thread resolves keys,
-/// runs the engine and writes (key creation and all engine work stay on the calling thread, in
-/// input order, so results do not depend on the overlap). Streams: memory is bounded by two
-/// batches and the reader's line limit. When the input stalls
+/// Three threads: a reader thread parses (or decodes) the next batch while the calling thread
+/// resolves keys and runs the engine, and a writer thread formats the previous batch's lines
+/// (key creation and all engine work stay on the calling thread, in input order, so results do
+/// not depend on the overlap). Streams: memory is bounded by three batches and the reader's
+/// line limit. When the input stalls
 /// (a pipe with nothing to read), the pending batch is scored and the output flushed before the
 /// reader blocks, so each row's line appears promptly. On a bad row every good row before it is
 /// written and flushed, then the error is thrown.
@@ -209,16 +226,16 @@ public final class ScoringPipeline {
         try prepare?(engine)
         if options.writesHeader { output.write(writer.header) }
         var state = RunState(
-            engine: engine, writer: writer, observer: observer,
-            maxKeys: options.evictsIdle ? nil : options.maxKeys)
-        let slots = (0..<2).map { _ in
+            engine: engine, observer: observer, maxKeys: options.evictsIdle ? nil : options.maxKeys)
+        // Three slots in a ring: the reader thread fills one, this thread scores the next
+        // (resolving keys and running the engine), the writer thread encodes the lines of the
+        // one before. Each stage takes the slots in the order 0, 1, 2, 0, ...; the semaphores
+        // order every hand-over, so a slot is never touched by two threads at once. `free` and
+        // `filled` start at 0 and `free` is signalled once per slot: libdispatch traps when a
+        // semaphore is released below the value it was created with.
+        let slots = (0..<3).map { _ in
             ParsedBatch(schema: schema, capacity: capacity, explainCount: attribution)
         }
-        // Two threads: this one resolves keys, runs the engine and writes; a reader thread
-        // parses the next batch meanwhile. The slots alternate 0, 1, 0, ... on both sides;
-        // the semaphores order every hand-over, so a slot is never touched by both at once.
-        // Both start at 0 and `free` is signalled once per slot: libdispatch traps when a
-        // semaphore is released below the value it was created with.
         let free = DispatchSemaphore(value: 0)
         let filled = DispatchSemaphore(value: 0)
         for _ in slots { free.signal() }
@@ -239,34 +256,54 @@ public final class ScoringPipeline {
                 skipRows: options.skipRows, echoesLabel: schema.labelColumn != nil,
                 echoesTime: schema.timeColumn != nil)
         }
+        let lines = BatchLineWriter(slots: slots, writer: writer, output: output, free: free)
+        lines.start()
+        defer {
+            lines.sync()
+            lines.stop()
+        }
         let thread = Thread { producer.run() }
         thread.name = "clipstream-reader"
         thread.start()
         var index = 0
+        // The output's length at the last sync (read only then: the writer thread owns it
+        // between syncs).
+        var syncedBytes = output.bytesWritten
         while true {
             filled.wait()
             let slot = slots[index % slots.count]
             index += 1
-            state.score(slot, output: output)
+            state.score(slot)
             state.summary.skipped.merge(slot.skipped, uniquingKeysWith: +)
-            if slot.stalled || slot.error != nil { try output.flush() }
-            if let error = slot.error { throw error }
+            // After this the slot is the writer thread's (and then the reader's): read what
+            // the rest of this iteration needs first.
+            let (stalled, end, error) = (slot.stalled, slot.end, slot.error)
+            var position = StreamPosition(
+                dataRows: slot.dataRowsConsumed, inputBytes: slot.inputBytesConsumed, outputBytes: 0)
+            position.skipped = state.summary.skipped
+            position.rejected = state.summary.rejected
+            position.quarantineBytes = slot.quarantineBytesWritten
+            lines.hand()
+            let complete = stalled || end || error != nil || (observer?.wantsOutput(at: position) ?? false)
+            if complete {
+                lines.sync()
+                syncedBytes = output.bytesWritten
+            }
+            if stalled || error != nil { try output.flush() }
+            if let error { throw error }
             if let observer {
-                var position = StreamPosition(
-                    dataRows: slot.dataRowsConsumed, inputBytes: slot.inputBytesConsumed,
-                    outputBytes: output.bytesWritten)
-                position.skipped = state.summary.skipped
-                position.rejected = state.summary.rejected
-                position.quarantineBytes = slot.quarantineBytesWritten
+                position.outputBytes = syncedBytes
+                position.outputComplete = complete
                 if try !observer.batchWritten(position, engine: engine, output: output) {
+                    lines.sync()
                     producer.stop()
                     free.signal()
                     break
                 }
             }
-            if slot.end { break }
-            free.signal()
+            if end { break }
         }
+        lines.sync()
         try output.flush()
         if state.summary.rows == 0 && options.skipRows == 0 && options.partition == nil
             && state.summary.skipped.isEmpty && state.summary.rejected == 0
@@ -305,86 +342,4 @@ public final class ScoringPipeline {
         let bytesPerRow = 4 * (dimension + 2 * explainCount) + 64
         return max(1, min(requested, (16 << 20) / bytesPerRow))
     }
-}
-
-/// The consumer's side of a run: key resolution, the engine, the writer, the counters.
-private struct RunState {
-    let engine: ShardedEngine
-    var writer: ScoreRowWriter
-    let observer: (any ScoringObserver)?
-    let maxKeys: Int?
-    var summary = ScoringSummary()
-
-    init(engine: ShardedEngine, writer: ScoreRowWriter, observer: (any ScoringObserver)?, maxKeys: Int?) {
-        self.engine = engine
-        self.writer = writer
-        self.observer = observer
-        self.maxKeys = maxKeys
-    }
-
-    /// Drops the rows of keys that would exceed `maxKeys`, in input order (a key admitted
-    /// earlier in the same batch counts).
-    private mutating func rejectBeyondLimit(_ slot: ParsedBatch, limit: Int) {
-        let engine = self.engine
-        var admitted = Set<String>()
-        var rejected = 0
-        slot.removeRows { i in
-            let key = slot.keys[i]
-            if engine.router.existingHandle(for: key) != nil || admitted.contains(key) { return true }
-            if engine.keyCount + admitted.count < limit {
-                admitted.insert(key)
-                return true
-            }
-            rejected += 1
-            return false
-        }
-        summary.rejected += rejected
-    }
-
-    /// Resolves the slot's keys (creating new ones, in input order), scores its rows and writes
-    /// their lines.
-    mutating func score(_ slot: ParsedBatch, output: OutputBuffer) {
-        guard slot.batch.count > 0 else { return }
-        if let maxKeys, engine.keyCount + slot.batch.count > maxKeys { rejectBeyondLimit(slot, limit: maxKeys) }
-        guard slot.batch.count > 0 else { return }
-        for i in 0..<slot.batch.count {
-            slot.batch.setHandle(engine.handle(for: slot.keys[i]), at: i)
-        }
-        engine.process(&slot.batch)
-        let batch = slot.batch
-        let ranges = slot.echoRanges
-        let k = batch.explainCount
-        slot.echo.withUnsafeBytes { echoBytes in
-            batch.topIndices.withUnsafeBufferPointer { indices in
-                batch.topShares.withUnsafeBufferPointer { shares in
-                    for i in 0..<batch.count {
-                        let result = batch.results[i]
-                        // The parsed name, not the router's: with eviction, a slot may hold
-                        // another key by the time the batch is written.
-                        let key = slot.keys[i]
-                        let label = UnsafeRawBufferPointer(
-                            rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
-                        let time = UnsafeRawBufferPointer(
-                            rebasing: echoBytes[ranges[i * 4 + 2]..<ranges[i * 4 + 3]])
-                        let topIndices = (indices.baseAddress ?? Self.noIndex) + i * k
-                        let topShares = (shares.baseAddress ?? Self.noShare) + i * k
-                        writer.write(
-                            row: slot.rowNumbers[i], key: key, result: result,
-                            label: label, time: time,
-                            topIndices: topIndices, topShares: topShares, to: output)
-                        observer?.scored(
-                            row: slot.rowNumbers[i], key: key, result: result, label: label,
-                            topIndices: topIndices, topShares: topShares, explainCount: k)
-                        summary.rows += 1
-                        if result.decision == .alert { summary.alerts += 1 }
-                        if result.decision == .withheld { summary.withheld += 1 }
-                    }
-                }
-            }
-        }
-    }
-
-    // Never dereferenced: used when explainCount == 0 and the attribution arrays are empty.
-    nonisolated(unsafe) private static let noIndex = UnsafePointer<Int32>(bitPattern: 8)!
-    nonisolated(unsafe) private static let noShare = UnsafePointer<Float>(bitPattern: 8)!
 }

@@ -156,6 +156,9 @@ final class ReplayRun: ScoringObserver {
         totals.badRowsByReason = baseSkipped.merging(position.skipped, uniquingKeysWith: +)
         totals.rejected = baseRejected + position.rejected
         progress?.update(position)
+        // Without the batch's lines (see `wantsOutput`) nothing below may run; a signal that
+        // arrived since is handled at the next batch.
+        guard position.outputComplete else { return true }
         if let killAfterRow, position.dataRows >= killAfterRow {
             try output.flush()
             kill(getpid(), SIGKILL)
@@ -169,6 +172,14 @@ final class ReplayRun: ScoringObserver {
             try checkpointer.write(engine: engine, position: position, totals: totals, output: output)
         }
         return true
+    }
+
+    /// The batch's lines are needed for a checkpoint, a stop by signal, and the fault
+    /// injection's kill; other batches leave the writer thread running.
+    func wantsOutput(at position: StreamPosition) -> Bool {
+        if let killAfterRow, position.dataRows >= killAfterRow { return true }
+        if SignalFlag.caught != nil { return true }
+        return checkpointer?.isDue(position.dataRows) ?? false
     }
 
     /// Checks that the checkpoint belongs to this input, these output options and this

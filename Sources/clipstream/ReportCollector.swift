@@ -41,6 +41,10 @@ final class ReportCollector: ScoringObserver {
         try next?.batchWritten(position, engine: engine, output: output) ?? true
     }
 
+    func wantsOutput(at position: StreamPosition) -> Bool {
+        next?.wantsOutput(at: position) ?? false
+    }
+
     /// `1`/`true` is anomalous, `0`/`false` normal; anything else (or no label column) unknown.
     static func parseLabel(_ bytes: UnsafeRawBufferPointer) -> Bool? {
         guard !bytes.isEmpty else { return nil }

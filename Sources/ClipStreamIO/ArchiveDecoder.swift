@@ -1,0 +1,173 @@
+/// The state of an archive read: the byte window, the key dictionary and the last block's
+/// columns, decoded in place (see ``ArchiveReader``, its public face).
+///
+/// A struct driven by one `mutating` call per block, so the dozens of field reads a block takes
+/// (two per row and echoed column) touch statically exclusive state; the columns are reused
+/// from block to block (no allocation per row or per block in steady state).
+struct ArchiveDecoder {
+    private(set) var window: ArchiveByteWindow
+    private(set) var header = ArchiveHeader(keyColumn: "", labelColumn: nil, timeColumn: nil, featureNames: [])
+    /// Keys in the order the archive introduced them.
+    private(set) var keys: [String] = []
+    /// Rows of the blocks decoded so far.
+    private(set) var rowsRead = 0
+    private var ended = false
+
+    // The last block's columns.
+    /// Rows in the last block.
+    private(set) var count = 0
+    /// Each row's data-row number.
+    private(set) var rowNumbers: [Int] = []
+    /// Each row's key id (below `keys.count`).
+    private(set) var keyIDs: [Int32] = []
+    /// Each row's label field as `start, end` offsets into the block's bytes (``item``); all
+    /// zero when the archive has no label column. Left in place: no copy, no allocation.
+    private(set) var labelRanges: [Int] = []
+    /// The time fields, as the labels.
+    private(set) var timeRanges: [Int] = []
+    /// The block's bytes from its magic on, inside the window: valid until the next
+    /// ``nextBlock()``.
+    private(set) var item = UnsafeRawPointer(bitPattern: 1)!
+    /// The block's `count * dimension` little-endian `Float32`s, row-major, unaligned, inside the
+    /// window: valid until the next ``nextBlock()``.
+    private(set) var values = UnsafeRawPointer(bitPattern: 1)!
+
+    /// Row `row`'s label field in the last block (empty without a label column).
+    func label(_ row: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: item + labelRanges[2 * row], count: labelRanges[2 * row + 1] - labelRanges[2 * row])
+    }
+
+    /// Row `row`'s time field in the last block (empty without a time column).
+    func time(_ row: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: item + timeRanges[2 * row], count: timeRanges[2 * row + 1] - timeRanges[2 * row])
+    }
+
+    init(source: ByteSource) {
+        window = ArchiveByteWindow(source: source)
+    }
+
+    /// Reads and checks the header.
+    mutating func readHeader() throws(ArchiveError) {
+        window.begin()
+        let magic = UnsafeRawBufferPointer(start: try window.take(8), count: 8)
+        guard magic.elementsEqual(ArchiveFormat.magic) else { throw .notAnArchive }
+        let version = try window.uint32()
+        guard version == ArchiveFormat.version else { throw .unsupportedVersion(version) }
+        let flags = try window.uint32()
+        let dimension = Int(try window.uint32())
+        guard flags & ~3 == 0, dimension >= 1, dimension <= 1 << 20 else {
+            throw .corrupt(offset: 0, rowsBefore: 0, reason: "impossible header fields")
+        }
+        let keyColumn = try string()
+        let label = flags & ArchiveFormat.hasLabelFlag != 0 ? try string() : nil
+        let time = flags & ArchiveFormat.hasTimeFlag != 0 ? try string() : nil
+        var names: [String] = []
+        names.reserveCapacity(dimension)
+        for _ in 0..<dimension { names.append(try string()) }
+        try checkCRC(what: "header")
+        header = ArchiveHeader(keyColumn: keyColumn, labelColumn: label, timeColumn: time, featureNames: names)
+    }
+
+    /// Decodes the next block into the columns; false at the end block.
+    mutating func nextBlock() throws(ArchiveError) -> Bool {
+        guard !ended else { return false }
+        window.rowsBefore = rowsRead
+        window.begin()
+        let magic = UnsafeRawBufferPointer(start: try window.take(4), count: 4)
+        if magic.elementsEqual(ArchiveFormat.endMagic) {
+            try readEnd()
+            return false
+        }
+        guard magic.elementsEqual(ArchiveFormat.blockMagic) else { throw corrupt("no block starts here") }
+        let n = Int(try window.uint32())
+        guard n >= 1 && n <= ArchiveFormat.maximumBlockRows else { throw corrupt("block of \(n) rows") }
+        let newKeys = Int(try window.uint32())
+        guard newKeys <= n else { throw corrupt("\(newKeys) new keys in \(n) rows") }
+        var introduced: [String] = []
+        for _ in 0..<newKeys { introduced.append(try string()) }
+        let known = keys.count + introduced.count
+        // Fixed-width columns, decoded in one pass each.
+        let numbers = try window.take(8 * n)
+        rowNumbers.removeAll(keepingCapacity: true)
+        for i in 0..<n {
+            rowNumbers.append(Int(truncatingIfNeeded: UInt64(littleEndian: numbers.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+        }
+        let ids = try window.take(4 * n)
+        keyIDs.removeAll(keepingCapacity: true)
+        var badID: Int32?
+        for i in 0..<n {
+            let id = Int32(bitPattern: UInt32(littleEndian: ids.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+            if id < 0 || Int(id) >= known { badID = badID ?? id }
+            keyIDs.append(id)
+        }
+        if let badID { throw corrupt("key id \(badID) of \(known) keys") }
+        try Self.fields(n, present: header.labelColumn != nil, from: &window, ranges: &labelRanges)
+        try Self.fields(n, present: header.timeColumn != nil, from: &window, ranges: &timeRanges)
+        let valueBytes = n * header.dimension * 4
+        _ = try window.take(valueBytes)
+        try checkCRC(what: "block")
+        // The CRC read may have moved the window: point into it only now.
+        item = UnsafeRawPointer(window.itemBytes.baseAddress!)
+        values = item + (window.itemBytes.count - 4 - valueBytes)
+        count = n
+        keys += introduced
+        rowsRead += n
+        return true
+    }
+
+    /// The end block: its counts must match the blocks', and nothing may follow it.
+    private mutating func readEnd() throws(ArchiveError) {
+        let total = Int(try window.uint64())
+        let keyCount = Int(try window.uint32())
+        try checkCRC(what: "end block")
+        guard total == rowsRead, keyCount == keys.count else {
+            throw corrupt("the end block counts \(total) rows and \(keyCount) keys, the blocks held \(rowsRead) and \(keys.count)")
+        }
+        if try window.hasMore() {
+            throw .corrupt(offset: window.offset, rowsBefore: rowsRead, reason: "data after the end block")
+        }
+        ended = true
+        count = 0
+    }
+
+    /// Takes `n` length-prefixed fields, noting where each one's bytes lie in the block (all
+    /// empty when the column is absent).
+    private static func fields(
+        _ n: Int, present: Bool, from window: inout ArchiveByteWindow, ranges: inout [Int]
+    ) throws(ArchiveError) {
+        ranges.removeAll(keepingCapacity: true)
+        if !present {
+            ranges.append(contentsOf: repeatElement(0, count: 2 * n))
+            return
+        }
+        for _ in 0..<n {
+            let length = Int(try window.uint32())
+            guard length <= 1 << 20 else {
+                throw .corrupt(offset: window.itemOffset, rowsBefore: window.rowsBefore, reason: "a field of \(length) bytes")
+            }
+            let start = window.itemPosition
+            _ = try window.take(length)
+            ranges.append(start)
+            ranges.append(start + length)
+        }
+    }
+
+    private mutating func string() throws(ArchiveError) -> String {
+        let length = Int(try window.uint32())
+        guard length <= 1 << 20 else { throw corrupt("a field of \(length) bytes") }
+        let bytes = UnsafeRawBufferPointer(start: try window.take(length), count: length)
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw corrupt("a name is not UTF-8") }
+        return text
+    }
+
+    /// Reads the 4-byte CRC-32 that follows the current item and compares.
+    private mutating func checkCRC(what: String) throws(ArchiveError) {
+        let expected = Checksum.crc32(window.itemBytes)
+        let stored = try window.uint32()
+        guard stored == expected else { throw corrupt("the \(what)'s checksum does not match") }
+    }
+
+    private func corrupt(_ reason: String) -> ArchiveError {
+        .corrupt(offset: window.itemOffset, rowsBefore: rowsRead, reason: reason)
+    }
+}

@@ -1,0 +1,125 @@
+import ClipStreamCore
+import ClipStreamEngine
+
+/// The scoring thread's side of a run: key resolution, the engine, the observer, the counters.
+/// The output lines are encoded on the writer thread (``BatchLineWriter``).
+struct RunState {
+    let engine: ShardedEngine
+    let observer: (any ScoringObserver)?
+    let maxKeys: Int?
+    var summary = ScoringSummary()
+    /// Archive input: the archive's keys by id, and each one's engine handle once resolved
+    /// (one dictionary lookup per key instead of one per row). Unused under a key limit, where
+    /// handles can be evicted: the rows then go by name.
+    private var archiveKeys: [String] = []
+    private var archiveHandles: [KeyHandle?] = []
+
+    init(engine: ShardedEngine, observer: (any ScoringObserver)?, maxKeys: Int?) {
+        self.engine = engine
+        self.observer = observer
+        self.maxKeys = maxKeys
+    }
+
+    /// Drops the rows of keys that would exceed `maxKeys`, in input order (a key admitted
+    /// earlier in the same batch counts).
+    private mutating func rejectBeyondLimit(_ slot: ParsedBatch, limit: Int) {
+        let engine = self.engine
+        var admitted = Set<String>()
+        var rejected = 0
+        slot.removeRows { i in
+            let key = slot.keys[i]
+            if engine.router.existingHandle(for: key) != nil || admitted.contains(key) { return true }
+            if engine.keyCount + admitted.count < limit {
+                admitted.insert(key)
+                return true
+            }
+            rejected += 1
+            return false
+        }
+        summary.rejected += rejected
+    }
+
+    /// Resolves the slot's keys (creating new ones, in input order), scores its rows and shows
+    /// them to the observer; the slot then goes to the writer thread.
+    mutating func score(_ slot: ParsedBatch) {
+        if slot.usesKeyIDs {
+            archiveKeys += slot.introducedKeys
+            archiveHandles += repeatElement(nil, count: slot.introducedKeys.count)
+            if maxKeys != nil || engine.keyLimit != nil {
+                slot.keys = slot.keyIDs.map { archiveKeys[Int($0)] }
+                slot.usesKeyIDs = false
+            }
+        }
+        guard slot.batch.count > 0 else { return }
+        if let maxKeys, engine.keyCount + slot.batch.count > maxKeys { rejectBeyondLimit(slot, limit: maxKeys) }
+        guard slot.batch.count > 0 else { return }
+        if slot.usesKeyIDs {
+            resolveKeyIDs(slot)
+        } else {
+            for i in 0..<slot.batch.count {
+                slot.batch.setHandle(engine.handle(for: slot.keys[i]), at: i)
+            }
+        }
+        engine.process(&slot.batch)
+        let batch = slot.batch
+        summary.rows += batch.count
+        for i in 0..<batch.count {
+            switch batch.results[i].decision {
+            case .alert: summary.alerts += 1
+            case .withheld: summary.withheld += 1
+            case .normal: break
+            }
+        }
+        if let observer { show(slot, to: observer) }
+    }
+
+    private func show(_ slot: ParsedBatch, to observer: any ScoringObserver) {
+        let batch = slot.batch
+        let ranges = slot.echoRanges
+        let k = batch.explainCount
+        slot.echo.withUnsafeBytes { echoBytes in
+            batch.topIndices.withUnsafeBufferPointer { indices in
+                batch.topShares.withUnsafeBufferPointer { shares in
+                    for i in 0..<batch.count {
+                        // The parsed name, not the router's: with eviction, a slot may hold
+                        // another key by the time the batch is written.
+                        let key = slot.usesKeyIDs ? archiveKeys[Int(slot.keyIDs[i])] : slot.keys[i]
+                        let label = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
+                        observer.scored(
+                            row: slot.rowNumbers[i], key: key, result: batch.results[i], label: label,
+                            topIndices: (indices.baseAddress ?? Self.noIndex) + i * k,
+                            topShares: (shares.baseAddress ?? Self.noShare) + i * k, explainCount: k)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets each row's handle from its archive key id, creating keys (in input order, as a
+    /// lookup by name would) on their first row.
+    private mutating func resolveKeyIDs(_ slot: ParsedBatch) {
+        let engine = self.engine
+        let keys = archiveKeys
+        var handles = archiveHandles
+        archiveHandles = []
+        defer { archiveHandles = handles }
+        ParsedBatch.withBatch(of: slot) { batch in
+            slot.keyIDs.withUnsafeBufferPointer { ids in
+                for i in 0..<ids.count {
+                    let id = Int(ids[i])
+                    if let handle = handles[id] {
+                        batch.setHandle(handle, at: i)
+                    } else {
+                        let handle = engine.handle(for: keys[id])
+                        handles[id] = handle
+                        batch.setHandle(handle, at: i)
+                    }
+                }
+            }
+        }
+    }
+
+    // Never dereferenced: used when explainCount == 0 and the attribution arrays are empty.
+    nonisolated(unsafe) static let noIndex = UnsafePointer<Int32>(bitPattern: 8)!
+    nonisolated(unsafe) static let noShare = UnsafePointer<Float>(bitPattern: 8)!
+}
