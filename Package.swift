@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each importing only those above it:
-//   CBLAS, CZlib, CDeflate (system libraries)
+//   CBLAS, CZlib (system libraries)
 //   ClipStreamKernels   numeric primitives over contiguous Float storage (the only CBLAS user)
 //   ClipStreamCore      estimator bank, clipped SGD, schedules, configuration (no Dispatch)
 //   ClipStreamEngine    shards, key routing, the sharded batch engine (Dispatch lives here)
@@ -36,10 +36,6 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev", "pkg-config"])]),
-        .systemLibrary(
-            name: "CDeflate",
-            pkgConfig: "libdeflate",
-            providers: [.apt(["libdeflate-dev", "pkg-config"])]),
         .target(name: "ClipStreamKernels", dependencies: ["CBLAS"]),
         .target(
             name: "ClipStreamCore",
@@ -55,7 +51,7 @@ let package = Package(
         .target(
             name: "ClipStreamIO",
             dependencies: [
-                "CZlib", "CDeflate", "ClipStreamCore", "ClipStreamEngine",
+                "CZlib", "ClipStreamCore", "ClipStreamEngine",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "ClipStreamSynthetic"),

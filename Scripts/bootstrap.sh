@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages ClipStream builds against: OpenBLAS (CBLAS), zlib, libdeflate
-# (CRC-32), pkg-config; and GNU parallel, which Scripts/replay-partitioned.sh (and its test)
-# runs partitions with.
+# Installs the system packages ClipStream builds against: OpenBLAS (CBLAS), zlib, pkg-config;
+# and GNU parallel, which Scripts/replay-partitioned.sh (and its test) runs partitions with.
 # Non-interactive, no arguments; quiet and fast when everything is already present.
 set -euo pipefail
 
-packages=(libopenblas-dev zlib1g-dev libdeflate-dev pkg-config parallel)
+packages=(libopenblas-dev zlib1g-dev pkg-config parallel)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -23,7 +22,7 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # SwiftPM only warns when a .pc file is missing; fail here with a clear message instead.
-for pc in openblas zlib libdeflate; do
+for pc in openblas zlib; do
   if ! pkg-config --exists "$pc"; then
     echo "bootstrap: pkg-config cannot find '$pc' after installation" >&2
     exit 1
