@@ -94,14 +94,8 @@ struct RowStep {
             // thousands of rows while its floored scale grows by small steps).
             let limit = threshold.threshold(state.pointee)
             let score = combinedScore(instant: pull * rootMeanSquareFactor, limit: limit, state: state)
-            let gross = pull > Self.anchorPullRatio * state.pointee.clipLevel
+            if state.pointee.quietRowsLeft > 1 && !wide && pull > Self.anchorPullRatio * state.pointee.clipLevel
                 && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)
-            // Nor may a row the redescending influence would ignore: one row moved along the
-            // poisoning's direction widened every scale by it, and the poisoned rows then
-            // passed as ordinary (`tracking`, d = 1000, abrupt shifts among 10% one-way rows:
-            // error 0.3 after 1 re-anchoring in 4).
-            if state.pointee.quietRowsLeft > 1 && !wide
-                && (gross || isFarAndSpread(pull: pull, clipLevel: state.pointee.clipLevel, z: z))
             {
                 // Under frequent gross corruption (a blind threshold), a corrupted row must not
                 // set the new regime's scales (one such row widened them some 1,000-fold at
@@ -139,13 +133,7 @@ struct RowStep {
 
         // A run of consecutive rows above the threshold: a regime change or an anomaly segment.
         let inRun = above && state.pointee.runLength > 0
-        // Not while the estimate is young (a new key, or the warm-up's length of rows after a
-        // re-anchoring): it must first settle on the majority of the rows. Anchored on one
-        // corrupted row and ignoring from the start, it stayed on the corrupted rows and
-        // ignored the clean ones (`tracking`, d = 1000, abrupt shifts among 10% one-way rows:
-        // one seed in 3 never recovered).
-        let ignored = state.pointee.scheduleRow > configuration.warmupRows && !wide
-            && isFarAndSpread(pull: pull, clipLevel: m, z: z)
+        let ignored = n > configuration.warmupRows && !wide && isFarAndSpread(pull: pull, clipLevel: m, z: z)
         if n > configuration.warmupRows && !quiet {
             state.pointee.runLength = above ? state.pointee.runLength + 1 : 0
             // A run of rows that all pull far beyond the median pull: a regime change even when
@@ -313,7 +301,9 @@ struct RowStep {
     /// ignored rows counts as a far run.
     private func isFarAndSpread(pull: Double, clipLevel m: Double, z: UnsafePointer<Float>) -> Bool {
         let ratio = configuration.redescendPullRatio
-        guard ratio > 0 && pull > ratio * m else { return false }
+        // A degenerate key (idle, scales at their floors) must regrow its scales from its next
+        // ordinary rows, which all look far: only healthy keys ignore rows.
+        guard ratio > 0 && pull > ratio * m && m >= Self.healthyClipLevel else { return false }
         let d = configuration.modelDimension
         var far = 0
         for j in 0..<d where z[j].magnitude >= 2 { far += 1 }
