@@ -116,7 +116,9 @@ struct RegressionStep {
         let decay = logistic ? 1 - eta * configuration.l2Penalty : 1
         RegressionKernels.clippedUpdate(
             features: u, weights: w, scale: s, count: d, gain: gain, decay: decay, rates: rates)
-        w[target] = Float(bias + gain)
+        // Bounded like the other weights (a target of 3e38 must not overflow the bias).
+        let bound = Double(ScaleStep.maximumScale)
+        w[target] = Float(max(-bound, min(bound, bias + gain)))
         s[target] = 1
 
         let etaM = max(configuration.clipLevelRate, 1 / Double(n))

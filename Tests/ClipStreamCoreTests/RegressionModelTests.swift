@@ -105,4 +105,39 @@ struct RegressionModelTests {
         #expect(detector.bank.state(slot: slot).clipLevel > 0)
         #expect(detector.bank.checkInvariants())
     }
+
+    /// Extreme finite values in the target or the features never poison the state: every
+    /// weight, scale and scalar stays finite, and ordinary rows afterwards are scored again.
+    @Test func hostileNumbersKeepTheStateFinite() {
+        var detector = RegressionDetector(configuration: linear(features: 3))
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 4)
+        func ordinary() -> [Float] {
+            var row = noise.row(mean: [0, 0, 0, 0])
+            row[3] = 2 * row[0] - row[1] + 0.1 * row[3]
+            return row
+        }
+        for _ in 0..<2_000 { _ = detector.process(row: ordinary(), slot: slot) }
+        let hostile: [[Float]] = [
+            [0, 0, 0, 3e38], [0, 0, 0, -3e38], [3e38, -3e38, 3e38, 1], [1e30, 1e30, 1e30, 1e30],
+            [-Float.greatestFiniteMagnitude, 0, 0, Float.greatestFiniteMagnitude],
+            [Float.leastNonzeroMagnitude, 0, 0, 0],
+        ]
+        for i in 0..<600 {
+            let result = detector.process(row: hostile[i % hostile.count], slot: slot)
+            #expect(result.score.isFinite && result.threshold.isFinite, "row \(i)")
+        }
+        #expect(detector.bank.checkInvariants())
+        var scores: [Double] = []
+        for n in 0..<20_000 {
+            let result = detector.process(row: ordinary(), slot: slot)
+            #expect(result.score.isFinite)
+            if n >= 18_000 { scores.append(result.score) }
+        }
+        #expect(detector.bank.checkInvariants())
+        // Ordinary rows score as ordinary again: the median calibrated score of a key's own
+        // typical rows is about log10(2) = 0.3.
+        let median = scores.sorted()[scores.count / 2]
+        #expect(median < 1, "median score \(median)")
+    }
 }
