@@ -50,30 +50,38 @@ struct ModelOptionTests {
         #expect(otherTarget.stderr.contains("model linear:0 in the state, linear:3 here"))
     }
 
-    /// A state written before the model settings existed (no `model` and `l2` lines) loads as
-    /// the location model it is.
-    @Test func aStateFromBeforeTheModelSettingLoads() throws {
+    /// A state written before the `model`, `l2` and `redescend` settings existed (none of
+    /// their lines) reads as the location model without the redescending influence: it resumes
+    /// under `--redescend 0`, and the default refuses it, naming the difference.
+    @Test func aStateFromBeforeTheModelSettingsLoads() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let (_, first, rest) = try StateAndPartitionTests.fixture(directory)
         let state = directory.path("model.state")
-        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
-        let expected = try ClipStreamBinary.run(["score", rest, "--load-state", state] + Self.options)
+        let older = Self.options + ["--redescend", "0"]
+        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + older)
+        let expected = try ClipStreamBinary.run(["score", rest, "--load-state", state] + older)
+        #expect(expected.status == 0, "\(expected.stderr)")
 
         var bytes = StateBytes(bytes: try directory.read("model.state"))
         let start = StateBytes.settingsOffset + 4
         let length = bytes.uint32(at: StateBytes.settingsOffset)
         let settings = String(decoding: bytes.bytes[start..<start + length], as: UTF8.self)
-        let older = settings.split(separator: "\n")
-            .filter { !$0.hasPrefix("model=") && !$0.hasPrefix("l2=") }.joined(separator: "\n")
-        #expect(older.count < settings.count)
-        bytes.bytes.replaceSubrange(start..<start + length, with: Array(older.utf8))
-        bytes.setUInt32(UInt32(older.utf8.count), at: StateBytes.settingsOffset)
+        let stripped = settings.split(separator: "\n")
+            .filter { !$0.hasPrefix("model=") && !$0.hasPrefix("l2=") && !$0.hasPrefix("redescend=") }
+            .joined(separator: "\n")
+        #expect(settings.split(separator: "\n").count == stripped.split(separator: "\n").count + 3)
+        bytes.bytes.replaceSubrange(start..<start + length, with: Array(stripped.utf8))
+        bytes.setUInt32(UInt32(stripped.utf8.count), at: StateBytes.settingsOffset)
         bytes.resealChecksum()
         try directory.write("older.state", bytes.bytes)
-        let run = try ClipStreamBinary.run(["score", rest, "--load-state", directory.path("older.state")] + Self.options)
+        let path = directory.path("older.state")
+        let run = try ClipStreamBinary.run(["score", rest, "--load-state", path] + older)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == expected.stdout)
+        let defaults = try ClipStreamBinary.run(["score", rest, "--load-state", path] + Self.options)
+        #expect(defaults.status == 30)
+        #expect(defaults.stderr.contains("redescend 0.0 in the state, 4.0 here"), "\(defaults.stderr)")
     }
 
     @Test func aWrongModelChoiceIsAUsageError() throws {
