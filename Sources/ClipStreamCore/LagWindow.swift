@@ -21,4 +21,30 @@ enum LagWindow {
         (row + width).update(from: window, count: lagWidth)
         window.update(from: row, count: lagWidth)
     }
+
+    /// Hands each row of `order` to `body` as the model sees it: `body(n, i, slot, x)` for
+    /// entry `n`, row `i` (at `rows + i * rowStride`), its key's `slot`, and `x`, the row itself
+    /// or, when the bank keeps lags, the row extended with its key's window into `shingle`
+    /// (which must then hold the model dimension). Shared by every detector's batch loop.
+    @inline(__always)
+    static func forEachModelRow(
+        rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
+        slots: UnsafePointer<Int32>, inputWidth: Int, storage: BankStorage,
+        shingle: UnsafeMutableBufferPointer<Float>,
+        _ body: (_ n: Int, _ i: Int, _ slot: Int, _ x: UnsafePointer<Float>) -> Void
+    ) {
+        for (n, i32) in order.enumerated() {
+            let i = Int(i32)
+            let slot = Int(slots[i])
+            var x = rows + i * rowStride
+            if storage.lagWidth > 0 {
+                let row = shingle.baseAddress.unsafelyUnwrapped
+                extend(
+                    x, width: inputWidth, into: row, window: storage.lagWindow(slot),
+                    lagWidth: storage.lagWidth, first: storage.state(slot).pointee.rowCount == 0)
+                x = UnsafePointer(row)
+            }
+            body(n, i, slot, x)
+        }
+    }
 }

@@ -46,17 +46,10 @@ public struct RegressionDetector: Sendable {
         features.withUnsafeMutableBufferPointer { u in
             shingle.withUnsafeMutableBufferPointer { extended in
                 bank.withStorage { storage in
-                    for (n, i32) in order.enumerated() {
-                        let i = Int(i32)
-                        let slot = Int(slots[i])
-                        var x = rows + i * rowStride
-                        if storage.lagWidth > 0 {
-                            let row = extended.baseAddress.unsafelyUnwrapped
-                            LagWindow.extend(
-                                x, width: inputWidth, into: row, window: storage.lagWindow(slot),
-                                lagWidth: storage.lagWidth, first: storage.state(slot).pointee.rowCount == 0)
-                            x = UnsafePointer(row)
-                        }
+                    LagWindow.forEachModelRow(
+                        rows: rows, rowStride: rowStride, order: order, slots: slots,
+                        inputWidth: inputWidth, storage: storage, shingle: extended
+                    ) { n, i, slot, x in
                         results[n] = step.step(
                             x: x, slot: slot, storage: storage, u: u.baseAddress.unsafelyUnwrapped,
                             explainCount: explainCount,

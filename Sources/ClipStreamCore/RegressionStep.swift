@@ -229,7 +229,7 @@ struct RegressionStep {
         indices[0] = Int32(target)
         shares[0] = residual > 0 ? 1 : (residual < 0 ? -1 : 0)
         var next = 0
-        for i in 1..<max(k, 1) {
+        for i in 1..<k {
             if next == target { next += 1 }
             indices[i] = Int32(next)
             shares[i] = 0

@@ -3,24 +3,9 @@ extension OutputBuffer {
     /// - Complexity: O(digits); no allocation.
     public func write(_ value: Int) {
         reserve(20)  // "-9223372036854775808"
-        var magnitude = value.magnitude
-        if value < 0 {
-            storage[count] = UInt8(ascii: "-")
-            count += 1
-        }
-        var digits = 1
-        var probe = magnitude
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
-        }
-        var k = count + digits
-        repeat {
-            k -= 1
-            storage[k] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-        count += digits
+        var cursor = LineCursor(at: storage + count)
+        cursor.decimal(value)
+        count = cursor.position - storage
     }
 
     /// Appends the shortest text that reads back as exactly `value` (Swift's `description`,
