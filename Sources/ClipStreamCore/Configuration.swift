@@ -15,6 +15,9 @@ public struct Configuration: Sendable, Equatable {
     public var model: ModelKind = .location
     /// Weight of the L2 term of the logistic model (its loss is strongly convex only with it).
     public var l2Penalty: Double = 1e-4
+    /// Whether each key also scores rows against its row one period earlier (``Season``;
+    /// resolved by ``effectiveSeason``).
+    public var season: Season = .automatic
 
     // MARK: Learning-rate schedule (ALGORITHM.md section 5)
 
@@ -119,6 +122,11 @@ public struct Configuration: Sendable, Equatable {
             try check((0..<dimension).contains(target), "target", "one of the \(dimension) input feature columns")
         }
         try check(l2Penalty >= 0 && l2Penalty < 1, "l2", "in [0, 1)")
+        if case .period(let p) = season {
+            try check((1...Season.longestPeriod).contains(p), "season", "off, auto or a period in 1...\(Season.longestPeriod)")
+            try check(p * dimension <= 1 << 26, "season", "such that period * dimension <= 67108864")
+            try check(model == .location, "season", "off or auto with --model \(model.name)")
+        }
         try check(horizon >= 1, "horizon", "at least 1")
         try check(alpha > 0 && alpha <= 1, "alpha", "in (0, 1]")
         try check(initialEpochLength >= 1, "initial-epoch", "at least 1")

@@ -3,26 +3,33 @@
 /// ## Memory layout
 /// Struct of arrays: `theta` and `scale` are each one contiguous row-major `[Float]` of
 /// `K * d` values (key `k`'s row starts at `k * d`), and the per-key scalars are one
-/// `[KeyState]`. With lags, each key also holds its previous rows, `lagWidth` values, and each
+/// `[KeyState]`. With lags, each key also holds its previous rows, `lagWidth` values; with a
+/// seasonal reference, its block of `seasonWidth` values (``SeasonalReference``); and each
 /// key has a score-calibration histogram of ``ScoreCalibration/storageCount`` `Float`s.
-/// Memory per key: `8 d + 4 lagWidth + 808` bytes (plus the key's name in the router).
+/// Memory per key: `8 d + 4 lagWidth + 4 seasonWidth + 808` bytes (plus the key's name in the
+/// router).
 /// Rows are lent only inside ``withStorage(_:)``; no pointer escapes it.
 public struct EstimatorBank: Sendable {
     /// Features per key.
     public let dimension: Int
     /// Values of the lag window per key (`L` previous rows of the input width; 0 without lags).
     public let lagWidth: Int
+    /// Values of the seasonal block per key (0 without a seasonal reference).
+    public let seasonWidth: Int
     private var theta: [Float] = []
     private var lagWindows: [Float] = []
+    private var seasons: [Float] = []
     private var histograms: [Float] = []
     private var scale: [Float] = []
     private var states: [KeyState] = []
 
-    /// An empty bank for rows of `dimension` features, with `lagWidth` lag values per key.
-    public init(dimension: Int, lagWidth: Int = 0) {
-        precondition(dimension >= 1 && lagWidth >= 0)
+    /// An empty bank for rows of `dimension` features, with `lagWidth` lag values and
+    /// `seasonWidth` seasonal values per key.
+    public init(dimension: Int, lagWidth: Int = 0, seasonWidth: Int = 0) {
+        precondition(dimension >= 1 && lagWidth >= 0 && seasonWidth >= 0)
         self.dimension = dimension
         self.lagWidth = lagWidth
+        self.seasonWidth = seasonWidth
     }
 
     /// Number of keys held.
@@ -30,7 +37,7 @@ public struct EstimatorBank: Sendable {
 
     /// Bytes of estimator state per key.
     public var bytesPerKey: Int {
-        (2 * dimension + lagWidth + ScoreCalibration.storageCount) * MemoryLayout<Float>.stride
+        (2 * dimension + lagWidth + seasonWidth + ScoreCalibration.storageCount) * MemoryLayout<Float>.stride
             + MemoryLayout<KeyState>.stride
     }
 
@@ -40,6 +47,7 @@ public struct EstimatorBank: Sendable {
         theta.append(contentsOf: repeatElement(0, count: dimension))
         scale.append(contentsOf: repeatElement(1, count: dimension))
         lagWindows.append(contentsOf: repeatElement(0, count: lagWidth))
+        seasons.append(contentsOf: repeatElement(0, count: seasonWidth))
         histograms.append(contentsOf: repeatElement(0, count: ScoreCalibration.storageCount))
         states.append(KeyState())
         return states.count - 1
@@ -49,10 +57,12 @@ public struct EstimatorBank: Sendable {
     public mutating func reset(slot: Int) {
         let d = dimension
         let w = lagWidth
+        let seasonal = seasonWidth
         withStorage { storage in
             storage.theta(slot).update(repeating: 0, count: d)
             storage.scale(slot).update(repeating: 1, count: d)
             if w > 0 { storage.lagWindow(slot).update(repeating: 0, count: w) }
+            if seasonal > 0 { storage.season(slot).update(repeating: 0, count: seasonal) }
             storage.histogram(slot).update(repeating: 0, count: ScoreCalibration.storageCount)
             storage.state(slot).pointee = KeyState()
         }
@@ -89,6 +99,11 @@ public struct EstimatorBank: Sendable {
         Array(lagWindows[slot * lagWidth..<(slot + 1) * lagWidth])
     }
 
+    /// A copy of one key's seasonal block (for tests and inspection).
+    public func seasonalBlock(slot: Int) -> [Float] {
+        Array(seasons[slot * seasonWidth..<(slot + 1) * seasonWidth])
+    }
+
     /// Lends the whole storage for one batch of row updates.
     ///
     /// The pointers are valid only inside `body`; `theta` and `scale` hold `keyCount * dimension`
@@ -101,15 +116,19 @@ public struct EstimatorBank: Sendable {
         return try theta.withUnsafeMutableBufferPointer { t in
             try scale.withUnsafeMutableBufferPointer { s in
                 try lagWindows.withUnsafeMutableBufferPointer { l in
-                    try histograms.withUnsafeMutableBufferPointer { h in
-                        try states.withUnsafeMutableBufferPointer { k in
-                            // Non-nil: each array has at least one element whenever keyCount > 0
-                            // (the lag windows only when lagWidth > 0, the only case they are
-                            // used), and callers only index slots below keyCount.
-                            try body(BankStorage(
-                                theta: t.baseAddress, scale: s.baseAddress, lagWindows: l.baseAddress,
-                                histograms: h.baseAddress, states: k.baseAddress, dimension: d,
-                                lagWidth: w, keyCount: k.count))
+                    try seasons.withUnsafeMutableBufferPointer { seasonal in
+                        try histograms.withUnsafeMutableBufferPointer { h in
+                            try states.withUnsafeMutableBufferPointer { k in
+                                // Non-nil: each array has at least one element whenever
+                                // keyCount > 0 (the lag windows and seasonal blocks only when
+                                // their width is positive, the only case they are used), and
+                                // callers only index slots below keyCount.
+                                try body(BankStorage(
+                                    theta: t.baseAddress, scale: s.baseAddress, lagWindows: l.baseAddress,
+                                    seasons: seasonal.baseAddress, histograms: h.baseAddress,
+                                    states: k.baseAddress, dimension: d, lagWidth: w,
+                                    seasonWidth: seasonWidth, keyCount: k.count))
+                            }
                         }
                     }
                 }
@@ -119,7 +138,7 @@ public struct EstimatorBank: Sendable {
 
     /// Checks invariants: every value finite, every scale positive, every clip level non-negative.
     public func checkInvariants() -> Bool {
-        theta.allSatisfy(\.isFinite) && histograms.allSatisfy { $0.isFinite && $0 >= 0 } && lagWindows.allSatisfy(\.isFinite) && scale.allSatisfy { $0.isFinite && $0 > 0 }
+        theta.allSatisfy(\.isFinite) && histograms.allSatisfy { $0.isFinite && $0 >= 0 } && lagWindows.allSatisfy(\.isFinite) && seasons.allSatisfy(\.isFinite) && scale.allSatisfy { $0.isFinite && $0 > 0 }
             && states.allSatisfy { $0.clipLevel >= 0 && $0.clipLevel.isFinite }
     }
 }
@@ -129,12 +148,15 @@ public struct BankStorage {
     @usableFromInline let theta: UnsafeMutablePointer<Float>?
     @usableFromInline let scale: UnsafeMutablePointer<Float>?
     @usableFromInline let lagWindows: UnsafeMutablePointer<Float>?
+    @usableFromInline let seasons: UnsafeMutablePointer<Float>?
     @usableFromInline let histograms: UnsafeMutablePointer<Float>?
     @usableFromInline let states: UnsafeMutablePointer<KeyState>?
     /// Features per key.
     public let dimension: Int
     /// Lag values per key.
     public let lagWidth: Int
+    /// Seasonal values per key.
+    public let seasonWidth: Int
     /// Keys available.
     public let keyCount: Int
 
@@ -157,6 +179,13 @@ public struct BankStorage {
     public func lagWindow(_ slot: Int) -> UnsafeMutablePointer<Float> {
         precondition(slot >= 0 && slot < keyCount && lagWidth > 0)
         return lagWindows.unsafelyUnwrapped + slot * lagWidth
+    }
+
+    /// Key `slot`'s seasonal block (``SeasonalReference``; `seasonWidth > 0` only).
+    @inlinable
+    public func season(_ slot: Int) -> UnsafeMutablePointer<Float> {
+        precondition(slot >= 0 && slot < keyCount && seasonWidth > 0)
+        return seasons.unsafelyUnwrapped + slot * seasonWidth
     }
 
     /// Key `slot`'s score-calibration histogram (``ScoreCalibration/storageCount`` values).

@@ -28,7 +28,9 @@ public struct LocationDetector: Sendable {
     public init(configuration: Configuration) {
         self.configuration = configuration
         let width = configuration.modelDimension
-        bank = EstimatorBank(dimension: width, lagWidth: width - configuration.dimension)
+        bank = EstimatorBank(
+            dimension: width, lagWidth: width - configuration.dimension,
+            seasonWidth: configuration.seasonalLayout?.storageCount ?? 0)
         schedule = LearningRateSchedule(configuration)
         thresholdModel = ScoreThreshold(configuration)
         strategy = configuration.kernelStrategy

@@ -11,6 +11,8 @@ struct RowStep {
     let calibration = ScoreCalibration()
     /// `1 / sqrt(d)`: the instant score is the root mean square of the standardized residual.
     let rootMeanSquareFactor: Double
+    /// The key's seasonal reference, if the configuration keeps one.
+    let season: SeasonalReference?
 
     @usableFromInline
     init(
@@ -22,6 +24,7 @@ struct RowStep {
         self.threshold = threshold
         self.strategy = strategy
         rootMeanSquareFactor = 1 / Double(configuration.modelDimension).squareRoot()
+        season = configuration.seasonalLayout
     }
 
     /// Floor of the clip level `m` (standardized units; a typical pull is about `1.25 sqrt d`).
@@ -59,6 +62,8 @@ struct RowStep {
         let state = storage.state(slot)
         state.pointee.rowCount += 1
         let n = state.pointee.rowCount
+        // Scored (and stored) on every row, so the ring never misses one.
+        let seasonal = season.map { $0.instantScore(x: x, row: n - 1, block: storage.season(slot)) }
 
         if n == 1 {
             start(x: x, theta: theta, scale: scale, state: state)
@@ -93,7 +98,9 @@ struct RowStep {
             // that was constant and now varies would otherwise stay in an alert storm for
             // thousands of rows while its floored scale grows by small steps).
             let limit = threshold.threshold(state.pointee)
-            let score = combinedScore(instant: pull * rootMeanSquareFactor, limit: limit, state: state)
+            let score = combinedScore(
+                instant: pull * rootMeanSquareFactor, seasonal: seasonal, limit: limit, state: state,
+                block: season == nil ? nil : storage.season(slot))
             if state.pointee.quietRowsLeft > 1 && !wide && pull > Self.anchorPullRatio * state.pointee.clipLevel
                 && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)
             {
@@ -123,13 +130,18 @@ struct RowStep {
         let m = state.pointee.clipLevel
         let instant = pull * rootMeanSquareFactor
         let limit = threshold.threshold(state.pointee)
-        let score = combinedScore(instant: instant, limit: limit, state: state)
-        // Runs and threshold learning follow the instant score: the sustained one is capped at
-        // the threshold, so it ranks rows below it but neither starts runs nor skews quantiles.
+        let score = combinedScore(
+            instant: instant, seasonal: seasonal, limit: limit, state: state,
+            block: season == nil ? nil : storage.season(slot))
+        // Decisions and threshold learning follow the instant score (with a seasonal reference,
+        // the larger of both instants): the sustained one is capped at the threshold, so it
+        // ranks rows below it but neither alerts nor skews quantiles. Runs, which re-anchor the
+        // location, follow the location's own instant score.
+        let alerting = max(instant, seasonal ?? 0)
         let above = instant > limit
         let quiet = state.pointee.quietRowsLeft > 0
         let decision: AlertDecision =
-            n <= configuration.warmupRows || quiet ? .withheld : (above ? .alert : .normal)
+            n <= configuration.warmupRows || quiet ? .withheld : (alerting > limit ? .alert : .normal)
 
         // A run of consecutive rows above the threshold: a regime change or an anomaly segment.
         let inRun = above && state.pointee.runLength > 0
@@ -235,7 +247,7 @@ struct RowStep {
             // to the estimate (an idle key repeating itself) says nothing about the score's
             // tail: learned, 100,000 of them pulled both trackers to their floor and the key's
             // next 4,000 normal rows raised some 2,200 alerts.
-            threshold.learn(score: instant, rowCount: n - thresholdStart, state: &state.pointee)
+            threshold.learn(score: alerting, rowCount: n - thresholdStart, state: &state.pointee)
         }
         return RowScore(
             score: score, threshold: limit, decision: decision, pull: pull,
@@ -250,13 +262,21 @@ struct RowStep {
     /// moving average of the instant score clipped at the threshold, ranks a run of moderately
     /// unusual rows above isolated noise; the clip bounds one row's effect on it (a spike does
     /// not leave a tail of high scores behind it) and the maximum keeps a spike at full height.
+    ///
+    /// With a seasonal reference, its instant score gets its own sustained score (kept in the
+    /// key's seasonal block), and the reported score is the largest of the four.
     private func combinedScore(
-        instant: Double, limit: Double, state: UnsafeMutablePointer<KeyState>
+        instant: Double, seasonal: Double?, limit: Double, state: UnsafeMutablePointer<KeyState>,
+        block: UnsafeMutablePointer<Float>?
     ) -> Double {
         let b = configuration.scoreSmoothing
         let sustained = (1 - b) * state.pointee.sustainedScore + b * min(instant, limit)
         state.pointee.sustainedScore = sustained
-        return max(instant, sustained)
+        guard let seasonal, let block else { return max(instant, sustained) }
+        let c = SeasonalReference.smoothing
+        let seasonalSustained = (1 - c) * Double(block[1]) + c * min(seasonal, limit)
+        block[1] = Float(seasonalSustained)
+        return max(instant, sustained, seasonal, seasonalSustained)
     }
 
     /// Clip factor below which a row's pull on the scales is bounded like its pull on theta:

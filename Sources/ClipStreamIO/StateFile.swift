@@ -36,7 +36,7 @@ public enum StateFile {
 
     /// Settings added after version 2 was first written, with the value every state written
     /// before them implies: such a state loads as if it recorded it.
-    static let settingsAddedLater = ["model": "location", "l2": "0.0001", "redescend": "0.0"]
+    static let settingsAddedLater = ["model": "location", "l2": "0.0001", "redescend": "0.0", "season": "off"]
 
     /// The settings lines of `configuration`.
     public static func settingsLines(_ configuration: Configuration) -> [String] {
@@ -118,7 +118,7 @@ public enum StateFile {
         }
         precondition(engine.keyCount == 0, "load into an empty engine")
         try readKeys(path, header) { name, snapshot in
-            guard snapshot.isSound(dimension: engine.configuration.modelDimension) else {
+            guard snapshot.isSound(for: engine.configuration) else {
                 throw StateError.corrupt(
                     path: path, reason: "key \(name) holds values no model can have (NaN, infinity, a scale <= 0, a negative count)")
             }

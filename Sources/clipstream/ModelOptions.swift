@@ -27,6 +27,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Extend each row with its key's previous L rows (a shingle: short-term dynamics for narrow series). 0: the row alone.")
     var lags: Int = defaults.lags
 
+    @Option(help: "Also score each row against the key's row one period earlier: auto (keys of inputs with at most 4 features find their period in their first 1,024 rows; wider inputs: off), off, or a period P in rows.")
+    var season: Season = defaults.season
+
     @Option(help: "Horizon H: the learning rate stops decaying at H^-alpha (the memory knob).")
     var horizon: Int = defaults.horizon
 
@@ -95,6 +98,7 @@ struct ModelOptions: ParsableArguments {
         c.l2Penalty = l2
         c.alertRate = alertRate
         c.lags = lags
+        c.season = season
         c.horizon = horizon
         c.alpha = alpha
         c.initialEpochLength = initialEpoch
@@ -154,4 +158,12 @@ struct ModelOptions: ParsableArguments {
 /// The models `--model` names.
 enum ModelName: String, ExpressibleByArgument, CaseIterable {
     case location, linear, logistic
+}
+
+extension Season: ExpressibleByArgument {
+    /// Parses `auto`, `off` or a positive period.
+    public init?(argument: String) { self.init(setting: argument) }
+
+    /// The default's spelling in the help text.
+    public var defaultValueDescription: String { setting }
 }

@@ -50,8 +50,9 @@ struct ModelOptionTests {
         #expect(otherTarget.stderr.contains("model linear:0 in the state, linear:3 here"))
     }
 
-    /// A state written before the `model`, `l2` and `redescend` settings existed (none of
-    /// their lines) reads as the location model without the redescending influence: it resumes
+    /// A state written before the `model`, `l2`, `redescend` and `season` settings existed
+    /// (none of their lines) reads as the location model without the redescending influence or
+    /// a seasonal reference: it resumes
     /// under `--redescend 0`, and the default refuses it, naming the difference.
     @Test func aStateFromBeforeTheModelSettingsLoads() throws {
         let directory = try TemporaryDirectory()
@@ -68,9 +69,9 @@ struct ModelOptionTests {
         let length = bytes.uint32(at: StateBytes.settingsOffset)
         let settings = String(decoding: bytes.bytes[start..<start + length], as: UTF8.self)
         let stripped = settings.split(separator: "\n")
-            .filter { !$0.hasPrefix("model=") && !$0.hasPrefix("l2=") && !$0.hasPrefix("redescend=") }
+            .filter { line in ["model=", "l2=", "redescend=", "season="].allSatisfy { !line.hasPrefix($0) } }
             .joined(separator: "\n")
-        #expect(settings.split(separator: "\n").count == stripped.split(separator: "\n").count + 3)
+        #expect(settings.split(separator: "\n").count == stripped.split(separator: "\n").count + 4)
         bytes.bytes.replaceSubrange(start..<start + length, with: Array(stripped.utf8))
         bytes.setUInt32(UInt32(stripped.utf8.count), at: StateBytes.settingsOffset)
         bytes.resealChecksum()

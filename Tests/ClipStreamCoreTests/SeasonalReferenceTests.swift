@@ -1,0 +1,125 @@
+import ClipStreamCore
+import Foundation
+import Testing
+
+/// A narrow key's seasonal reference: it finds its period in its first 1,024 rows, scores a
+/// broken cycle the location model cannot see, and keeps its state exactly.
+@Suite("Seasonal reference")
+struct SeasonalReferenceTests {
+    /// A cycle of `period` rows, amplitude 10, with unit Gaussian noise.
+    static func cycle(_ t: Int, period: Int, noise: inout NoiseStream) -> [Float] {
+        noise.row(mean: [10 * sin(2 * Double.pi * Double(t) / Double(period))])
+    }
+
+    static func detector(_ season: Season, dimension: Int = 1) -> LocationDetector {
+        var c = Configuration(dimension: dimension)
+        c.season = season
+        return LocationDetector(configuration: c)
+    }
+
+    @Test func aKeyFindsThePeriodOfItsCycle() {
+        for period in [24, 50, 288] {
+            var detector = Self.detector(.automatic)
+            let slot = detector.addKey()
+            var noise = NoiseStream(seed: UInt64(period))
+            for t in 0..<Season.detectionRows - 1 {
+                _ = detector.process(row: Self.cycle(t, period: period, noise: &noise), slot: slot)
+            }
+            #expect(detector.bank.seasonalBlock(slot: slot)[0] == 0, "still buffering")
+            _ = detector.process(row: Self.cycle(Season.detectionRows - 1, period: period, noise: &noise), slot: slot)
+            #expect(detector.bank.seasonalBlock(slot: slot)[0] == Float(period))
+        }
+    }
+
+    @Test func aKeyWithoutACycleDropsTheReference() {
+        var detector = Self.detector(.automatic)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 3)
+        for _ in 0..<Season.detectionRows { _ = detector.process(row: noise.row(mean: [5]), slot: slot) }
+        #expect(detector.bank.seasonalBlock(slot: slot)[0] == -1)
+    }
+
+    /// A daily cycle whose peak goes flat for one period (NAB's `art_daily_flatmiddle`): every
+    /// value stays inside the cycle's range, so the location model ranks those rows low; one
+    /// period back they are 10 scales off.
+    @Test func aBrokenCycleScoresAboveTheThresholdOnlyWithTheReference() {
+        let period = 96
+        var alerts: [Season: Int] = [:]
+        var peaks: [Season: Double] = [:]
+        for season in [Season.automatic, .off] {
+            var detector = Self.detector(season)
+            let slot = detector.addKey()
+            var noise = NoiseStream(seed: 11)
+            for t in 0..<4000 {
+                var row = Self.cycle(t, period: period, noise: &noise)
+                let broken = (3000..<3000 + period).contains(t)
+                if broken { row[0] = 0.1 * row[0] }
+                let result = detector.process(row: row, slot: slot)
+                if broken {
+                    if result.decision == .alert { alerts[season, default: 0] += 1 }
+                    peaks[season] = max(peaks[season] ?? 0, result.score)
+                }
+            }
+        }
+        #expect(alerts[.automatic, default: 0] >= 10, "\(alerts)")
+        #expect(alerts[.off, default: 0] <= 2, "\(alerts)")
+        #expect(peaks[.automatic]! > peaks[.off]! + 1, "\(peaks)")
+    }
+
+    /// With a fixed period the ring holds row `t` at position `t mod P`, after the period and
+    /// sustained score and one scale per column.
+    @Test func aFixedPeriodKeepsTheLastPeriodOfRows() {
+        var detector = Self.detector(.period(3), dimension: 2)
+        let slot = detector.addKey()
+        for t in 0..<7 { _ = detector.process(row: [Float(t), Float(-t)], slot: slot) }
+        let block = detector.bank.seasonalBlock(slot: slot)
+        #expect(block.count == 2 + 2 + 3 * 2)
+        #expect(block[0] == 3)
+        // Rows 6, 4, 5 at positions 0, 1, 2.
+        #expect(Array(block[4...]) == [6, -6, 4, -4, 5, -5])
+        // Every difference one row back (rows 1-2) and three rows back (3-6) is 1 or 3 per
+        // column: the running mean absolute difference lies between them.
+        #expect(block[2] > 1 && block[2] < 3 && block[3] == block[2])
+    }
+
+    @Test func onlyNarrowLocationModelsHaveOneByDefault() {
+        #expect(Configuration(dimension: 4).effectiveSeason == .automatic)
+        #expect(Configuration(dimension: 5).effectiveSeason == .off)
+        var regression = Configuration(dimension: 2)
+        regression.model = .linear(target: 0)
+        #expect(regression.effectiveSeason == .off)
+        regression.season = .period(12)
+        #expect(throws: ConfigurationError.self) { try regression.validate() }
+        var tooLong = Configuration(dimension: 1)
+        tooLong.season = .period(Season.longestPeriod + 1)
+        #expect(throws: ConfigurationError.self) { try tooLong.validate() }
+        // Memory: the detection buffer of 1,024 rows, the scales, the period and sustained score.
+        #expect(Self.detector(.automatic).bytesPerKey - Self.detector(.off).bytesPerKey == 4 * (2 + 1 + 1024))
+        #expect(Season(setting: "auto") == .automatic && Season(setting: "24") == .period(24))
+        #expect(Season(setting: "0") == nil && Season(setting: "weekly") == nil)
+    }
+
+    /// A key restored from a snapshot (while buffering, and while comparing) continues bit for
+    /// bit; a snapshot with a period the layout could not have chosen is refused.
+    @Test func snapshotsRestoreExactlyAndBadPeriodsAreRefused() {
+        let configuration = Self.detector(.automatic).configuration
+        for cut in [500, 2000] {
+            var original = Self.detector(.automatic)
+            let slot = original.addKey()
+            var noise = NoiseStream(seed: 21)
+            let rows = (0..<3000).map { Self.cycle($0, period: 40, noise: &noise) }
+            for row in rows[..<cut] { _ = original.process(row: row, slot: slot) }
+            let snapshot = original.snapshot(slot: slot)
+            #expect(snapshot.isSound(for: configuration))
+            var restored = Self.detector(.automatic)
+            _ = restored.addKey()
+            restored.restore(snapshot, slot: 0)
+            for row in rows[cut...] {
+                #expect(original.process(row: row, slot: slot) == restored.process(row: row, slot: 0))
+            }
+            var crafted = snapshot
+            crafted.values[2 + 2] = 7777  // theta, scale (d = 1), then the seasonal period
+            #expect(!crafted.isSound(for: configuration))
+        }
+    }
+}
