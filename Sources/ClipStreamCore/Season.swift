@@ -1,6 +1,6 @@
 /// Whether each key also scores its rows against the same point one period earlier
 /// (``SeasonalReference``), and how the period is chosen.
-public enum Season: Sendable, Equatable {
+public enum Season: Sendable, Hashable {
     /// No seasonal reference.
     case off
     /// The default: keys of narrow inputs (at most ``Season/automaticMaximumDimension``

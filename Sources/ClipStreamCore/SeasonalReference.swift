@@ -53,7 +53,8 @@ public struct SeasonalReference: Sendable, Equatable {
         guard block.count == storageCount, let period = Int(exactly: block[block.startIndex]) else { return false }
         let scales = block.dropFirst(2).prefix(width)
         let periodOK =
-            fixedPeriod > 0 ? period == fixedPeriod : (period == 0 || period == -1 || (1..<capacity / 2).contains(period))
+            fixedPeriod > 0
+            ? (period == 0 || period == fixedPeriod) : (period == 0 || period == -1 || (1..<capacity / 2).contains(period))
         return periodOK && block[block.startIndex + 1] >= 0 && scales.allSatisfy { $0 >= 0 }
     }
 
@@ -95,6 +96,7 @@ public struct SeasonalReference: Sendable, Equatable {
             }
         }
         (rows + position * d).update(from: x, count: d)
+        if t == 0 && fixedPeriod > 0 { block[0] = Float(fixedPeriod) }  // recorded, for inspection
         if p == 0 && position == capacity - 1 {
             guard let chosen = Self.choosePeriod(rows: rows, count: capacity, width: d) else {
                 block[0] = -1
@@ -110,17 +112,20 @@ public struct SeasonalReference: Sendable, Equatable {
         return reference >= 0 ? (sum / Double(d)).squareRoot() : 0
     }
 
-    /// The lag in `shortestPeriod ..< count / 2` with the highest mean autocorrelation over
-    /// the columns that vary, if above ``minimumCorrelation``; nil otherwise.
+    /// The shortest lag in `shortestPeriod ..< count / 2` whose mean autocorrelation over the
+    /// columns that vary is a local maximum (inside that range) within 10% of the highest, if that exceeds
+    /// ``minimumCorrelation``; nil otherwise. (Multiples of a period correlate about as well as
+    /// the period itself, and noise decides which of them is highest.)
     static func choosePeriod(rows: UnsafePointer<Float>, count: Int, width d: Int) -> Int? {
-        var best: Int?
-        var bestCorrelation = minimumCorrelation
+        let lags = shortestPeriod..<(count / 2)
+        guard lags.count >= 3 else { return nil }
+        var correlations = [Double](repeating: -1, count: lags.upperBound + 1)
         var means = [Double](repeating: 0, count: d)
         for t in 0..<count {
             for j in 0..<d { means[j] += Double(rows[t * d + j]) }
         }
         for j in 0..<d { means[j] /= Double(count) }
-        for lag in shortestPeriod..<(count / 2) {
+        for lag in lags {
             var total = 0.0
             var columns = 0
             for j in 0..<d {
@@ -138,11 +143,13 @@ public struct SeasonalReference: Sendable, Equatable {
                 total += cross / (early * late).squareRoot()
                 columns += 1
             }
-            if columns > 0 && total / Double(columns) > bestCorrelation {
-                bestCorrelation = total / Double(columns)
-                best = lag
-            }
+            if columns > 0 { correlations[lag] = total / Double(columns) }
         }
-        return best
+        let highest = correlations.max() ?? -1
+        guard highest > minimumCorrelation else { return nil }
+        return lags.dropFirst().first { lag in
+            correlations[lag] >= 0.9 * highest && correlations[lag] >= correlations[lag - 1]
+                && correlations[lag] >= correlations[lag + 1]
+        }
     }
 }

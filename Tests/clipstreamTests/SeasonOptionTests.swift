@@ -1,0 +1,63 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--season auto|off|P` through the CLI: a narrow stream's seasonal reference survives a
+/// saved state bit for bit, a state is refused under another season, and bad values are
+/// usage errors.
+@Suite("CLI: seasonal reference")
+struct SeasonOptionTests {
+    /// Two univariate keys with daily-like cycles (periods 48 and 60), 3,000 rows each,
+    /// interleaved; the lines after the header split at row 4,000 (after both keys chose).
+    static func fixture(_ directory: TemporaryDirectory) throws -> (whole: String, first: String, rest: String) {
+        var lines = ["key,value"]
+        var state: UInt64 = 7
+        for t in 0..<3000 {
+            for (key, period) in [("a", 48.0), ("b", 60.0)] {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let noise = Double(state >> 11) / Double(1 << 53) - 0.5
+                lines.append("\(key),\(10 * sin(2 * Double.pi * Double(t) / period) + noise)")
+            }
+        }
+        let whole = try directory.write("whole.csv", Array((lines.joined(separator: "\n") + "\n").utf8))
+        let first = try directory.write("first.csv", Array((lines[0...4000].joined(separator: "\n") + "\n").utf8))
+        let rest = try directory.write("rest.csv", Array(([lines[0]] + lines[4001...]).joined(separator: "\n").appending("\n").utf8))
+        return (whole, first, rest)
+    }
+
+    @Test func aNarrowStateResumesExactlyAndOnlyUnderItsSeason() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (whole, first, rest) = try Self.fixture(directory)
+        let state = directory.path("model.state")
+        let reference = try ClipStreamBinary.run(["score", whole])
+        let part1 = try ClipStreamBinary.run(["score", first, "--save-state", state])
+        let part2 = try ClipStreamBinary.run(["score", rest, "--load-state", state, "--shards", "3"])
+        #expect(reference.status == 0 && part1.status == 0 && part2.status == 0, "\(part2.stderr)")
+        var joined = StateAndPartitionTests.rows(part1.stdout)
+        joined.merge(StateAndPartitionTests.rows(part2.stdout, offset: 4000)) { a, _ in a }
+        #expect(joined == StateAndPartitionTests.rows(reference.stdout))
+
+        let off = try ClipStreamBinary.run(["score", whole, "--season", "off"])
+        #expect(off.status == 0 && off.stdout != reference.stdout)
+        let refused = try ClipStreamBinary.run(["score", rest, "--load-state", state, "--season", "off"])
+        #expect(refused.status == 30)
+        #expect(refused.stderr.contains("season auto in the state, off here"), "\(refused.stderr)")
+    }
+
+    @Test func badSeasonsAreUsageErrors() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (whole, _, _) = try Self.fixture(directory)
+        let cases: [([String], String)] = [
+            (["--season", "weekly"], "--season"),
+            (["--season", "0"], "--season"),
+            (["--season", "24", "--model", "linear", "--target", "value"], "--season must be off or auto with --model linear"),
+        ]
+        for (arguments, message) in cases {
+            let run = try ClipStreamBinary.run(["score", whole] + arguments)
+            #expect(run.status == 64, "\(arguments)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
+}
