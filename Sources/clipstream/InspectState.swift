@@ -45,6 +45,13 @@ struct InspectState: ParsableCommand {
                 out += "key \(name): \(s.rowCount) rows, clip level m \(s.clipLevel), score trackers \(s.scoreLower) / \(s.scoreUpper)\n"
                 out += "  location: " + snapshot.values.prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
                 out += "  scale: " + snapshot.values.dropFirst(modelDimension).prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
+                let season = header.settings.first { $0.hasPrefix("season=") }?.dropFirst(7) ?? "off"
+                let seasonStart = 2 * modelDimension + modelDimension - dimension
+                if season != "off" && snapshot.values.count > seasonStart {
+                    let period = Int(snapshot.values[seasonStart])
+                    let described = period > 0 ? "\(period) rows" : period == 0 ? "not chosen yet (buffering its first \(Season.detectionRows) rows)" : "none found (no seasonal reference)"
+                    out += "  seasonal period: \(described)\n"
+                }
             } else {
                 for (name, count) in names.prefix(20) { out += "  \(name)  \(count) rows\n" }
                 if names.count > 20 { out += "  ... \(names.count - 20) more\n" }

@@ -37,6 +37,11 @@ struct SeasonOptionTests {
         var joined = StateAndPartitionTests.rows(part1.stdout)
         joined.merge(StateAndPartitionTests.rows(part2.stdout, offset: 4000)) { a, _ in a }
         #expect(joined == StateAndPartitionTests.rows(reference.stdout))
+        // 2,000 rows per key: both chose their period.
+        for (key, period) in [("a", 48), ("b", 60)] {
+            let inspect = try ClipStreamBinary.run(["inspect-state", state, "--key", key])
+            #expect(inspect.stdoutText.contains("seasonal period: \(period) rows"), "\(inspect.stdoutText)")
+        }
 
         let off = try ClipStreamBinary.run(["score", whole, "--season", "off"])
         #expect(off.status == 0 && off.stdout != reference.stdout)
