@@ -63,7 +63,9 @@ struct RowStep {
         state.pointee.rowCount += 1
         let n = state.pointee.rowCount
         // Scored (and stored) on every row, so the ring never misses one.
-        let seasonal = season.map { $0.instantScore(x: x, row: n - 1, block: storage.season(slot)) }
+        let seasonal = season.map {
+            $0.instantScore(x: x, row: n - 1, block: storage.season(slot), locationScale: scale)
+        }
 
         if n == 1 {
             start(x: x, theta: theta, scale: scale, state: state)

@@ -71,6 +71,26 @@ struct SeasonalReferenceTests {
         #expect(peaks[.automatic]! > 2 && peaks[.off]! < 1, "\(peaks)")
     }
 
+    /// A counter at 0 between rare bursts: its mean difference is near 0, so without the floor
+    /// (a fifth of the location's scale) every burst scored in the thousands against it and the
+    /// key alerted on some 6% of its rows instead of under 1%.
+    @Test func aMostlyRepeatingKeyAlertsAboutAsOftenAsWithoutTheReference() {
+        var alerts: [Season: Int] = [:]
+        for season in [Season.automatic, .off] {
+            var detector = Self.detector(season)
+            let slot = detector.addKey()
+            var noise = NoiseStream(seed: 5)
+            for _ in 0..<20_000 {
+                let burst = noise.unit() < 0.03 ? -50 * log(max(noise.unit(), 1e-12)) : 0
+                if detector.process(row: [Float(burst)], slot: slot).decision == .alert {
+                    alerts[season, default: 0] += 1
+                }
+            }
+        }
+        #expect(alerts[.automatic, default: 0] <= alerts[.off, default: 0] * 3 / 2 + 20, "\(alerts)")
+        #expect(alerts[.automatic, default: 0] < 300, "\(alerts)")
+    }
+
     /// With a fixed period the ring holds row `t` at position `t mod P`, after the period and
     /// sustained score and one scale per column.
     @Test func aFixedPeriodKeepsTheLastPeriodOfRows() {
