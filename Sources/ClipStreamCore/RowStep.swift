@@ -136,9 +136,9 @@ struct RowStep {
             instant: instant, seasonal: seasonal, limit: limit, state: state,
             block: season == nil ? nil : storage.season(slot))
         // Decisions and threshold learning follow the instant score (with a seasonal reference,
-        // the larger of both instants): the sustained one is capped at the threshold, so it
-        // ranks rows below it but neither alerts nor skews quantiles. Runs, which re-anchor the
-        // location, follow the location's own instant score.
+        // the larger of both instants): the sustained one only ranks rows, so it neither alerts
+        // nor skews quantiles. Runs, which re-anchor the location, follow the location's own
+        // instant score.
         let alerting = max(instant, seasonal ?? 0)
         let above = instant > limit
         let quiet = state.pointee.quietRowsLeft > 0
