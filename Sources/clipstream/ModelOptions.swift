@@ -24,8 +24,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Weight of the logistic model's L2 term.")
     var l2: Double = defaults.l2Penalty
 
-    @Option(help: "Extend each row with its key's previous L rows (a shingle: short-term dynamics for narrow series). 0: the row alone.")
-    var lags: Int = defaults.lags
+    @Option(help: "Extend each row with its key's previous L rows (a shingle: short-term dynamics for narrow series): auto (8 for the location model of inputs with at most 4 features, else 0), or L (0: the row alone).")
+    var lags: LagsSetting = .automatic
 
     @Option(help: "Also score each row against the key's row one period earlier: auto (keys of inputs with at most 4 features find their period in their first 1,024 rows; wider inputs: off), off, or a period P in rows.")
     var season: Season = defaults.season
@@ -97,7 +97,10 @@ struct ModelOptions: ParsableArguments {
         c.model = try modelKind(featureNames: featureNames)
         c.l2Penalty = l2
         c.alertRate = alertRate
-        c.lags = lags
+        switch lags {
+        case .automatic: c.lags = Configuration.automaticLags(dimension: featureNames.count, model: c.model)
+        case .rows(let count): c.lags = count
+        }
         c.season = season
         c.horizon = horizon
         c.alpha = alpha
@@ -158,6 +161,24 @@ struct ModelOptions: ParsableArguments {
 /// The models `--model` names.
 enum ModelName: String, ExpressibleByArgument, CaseIterable {
     case location, linear, logistic
+}
+
+/// `--lags`: `auto` or a row count.
+enum LagsSetting: ExpressibleByArgument, Equatable {
+    case automatic
+    case rows(Int)
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .automatic
+        } else if let count = Int(argument) {
+            self = .rows(count)
+        } else {
+            return nil
+        }
+    }
+
+    var defaultValueDescription: String { "auto" }
 }
 
 extension Season: ExpressibleByArgument {
