@@ -110,6 +110,9 @@ struct SeasonalReferenceTests {
     @Test func onlyNarrowLocationModelsHaveOneByDefault() {
         #expect(Configuration(dimension: 4).effectiveSeason == .automatic)
         #expect(Configuration(dimension: 5).effectiveSeason == .off)
+        #expect(Configuration.automaticLags(dimension: 4, model: .location) == 8)
+        #expect(Configuration.automaticLags(dimension: 5, model: .location) == 0)
+        #expect(Configuration.automaticLags(dimension: 2, model: .linear(target: 0)) == 0)
         var regression = Configuration(dimension: 2)
         regression.model = .linear(target: 0)
         #expect(regression.effectiveSeason == .off)

@@ -2,9 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `--season auto|off|P` through the CLI: a narrow stream's seasonal reference survives a
-/// saved state bit for bit, a state is refused under another season, and bad values are
-/// usage errors.
+/// `--season auto|off|P` and `--lags auto|L` through the CLI: a narrow stream's seasonal
+/// reference survives a saved state bit for bit, a state is refused under another season,
+/// narrow inputs get their lags, and bad values are usage errors.
 @Suite("CLI: seasonal reference")
 struct SeasonOptionTests {
     /// Two univariate keys with daily-like cycles (periods 48 and 60), 3,000 rows each,
@@ -48,6 +48,32 @@ struct SeasonOptionTests {
         let refused = try ClipStreamBinary.run(["score", rest, "--load-state", state, "--season", "off"])
         #expect(refused.status == 30)
         #expect(refused.stderr.contains("season auto in the state, off here"), "\(refused.stderr)")
+    }
+
+    /// `--lags auto` (the default): 8 lags for a narrow input, none for a wide one or a
+    /// regression; the state records the lags in force.
+    @Test func narrowInputsGetEightLagsByDefault() throws {
+        let directory = try TemporaryDirectory()
+        let wideDirectory = try TemporaryDirectory()
+        defer {
+            directory.cleanUp()
+            wideDirectory.cleanUp()
+        }
+        let (narrow, _, _) = try Self.fixture(directory)
+        let (wide, _, _) = try StateAndPartitionTests.fixture(wideDirectory)
+        let cases: [(String, [String], String)] = [
+            (narrow, [], "lags=8"), (narrow, ["--lags", "3"], "lags=3"),
+            (wide, ["--label-column", "label", "--time-column", "t"], "lags=0"),
+        ]
+        for (input, arguments, setting) in cases {
+            let state = directory.path("lags.state")
+            let run = try ClipStreamBinary.run(["score", input, "--save-state", state, "-o", directory.path("out.csv")] + arguments)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            let inspect = try ClipStreamBinary.run(["inspect-state", state])
+            #expect(inspect.stdoutText.contains(" \(setting) "), "\(arguments): \(inspect.stdoutText)")
+        }
+        let bad = try ClipStreamBinary.run(["score", narrow, "--lags", "many"])
+        #expect(bad.status == 64)
     }
 
     @Test func badSeasonsAreUsageErrors() throws {
