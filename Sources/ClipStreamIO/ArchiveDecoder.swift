@@ -12,6 +12,9 @@ struct ArchiveDecoder {
     /// Rows of the blocks decoded so far.
     private(set) var rowsRead = 0
     private var ended = false
+    /// Threads that check a block's CRC-32 (``Checksum/crc32(_:workers:)``; the replay sets it
+    /// to the machine's cores, other readers leave it at one).
+    var checksumWorkers = 1
 
     // The last block's columns.
     /// Rows in the last block.
@@ -162,7 +165,7 @@ struct ArchiveDecoder {
 
     /// Reads the 4-byte CRC-32 that follows the current item and compares.
     private mutating func checkCRC(what: String) throws(ArchiveError) {
-        let expected = Checksum.crc32(window.itemBytes)
+        let expected = Checksum.crc32(window.itemBytes, workers: checksumWorkers)
         let stored = try window.uint32()
         guard stored == expected else { throw corrupt("the \(what)'s checksum does not match") }
     }

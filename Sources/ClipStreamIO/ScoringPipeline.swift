@@ -271,7 +271,7 @@ public final class ScoringPipeline {
             producer = ArchiveBatchProducer(
                 reader: archive, handOver: handOver, partition: options.partition,
                 skipRows: options.skipRows, echoesLabel: schema.labelColumn != nil,
-                echoesTime: schema.timeColumn != nil)
+                echoesTime: schema.timeColumn != nil, workers: ioWorkers)
         }
         let lines = BatchLineWriter(slots: slots, writer: writer, output: output, free: free, workers: ioWorkers)
         lines.start()
