@@ -72,9 +72,9 @@ final class ArchiveBatchProducer: BatchProducer, @unchecked Sendable {
     /// Copies the current block's rows from `next` on into `slot` until it is full or the block
     /// ends, passing over rows before `skipRows` and other partitions' rows.
     ///
-    /// Three passes: which rows go (a number and a flag a row), their values copied and checked
-    /// (``RowCopy``, in parallel chunks when the bytes are many), then their ids, numbers and
-    /// echoed fields up to the first bad row.
+    /// Two passes: which rows go (a number and a flag a row), then their values copied and
+    /// checked with their ids, numbers and echoed fields' ranges (``RowCopy``, in parallel
+    /// chunks when the bytes are many); the echoed fields are copied in one piece per column.
     /// - Throws: ``ArchiveError/corrupt(offset:rowsBefore:reason:)`` at a row holding a
     ///   non-finite value (the rows before it stay in the slot).
     private func copyRows(into slot: ParsedBatch) throws(ArchiveError) {
@@ -102,35 +102,51 @@ final class ArchiveBatchProducer: BatchProducer, @unchecked Sendable {
             }
         }
         let start = slot.batch.count
-        let kept = selected.withUnsafeBufferPointer { rows in
-            var kept = rows.count
-            ParsedBatch.withBatch(of: slot) { batch in
-                batch.values.withUnsafeMutableBufferPointer { values in
-                    kept = RowCopy(
-                        rows: rows, source: block.values, target: values.baseAddress.unsafelyUnwrapped + start * d,
-                        dimension: d
-                    ).run(workers: workers)
+        let (echoesLabel, echoesTime) = (self.echoesLabel, self.echoesTime)
+        var kept = 0
+        ParsedBatch.appendingArchiveRows(to: slot) { batch, keyIDs, rowNumbers, echo, echoRanges in
+            guard let firstRow = selected.first.map(Int.init), let lastRow = selected.last.map(Int.init) else { return }
+            // The echoed fields of the rows from the first chosen to the last, in one piece each
+            // (the bytes of rows passed over between them come along, unused).
+            func copyFields(_ ranges: [Int]) -> Int {
+                let (from, to) = (ranges[2 * firstRow], ranges[2 * lastRow + 1])
+                let shift = echo.count - from
+                echo.append(contentsOf: UnsafeRawBufferPointer(start: block.item + from, count: to - from))
+                return shift
+            }
+            let labelShift = echoesLabel ? copyFields(block.labelRanges) : nil
+            let timeShift = echoesTime ? copyFields(block.timeRanges) : nil
+            keyIDs.append(contentsOf: repeatElement(0, count: selected.count))
+            selected.withUnsafeBufferPointer { rows in
+                block.rowNumbers.withUnsafeBufferPointer { numbers in
+                    block.keyIDs.withUnsafeBufferPointer { ids in
+                        block.labelRanges.withUnsafeBufferPointer { labels in
+                            block.timeRanges.withUnsafeBufferPointer { times in
+                                batch.values.withUnsafeMutableBufferPointer { values in
+                                    rowNumbers.withUnsafeMutableBufferPointer { targetNumbers in
+                                        keyIDs.withUnsafeMutableBufferPointer { targetIDs in
+                                            echoRanges.withUnsafeMutableBufferPointer { targetRanges in
+                                                kept = RowCopy(
+                                                    rows: rows, dimension: d, values: block.values,
+                                                    rowNumbers: numbers.baseAddress!, keyIDs: ids.baseAddress!,
+                                                    labelRanges: labels.baseAddress!, timeRanges: times.baseAddress!,
+                                                    labelShift: labelShift, timeShift: timeShift, emptyAt: echo.count,
+                                                    first: start, targetValues: values.baseAddress!,
+                                                    targetRowNumbers: targetNumbers.baseAddress!,
+                                                    targetKeyIDs: targetIDs.baseAddress!,
+                                                    targetEchoRanges: targetRanges.baseAddress!
+                                                ).run(workers: workers)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            return kept
-        }
-        let (echoesLabel, echoesTime) = (self.echoesLabel, self.echoesTime)
-        ParsedBatch.appendingArchiveRows(to: slot) { batch, keyIDs, rowNumbers, echo, echoRanges in
-            for j in 0..<kept {
-                let row = Int(selected[j])
-                batch.append(handle: Self.placeholder)
-                let index = batch.count - 1
-                keyIDs.append(block.keyIDs[row])
-                rowNumbers[index] = block.rowNumbers[row]
-                let labelStart = echo.count
-                if echoesLabel { echo.append(contentsOf: block.label(row)) }
-                let timeStart = echo.count
-                if echoesTime { echo.append(contentsOf: block.time(row)) }
-                echoRanges[index * 4] = labelStart
-                echoRanges[index * 4 + 1] = timeStart
-                echoRanges[index * 4 + 2] = timeStart
-                echoRanges[index * 4 + 3] = echo.count
-            }
+            keyIDs.removeLast(selected.count - kept)
+            for _ in 0..<kept { batch.append(handle: Self.placeholder) }
         }
         guard kept < selected.count else {
             next = i

@@ -50,6 +50,16 @@ struct ArchiveByteWindow {
     /// Starts a new item at the next byte.
     mutating func begin() { itemStart = position }
 
+    /// The bytes read and not yet taken (valid until the next `take`): a caller parses the
+    /// fields wholly inside them in one loop, then takes what it used with ``skip(_:)``.
+    var buffered: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage + position, count: end - position) }
+
+    /// Takes `n` of the ``buffered`` bytes.
+    mutating func skip(_ n: Int) {
+        precondition(n <= end - position)
+        position += n
+    }
+
     /// The next `n` bytes of the current item, valid until the next `take` (which may move the
     /// buffer).
     /// - Throws: ``ArchiveError/truncated(offset:rowsBefore:)`` (naming the item's offset) when
