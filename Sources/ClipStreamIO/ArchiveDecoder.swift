@@ -12,9 +12,12 @@ struct ArchiveDecoder {
     /// Rows of the blocks decoded so far.
     private(set) var rowsRead = 0
     private var ended = false
-    /// Threads that check a block's CRC-32 (``Checksum/crc32(_:workers:)``; the replay sets it
-    /// to the machine's cores, other readers leave it at one).
-    var checksumWorkers = 1
+    /// Threads that read a block's bytes (``PositionalByteSource``) and check its CRC-32
+    /// (``Checksum/crc32(_:workers:)``); the replay sets it to its I/O workers, other readers
+    /// leave it at one.
+    var checksumWorkers = 1 {
+        didSet { window.readers = checksumWorkers }
+    }
 
     // The last block's columns.
     /// Rows in the last block.

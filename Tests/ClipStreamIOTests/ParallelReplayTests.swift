@@ -14,7 +14,7 @@ struct ParallelReplayTests {
     /// An archive of `rows` rows at d = 64 in blocks of 4,096 (1 MB each: several CRC segments
     /// and copy chunks), 7 keys (one with a comma), labels and times; `nanAt` puts a NaN in
     /// that row.
-    static func archive(rows: Int, nanAt: Int? = nil) throws -> [UInt8] {
+    static func archive(rows: Int, nanAt: Int? = nil, dimension: Int = dimension) throws -> [UInt8] {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let path = directory.path("a.csar")
@@ -55,7 +55,10 @@ struct ParallelReplayTests {
     }
 
     /// Replays `bytes` with `workers` helpers: the output, and the error that ended the run.
-    static func replay(_ bytes: [UInt8], workers: Int, batch: Int = 4096) throws -> (output: [UInt8], error: (any Error)?) {
+    /// `fromFile`: read from a file as the CLI opens it (positional reads), else in chunks.
+    static func replay(
+        _ bytes: [UInt8], workers: Int, batch: Int = 4096, fromFile: Bool = false
+    ) throws -> (output: [UInt8], error: (any Error)?) {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let path = directory.path("out.csv")
@@ -70,7 +73,15 @@ struct ParallelReplayTests {
         options.batchCapacity = batch
         options.ioWorkers = workers
         let output = OutputBuffer(fileDescriptor: fd)
-        let reader = try ArchiveReader(source: ChunkedByteSource(bytes, chunkSize: 100_003))
+        let reader: ArchiveReader
+        if fromFile {
+            guard case .archive(let opened) = try InputOpener.openRows(path: try directory.write("in.csar", bytes)) else {
+                throw ArchiveError.notAnArchive
+            }
+            reader = opened
+        } else {
+            reader = try ArchiveReader(source: ChunkedByteSource(bytes, chunkSize: 100_003))
+        }
         let pipeline = ScoringPipeline(archive: reader, output: output, options: options) { names in
             let configuration = Configuration(dimension: names.count)
             try configuration.validate()
@@ -123,6 +134,25 @@ struct ParallelReplayTests {
         let text = "\(error.map { "\($0)" } ?? "none")"
         #expect(text.contains("byte offset \(blocks[1]) (after 4096 rows)"), "\(text)")
         #expect(output.filter { $0 == UInt8(ascii: "\n") }.count == 1 + 4096)
+    }
+
+    /// Blocks of 4 MB (d = 256) read from a file: their values are read by several positional
+    /// reads at once; the same bytes, and a truncation inside the values named at its block.
+    @Test func concurrentReadsOfAFileGiveTheSameBytesAndTheSameTruncation() throws {
+        let bytes = try Self.archive(rows: 9_000, dimension: 256)
+        let (one, error) = try Self.replay(bytes, workers: 1, fromFile: true)
+        #expect(error == nil)
+        #expect(try Self.replay(bytes, workers: 4, fromFile: true).output == one)
+        #expect(try Self.replay(bytes, workers: 1).output == one)
+        let blocks = (0..<(bytes.count - 3)).filter { bytes[$0..<($0 + 4)].elementsEqual("CSBK".utf8) }
+        #expect(blocks.count == 3)
+        let cut = Array(bytes[..<(blocks[1] + 3_000_000)])
+        for workers in [1, 4] {
+            let (output, error) = try Self.replay(cut, workers: workers, fromFile: true)
+            let text = "\(error.map { "\($0)" } ?? "none")"
+            #expect(text.contains("truncated at byte offset \(blocks[1]) (after 4096 rows)"), "\(text)")
+            #expect(output.filter { $0 == UInt8(ascii: "\n") }.count == 1 + 4096)
+        }
     }
 
     @Test func aSplitChecksumEqualsOneCall() {
