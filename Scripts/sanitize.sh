@@ -12,7 +12,7 @@ case $kind in
   thread)
     scratch=.build-tsan
     # The threaded parts; the rest of the suite is single-threaded.
-    filter='ShardDeterminism|KeyIsolation|Conformance|ShardInvariance|StreamingPipe|ReplayResume|BadRowPolicy|StateAndPartition'
+    filter='ShardDeterminism|KeyIsolation|Conformance|ShardInvariance|StreamingPipe|ReplayResume|BadRowPolicy|StateAndPartition|ParallelReplay'
     ;;
   address)
     scratch=.build-asan

@@ -20,6 +20,8 @@ struct ArchiveByteWindow {
     private var end = 0
     /// Rows handed out before the current item (named by truncation errors).
     var rowsBefore = 0
+    /// Threads that read a large item's bytes at once (``PositionalByteSource``); 1: `read(2)`.
+    var readers = 1
 
     /// Reads smaller than this leave a buffer that is grown first (a few large reads per block,
     /// not one per field).
@@ -50,6 +52,16 @@ struct ArchiveByteWindow {
     /// Starts a new item at the next byte.
     mutating func begin() { itemStart = position }
 
+    /// The bytes read and not yet taken (valid until the next `take`): a caller parses the
+    /// fields wholly inside them in one loop, then takes what it used with ``skip(_:)``.
+    var buffered: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage + position, count: end - position) }
+
+    /// Takes `n` of the ``buffered`` bytes.
+    mutating func skip(_ n: Int) {
+        precondition(n <= end - position)
+        position += n
+    }
+
     /// The next `n` bytes of the current item, valid until the next `take` (which may move the
     /// buffer).
     /// - Throws: ``ArchiveError/truncated(offset:rowsBefore:)`` (naming the item's offset) when
@@ -79,6 +91,12 @@ struct ArchiveByteWindow {
     /// Reads until `n` bytes follow `position`.
     private mutating func fill(_ n: Int) throws(ArchiveError) {
         makeRoom(n)
+        if readers > 1, let positional = source as? any PositionalByteSource {
+            // Exactly the bytes missing (what follows is read as before, one small read on).
+            let missing = n - (end - position)
+            end += positional.readConcurrently(
+                into: UnsafeMutableRawBufferPointer(start: storage + end, count: missing), workers: readers)
+        }
         while end - position < n {
             // At most a small read past the item's bytes: what is read beyond them is moved to
             // the buffer's front at the next item (a 16 MB read ahead moved 16 MB per block).

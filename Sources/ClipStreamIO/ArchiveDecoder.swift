@@ -12,6 +12,12 @@ struct ArchiveDecoder {
     /// Rows of the blocks decoded so far.
     private(set) var rowsRead = 0
     private var ended = false
+    /// Threads that read a block's bytes (``PositionalByteSource``) and check its CRC-32
+    /// (``Checksum/crc32(_:workers:)``); the replay sets it to its I/O workers, other readers
+    /// leave it at one.
+    var checksumWorkers = 1 {
+        didSet { window.readers = checksumWorkers }
+    }
 
     // The last block's columns.
     /// Rows in the last block.
@@ -88,19 +94,30 @@ struct ArchiveDecoder {
         let known = keys.count + introduced.count
         // Fixed-width columns, decoded in one pass each.
         let numbers = try window.take(8 * n)
+        // Sized first, then written through a pointer: a loop without a capacity check per
+        // element (it vectorizes).
         rowNumbers.removeAll(keepingCapacity: true)
-        for i in 0..<n {
-            rowNumbers.append(Int(truncatingIfNeeded: UInt64(littleEndian: numbers.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+        rowNumbers.append(contentsOf: repeatElement(0, count: n))
+        rowNumbers.withUnsafeMutableBufferPointer { out in
+            for i in 0..<n {
+                out[i] = Int(truncatingIfNeeded: UInt64(littleEndian: numbers.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+            }
         }
         let ids = try window.take(4 * n)
         keyIDs.removeAll(keepingCapacity: true)
-        var badID: Int32?
-        for i in 0..<n {
-            let id = Int32(bitPattern: UInt32(littleEndian: ids.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-            if id < 0 || Int(id) >= known { badID = badID ?? id }
-            keyIDs.append(id)
+        keyIDs.append(contentsOf: repeatElement(0, count: n))
+        // An id is bad when negative or not below `known`: as unsigned, not below `known`.
+        var anyBad = false
+        keyIDs.withUnsafeMutableBufferPointer { out in
+            for i in 0..<n {
+                let id = UInt32(littleEndian: ids.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+                out[i] = Int32(bitPattern: id)
+                anyBad = anyBad || UInt64(id) >= UInt64(known)
+            }
         }
-        if let badID { throw corrupt("key id \(badID) of \(known) keys") }
+        if anyBad, let badID = keyIDs.first(where: { $0 < 0 || Int($0) >= known }) {
+            throw corrupt("key id \(badID) of \(known) keys")
+        }
         try Self.fields(n, present: header.labelColumn != nil, from: &window, ranges: &labelRanges)
         try Self.fields(n, present: header.timeColumn != nil, from: &window, ranges: &timeRanges)
         let valueBytes = n * header.dimension * 4
@@ -140,15 +157,34 @@ struct ArchiveDecoder {
             ranges.append(contentsOf: repeatElement(0, count: 2 * n))
             return
         }
-        for _ in 0..<n {
+        ranges.append(contentsOf: repeatElement(0, count: 2 * n))
+        var i = 0
+        while i < n {
+            // The fields wholly inside the bytes already read, in one loop without a call per
+            // field.
+            let bytes = window.buffered
+            let origin = window.itemPosition
+            var used = 0
+            while i < n && bytes.count - used >= 4 {
+                let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: used, as: UInt32.self)))
+                guard length <= 1 << 20, bytes.count - used - 4 >= length else { break }
+                ranges[2 * i] = origin + used + 4
+                ranges[2 * i + 1] = origin + used + 4 + length
+                used += 4 + length
+                i += 1
+            }
+            window.skip(used)
+            guard i < n else { break }
+            // One field the bytes read do not hold: read on (or report the damage).
             let length = Int(try window.uint32())
             guard length <= 1 << 20 else {
                 throw .corrupt(offset: window.itemOffset, rowsBefore: window.rowsBefore, reason: "a field of \(length) bytes")
             }
             let start = window.itemPosition
             _ = try window.take(length)
-            ranges.append(start)
-            ranges.append(start + length)
+            ranges[2 * i] = start
+            ranges[2 * i + 1] = start + length
+            i += 1
         }
     }
 
@@ -162,7 +198,7 @@ struct ArchiveDecoder {
 
     /// Reads the 4-byte CRC-32 that follows the current item and compares.
     private mutating func checkCRC(what: String) throws(ArchiveError) {
-        let expected = Checksum.crc32(window.itemBytes)
+        let expected = Checksum.crc32(window.itemBytes, workers: checksumWorkers)
         let stored = try window.uint32()
         guard stored == expected else { throw corrupt("the \(what)'s checksum does not match") }
     }

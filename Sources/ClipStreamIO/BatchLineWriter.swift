@@ -7,12 +7,13 @@ import Foundation
 ///
 /// Formatting a line (two `Float`s as shortest text, the key, the echoed fields) costs about as
 /// much as scoring a narrow row; on the scoring thread it left the engine's other workers idle
-/// for that time. Slots arrive in the ring's order (the reader fills, the scoring thread scores,
+/// for that time. A large batch's lines are formatted in chunks on several workers
+/// (``LineChunks``) and appended in order: the output does not depend on the worker count. Slots arrive in the ring's order (the reader fills, the scoring thread scores,
 /// this thread writes, then frees the slot for the reader), so memory stays bounded by the
 /// ring. The scoring thread touches `output` only after ``sync()`` (a checkpoint, a stall, a
 /// bad row, the end).
 ///
-/// `@unchecked Sendable`: `writer`, `keyFields` and `output` belong to the writer thread while
+/// `@unchecked Sendable`: `writer`, `keyFields`, `chunks` and `output` belong to the writer thread while
 /// slots are handed over and not yet synced; `handed` to the scoring thread; `stopping` is
 /// written before the semaphore signal that makes the writer thread read it.
 final class BatchLineWriter: @unchecked Sendable {
@@ -30,12 +31,20 @@ final class BatchLineWriter: @unchecked Sendable {
     /// `keyFieldEnds[i]..<keyFieldEnds[i + 1]` (one flat array: no array to retain per row).
     private var keyFieldBytes: [UInt8] = []
     private var keyFieldEnds: [Int] = [0]
+    /// Per-worker buffers for formatting a batch's lines in parallel.
+    private let chunks: LineChunks
 
-    init(slots: [ParsedBatch], writer: ScoreRowWriter, output: OutputBuffer, free: DispatchSemaphore) {
+    /// - Parameter workers: the most threads formatting one batch's lines (the output is the
+    ///   same for any count).
+    init(
+        slots: [ParsedBatch], writer: ScoreRowWriter, output: OutputBuffer, free: DispatchSemaphore,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.slots = slots
         self.writer = writer
         self.output = output
         self.free = free
+        chunks = LineChunks(writer: writer, workers: workers)
     }
 
     /// Starts the thread.
@@ -81,47 +90,22 @@ final class BatchLineWriter: @unchecked Sendable {
         }
     }
 
-    /// Writes the slot's lines in order.
+    /// Writes the slot's lines in order: on this thread for a small batch, else in chunks
+    /// formatted concurrently (``LineChunks``; the same bytes).
     private func write(_ slot: ParsedBatch) {
-        let output = self.output
         for key in slot.introducedKeys {
             keyFieldBytes += Self.encodedField(key)
             keyFieldEnds.append(keyFieldBytes.count)
         }
-        let batch = slot.batch
-        let ranges = slot.echoRanges
-        let k = batch.explainCount
-        let keyFieldBytes = self.keyFieldBytes
-        let keyFieldEnds = self.keyFieldEnds
-        let usesKeyIDs = slot.usesKeyIDs
-        let keyIDs = slot.keyIDs
-        let keys = slot.keys
-        let rowNumbers = slot.rowNumbers
+        let output = self.output
+        let chunks = self.chunks
         var writer = self.writer
         defer { self.writer = writer }
-        keyFieldBytes.withUnsafeBytes { keyBytes in
-            slot.echo.withUnsafeBytes { echoBytes in
-                batch.topIndices.withUnsafeBufferPointer { indices in
-                    batch.topShares.withUnsafeBufferPointer { shares in
-                        for i in 0..<batch.count {
-                            let label = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
-                            let time = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4 + 2]..<ranges[i * 4 + 3]])
-                            let topIndices = (indices.baseAddress ?? RunState.noIndex) + i * k
-                            let topShares = (shares.baseAddress ?? RunState.noShare) + i * k
-                            if usesKeyIDs {
-                                let id = Int(keyIDs[i])
-                                let key = UnsafeRawBufferPointer(rebasing: keyBytes[keyFieldEnds[id]..<keyFieldEnds[id + 1]])
-                                writer.write(
-                                    row: rowNumbers[i], encodedKey: key, result: batch.results[i],
-                                    label: label, time: time, topIndices: topIndices, topShares: topShares, to: output)
-                            } else {
-                                writer.write(
-                                    row: rowNumbers[i], key: keys[i], result: batch.results[i],
-                                    label: label, time: time, topIndices: topIndices, topShares: topShares, to: output)
-                            }
-                        }
-                    }
-                }
+        slot.withLines(keyBytes: keyFieldBytes, keyEnds: keyFieldEnds) { lines in
+            if chunks.parts(forRows: lines.count) > 1 {
+                chunks.write(lines, to: output)
+            } else {
+                lines.write(0..<lines.count, with: &writer, to: output)
             }
         }
     }

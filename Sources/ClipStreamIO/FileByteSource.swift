@@ -29,6 +29,9 @@ public final class FileByteSource: ByteSource {
         return n
     }
 
+    /// Counts bytes read past ``read(into:)`` (the concurrent positional reads).
+    func noteConsumed(_ n: Int) { bytesConsumed += n }
+
     /// `poll(2)` with timeout 0: true when data is waiting, the writer closed, or at end of file.
     /// Regular files are always readable.
     public var isReadable: Bool { Syscalls.isReadable(fileDescriptor) }

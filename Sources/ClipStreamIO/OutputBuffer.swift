@@ -8,15 +8,20 @@
 /// The descriptor is not closed, and nothing is written on deallocation: call ``flush()`` before
 /// dropping the buffer (writing from `deinit` could hit a descriptor already closed and reused).
 /// Used from one thread at a time; not `Sendable`.
+///
+/// An in-memory buffer (``init(growingFrom:)``, internal) grows instead of flushing: the
+/// parallel line writer formats each chunk of a batch into one, then appends it in order.
 public final class OutputBuffer {
-    /// The descriptor written to.
+    /// The descriptor written to (-1 for an in-memory buffer).
     public let fileDescriptor: Int32
     /// The buffer size in bytes.
-    public let capacity: Int
+    public private(set) var capacity: Int
+    /// Whether the buffer grows in memory rather than writing to a descriptor.
+    let growsInMemory: Bool
     /// The first write error, if any; once set, later output is discarded.
     public private(set) var error: OutputError?
 
-    let storage: UnsafeMutablePointer<UInt8>
+    private(set) var storage: UnsafeMutablePointer<UInt8>
     var count = 0
     private var drainedBytes = 0
 
@@ -32,6 +37,18 @@ public final class OutputBuffer {
         precondition(capacity >= Self.minimumCapacity, "capacity must be at least \(Self.minimumCapacity)")
         self.fileDescriptor = fileDescriptor
         self.capacity = capacity
+        growsInMemory = false
+        storage = .allocate(capacity: capacity)
+    }
+
+    /// An in-memory buffer of `capacity` bytes to start with, doubled whenever a write needs
+    /// more; never written to a descriptor (``flush()`` does nothing). Read it through ``buffered`` and
+    /// empty it with ``clear()``; the storage is kept for the next use.
+    init(growingFrom capacity: Int) {
+        precondition(capacity >= Self.minimumCapacity, "capacity must be at least \(Self.minimumCapacity)")
+        fileDescriptor = -1
+        self.capacity = capacity
+        growsInMemory = true
         storage = .allocate(capacity: capacity)
     }
 
@@ -49,7 +66,9 @@ public final class OutputBuffer {
     ///   bytes go straight to the descriptor after the buffered bytes.
     public func write(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        if bytes.count > capacity - count {
+        if growsInMemory {
+            reserve(bytes.count)
+        } else if bytes.count > capacity - count {
             drain()
             if bytes.count >= capacity {
                 emit(bytes)
@@ -72,7 +91,7 @@ public final class OutputBuffer {
     /// - Complexity: O(1); a system call when the buffer fills.
     @inline(__always)
     public func writeByte(_ byte: UInt8) {
-        if count == capacity { drain() }
+        if count == capacity { reserve(1) }
         storage[count] = byte
         count += 1
     }
@@ -104,12 +123,35 @@ public final class OutputBuffer {
     /// Makes room of at least `needed` bytes, flushing when necessary.
     @inline(__always)
     func reserve(_ needed: Int) {
-        if capacity - count < needed { drain() }
+        if capacity - count < needed {
+            if growsInMemory { grow(to: count + needed) } else { drain() }
+        }
+    }
+
+    /// The bytes of an in-memory buffer, valid until the next write or ``clear()``.
+    var buffered: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
+
+    /// Empties an in-memory buffer, keeping its storage.
+    func clear() {
+        assert(growsInMemory)
+        count = 0
+        drainedBytes = 0
+    }
+
+    /// Doubles the storage until `needed` bytes fit (in-memory buffers only).
+    private func grow(to needed: Int) {
+        var grown = capacity
+        while grown < needed { grown *= 2 }
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.update(from: storage, count: count)
+        storage.deallocate()
+        storage = larger
+        capacity = grown
     }
 
     /// Writes out and empties the buffer, keeping the first error.
     private func drain() {
-        guard count > 0 else { return }
+        guard count > 0, !growsInMemory else { return }
         emit(UnsafeRawBufferPointer(start: storage, count: count))
         drainedBytes += count
         count = 0

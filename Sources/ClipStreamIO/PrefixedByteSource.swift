@@ -3,7 +3,7 @@
 ///
 /// Peeking by seeking back would fail on pipes and stdin; keeping the bytes works for every input.
 final class PrefixedByteSource: ByteSource {
-    private let wrapped: ByteSource
+    let wrapped: ByteSource
     private var prefix: [UInt8]
     private var prefixOffset = 0
 
@@ -22,6 +22,9 @@ final class PrefixedByteSource: ByteSource {
         if prefixOffset == prefix.count { prefix = [] }
         return n
     }
+
+    /// Whether every prefix byte has been returned.
+    var prefixConsumed: Bool { prefixOffset >= prefix.count }
 
     var isReadable: Bool { prefixOffset < prefix.count || wrapped.isReadable }
 

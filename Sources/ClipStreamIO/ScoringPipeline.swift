@@ -41,6 +41,22 @@ public struct ScoringOptions: Sendable {
     public var quarantineOffset = 0
     /// Top-k attribution computed per row for an observer (written only up to `explainCount`).
     public var observedExplainCount = 0
+    /// Threads that format a batch's output lines and check and copy an archive block's rows
+    /// concurrently, besides the reader and writer threads (nil: ``defaultIOWorkers``). The
+    /// output is the same for any count.
+    public var ioWorkers: Int?
+
+    /// All cores on a machine of at least 4; one (no splitting) on smaller ones, where the
+    /// engine's workers, the reader and the writer already take every core and splitting
+    /// only adds hand-overs. `CLIPSTREAM_IO_WORKERS` in the environment overrides it (for
+    /// measurements).
+    public static var defaultIOWorkers: Int {
+        if let text = ProcessInfo.processInfo.environment["CLIPSTREAM_IO_WORKERS"], let n = Int(text), n >= 1 {
+            return n
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return cores >= 4 ? cores : 1
+    }
 
     /// Default options.
     public init() {}
@@ -244,6 +260,7 @@ public final class ScoringPipeline {
             quarantine = try QuarantineFile(path: path, offset: options.quarantineOffset)
         }
         let handOver = SlotHandOver(slots: slots, free: free, filled: filled)
+        let ioWorkers = max(1, options.ioWorkers ?? ScoringOptions.defaultIOWorkers)
         let producer: any BatchProducer
         switch input {
         case .csv(let reader):
@@ -254,9 +271,9 @@ public final class ScoringPipeline {
             producer = ArchiveBatchProducer(
                 reader: archive, handOver: handOver, partition: options.partition,
                 skipRows: options.skipRows, echoesLabel: schema.labelColumn != nil,
-                echoesTime: schema.timeColumn != nil)
+                echoesTime: schema.timeColumn != nil, workers: ioWorkers)
         }
-        let lines = BatchLineWriter(slots: slots, writer: writer, output: output, free: free)
+        let lines = BatchLineWriter(slots: slots, writer: writer, output: output, free: free, workers: ioWorkers)
         lines.start()
         defer {
             lines.sync()
