@@ -33,7 +33,7 @@ public struct KeySnapshot: Sendable, Equatable {
         let d = configuration.modelDimension
         guard isSound(dimension: d) else { return false }
         guard let layout = configuration.seasonalLayout else { return true }
-        let start = 2 * d + d - configuration.dimension
+        let start = configuration.seasonalBlockOffset
         guard values.count >= start + layout.storageCount else { return false }
         return layout.isSound(values[start..<(start + layout.storageCount)])
     }

@@ -63,8 +63,9 @@ struct RowStep {
         state.pointee.rowCount += 1
         let n = state.pointee.rowCount
         // Scored (and stored) on every row, so the ring never misses one.
+        let block = season == nil ? nil : storage.season(slot)
         let seasonal = season.map {
-            $0.instantScore(x: x, row: n - 1, block: storage.season(slot), locationScale: scale)
+            $0.instantScore(x: x, row: n - 1, block: block.unsafelyUnwrapped, locationScale: scale)
         }
 
         if n == 1 {
@@ -102,7 +103,7 @@ struct RowStep {
             let limit = threshold.threshold(state.pointee)
             let score = combinedScore(
                 instant: pull * rootMeanSquareFactor, seasonal: seasonal, limit: limit, state: state,
-                block: season == nil ? nil : storage.season(slot))
+                block: block)
             if state.pointee.quietRowsLeft > 1 && !wide && pull > Self.anchorPullRatio * state.pointee.clipLevel
                 && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)
             {
@@ -134,7 +135,7 @@ struct RowStep {
         let limit = threshold.threshold(state.pointee)
         let score = combinedScore(
             instant: instant, seasonal: seasonal, limit: limit, state: state,
-            block: season == nil ? nil : storage.season(slot))
+            block: block)
         // Decisions, runs and threshold learning follow the current row's instant score (with a
         // seasonal reference, the larger of both instants): the sustained one only ranks rows,
         // so it neither alerts nor skews quantiles.

@@ -47,7 +47,7 @@ extension Configuration {
     public var effectiveSeason: Season {
         guard model == .location else { return .off }
         switch season {
-        case .automatic where dimension > Season.automaticMaximumDimension: return .off
+        case .automatic where !Self.isNarrow(dimension: dimension, model: model): return .off
         default: return season
         }
     }

@@ -46,7 +46,9 @@ struct InspectState: ParsableCommand {
                 out += "  location: " + snapshot.values.prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
                 out += "  scale: " + snapshot.values.dropFirst(modelDimension).prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
                 let season = header.settings.first { $0.hasPrefix("season=") }?.dropFirst(7) ?? "off"
-                let seasonStart = 2 * modelDimension + modelDimension - dimension
+                var layout = Configuration(dimension: max(dimension, 1))
+                layout.lags = lags
+                let seasonStart = layout.seasonalBlockOffset
                 if season != "off" && snapshot.values.count > seasonStart {
                     let period = Int(snapshot.values[seasonStart])
                     let described = period > 0 ? "\(period) rows" : period == 0 ? "not chosen yet (buffering its first \(Season.detectionRows) rows)" : "none found (no seasonal reference)"
