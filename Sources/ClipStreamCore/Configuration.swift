@@ -56,8 +56,8 @@ public struct Configuration: Sendable, Equatable {
     // MARK: Threshold and alerts (section 6)
 
     /// Weight `b` of the sustained score, an exponential moving average of the instant score
-    /// (`s <- (1 - b) s + b * instant`); the reported score is `max(instant, s)`. 1 reports the
-    /// instant score alone.
+    /// (`s <- (1 - b) s + b * instant`); the location model reports `max(instant, 1.3 s)`, the
+    /// regression models `max(instant, s)`. 1 reports the instant score alone.
     public var scoreSmoothing: Double = 0.05
     /// Whether scores and thresholds are reported calibrated against each key's own history
     /// (``ScoreCalibration``: comparable across keys); false reports the raw score.

@@ -57,7 +57,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Scale floor relative to |theta| (keeps constant columns finite and quiet).")
     var relativeScaleFloor: Float = defaults.relativeScaleFloor
 
-    @Option(help: "Weight b of the sustained score (EWMA of the instant score); the score is max(instant, sustained). 1: instant only.")
+    @Option(help: "Weight b of the sustained score (EWMA of the instant score); the score is max(instant, 1.3 sustained). 1: instant only.")
     var scoreSmoothing: Double = defaults.scoreSmoothing
 
     @Flag(help: "Report each key's raw score (RMS of the standardized residual) instead of its surprise against the key's own history.")

@@ -1,9 +1,9 @@
 import ClipStreamCore
 import Testing
 
-/// The reported score is `max(instant, sustained)`: the instant score is the root mean square
-/// of the standardized residual (`pull / sqrt d`), the sustained score an exponential moving
-/// average of the instant score clipped at the threshold.
+/// The reported score is `max(instant, 1.3 sustained)`: the instant score is the root mean
+/// square of the standardized residual (`pull / sqrt d`), the sustained score an exponential
+/// moving average of the instant score clipped at 4 thresholds.
 @Suite("Instant and sustained score")
 struct SustainedScoreTests {
     static let dimension = 4
@@ -42,10 +42,11 @@ struct SustainedScoreTests {
         let instant = spike.pull / Double(Self.dimension).squareRoot()
         #expect(spike.score == instant)
         #expect(spike.score > 1e5)
-        // The sustained score took in at most 0.1 * threshold from the spike, so the next
-        // row's score stays below the threshold plus that amount.
+        // The sustained score took in at most 0.1 * 4 thresholds from the spike, so the next
+        // row's score stays below 1.3 times that plus the resting level (about 1.2).
         let next = detector.process(row: noise.row(mean: [0, 0, 0, 0]), slot: 0)
-        #expect(next.score < next.threshold * 1.1)
+        #expect(next.score < 1.3 * (0.4 * next.threshold + 1.5))
+        #expect(next.score < spike.score / 1_000)
     }
 
     @Test func aRunOfModerateRowsRaisesTheScoreAboveTheInstantScore() {
@@ -61,6 +62,23 @@ struct SustainedScoreTests {
             if i >= 10 && result.score > instant { lifted += 1 }
         }
         #expect(lifted >= 3, "rows lifted by the sustained score: \(lifted)")
+    }
+
+    @Test func aLongRunScoresAboutThePersistenceWeightAboveItsInstantScores() {
+        var (detector, noise) = Self.warmedUp(smoothing: 0.1)
+        // A steady shift: after some 50 rows the sustained score sits at the run's mean instant
+        // score, and the reported score at 1.3 times it for most rows (at weight 1 the mean
+        // score would be within a few percent of the mean instant score).
+        var scores = 0.0
+        var instants = 0.0
+        for i in 0..<200 {
+            let result = detector.process(row: noise.row(mean: [2, 2, 2, 2]), slot: 0)
+            guard i >= 100 else { continue }
+            scores += result.score
+            instants += result.pull / Double(Self.dimension).squareRoot()
+        }
+        let ratio = scores / instants
+        #expect(ratio > 1.25 && ratio < 1.45, "mean score / mean instant score: \(ratio)")
     }
 
     @Test func smoothingOutsideItsRangeIsRejected() {
