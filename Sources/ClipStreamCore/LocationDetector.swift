@@ -50,12 +50,14 @@ public struct LocationDetector: Sendable {
     ///   - slots: the key slot of each row, indexed like `rows`.
     ///   - results: output, indexed like `rows`.
     ///   - explainCount: `k` of the top-k attribution (0 for none).
+    ///   - explainAbove: rows whose reported score is at or below this skip the attribution
+    ///     (indices `0..<k`, shares 0).
     ///   - topIndices, topShares: outputs of `k` per row, indexed like `rows`.
     /// - Complexity: O(d) per row (`d` the model dimension); no allocation.
     public mutating func process(
         rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
         slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
-        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
+        explainCount: Int, explainAbove: Double, topIndices: UnsafeMutablePointer<Int32>,
         topShares: UnsafeMutablePointer<Float>
     ) {
         let step = self.rowContext
@@ -71,7 +73,7 @@ public struct LocationDetector: Sendable {
                             results[n] = step.step(
                                 x: x, slot: slot, storage: storage,
                                 z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
-                                explainCount: explainCount,
+                                explainCount: explainCount, explainAbove: explainAbove,
                                 topIndices: topIndices + i * explainCount,
                                 topShares: topShares + i * explainCount)
                         }

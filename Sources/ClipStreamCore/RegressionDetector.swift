@@ -32,12 +32,13 @@ public struct RegressionDetector: Sendable {
         shingle = [Float](repeating: 0, count: configuration.lags > 0 ? width : 0)
     }
 
-    /// Scores and then learns the rows listed in `order` (see ``KeyedDetector``).
+    /// Scores and then learns the rows listed in `order` (see ``KeyedDetector``); every row is
+    /// attributed (`explainAbove` is not used: the attribution costs O(k) here).
     /// - Complexity: O(d) per row (`d` the model dimension); no allocation.
     public mutating func process(
         rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
         slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
-        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
+        explainCount: Int, explainAbove: Double, topIndices: UnsafeMutablePointer<Int32>,
         topShares: UnsafeMutablePointer<Float>
     ) {
         let step = RegressionStep(

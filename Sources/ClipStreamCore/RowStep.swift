@@ -34,27 +34,45 @@ struct RowStep {
     var thresholdStart: Int { configuration.warmupRows / 4 }
 
     /// Scores, decides and learns one row; the score and threshold are calibrated against the
-    /// key's history before the raw score joins it.
+    /// key's history before the raw score joins it. The top-`explainCount` attribution is
+    /// computed when the reported score is above `explainAbove` (else cleared): the step
+    /// leaves `z` as it scored the row, so the attribution can wait for the score.
     func step(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
-        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
-        topShares: UnsafeMutablePointer<Float>
+        explainCount: Int, explainAbove: Double = -.infinity,
+        topIndices: UnsafeMutablePointer<Int32>, topShares: UnsafeMutablePointer<Float>
     ) -> RowScore {
-        var result = rawStep(
-            x: x, slot: slot, storage: storage, z: z, work: work, explainCount: explainCount,
-            topIndices: topIndices, topShares: topShares)
+        var residual = Residual()
+        var result = rawStep(x: x, slot: slot, storage: storage, z: z, work: work, residual: &residual)
         if configuration.calibratesScores {
             calibration.report(&result, histogram: storage.histogram(slot), state: storage.state(slot))
+        }
+        if explainCount > 0 {
+            if residual.isComputed && result.score > explainAbove {
+                Attribution.topContributions(
+                    z: z, count: configuration.modelDimension,
+                    squaredNorm: residual.isWide ? 1 : residual.squaredNorm, k: explainCount,
+                    indices: topIndices, shares: topShares)
+            } else {
+                clearAttribution(explainCount, topIndices, topShares)
+            }
         }
         return result
     }
 
+    /// The row's standardized residual as the step computed it (in the caller's `z`).
+    private struct Residual {
+        /// Whether `z` holds this row's residual (not on a key's first row).
+        var isComputed = false
+        /// `||z||^2`; with `isWide`, `z` is a unit direction computed in `Double`.
+        var squaredNorm = 0.0
+        var isWide = false
+    }
+
     private func rawStep(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
-        z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
-        explainCount: Int, topIndices: UnsafeMutablePointer<Int32>,
-        topShares: UnsafeMutablePointer<Float>
+        z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>, residual: inout Residual
     ) -> RowScore {
         let d = configuration.modelDimension
         let theta = storage.theta(slot)
@@ -70,7 +88,6 @@ struct RowStep {
 
         if n == 1 {
             start(x: x, theta: theta, scale: scale, state: state)
-            clearAttribution(explainCount, topIndices, topShares)
             return RowScore(
                 score: 1, threshold: threshold.threshold(state.pointee), decision: .withheld,
                 pull: 0, clipThreshold: 0, clipped: false)
@@ -89,11 +106,7 @@ struct RowStep {
             // (the CSV pipeline rejects them), and must never reach the state.
             precondition(squaredNorm.isFinite, "row contains NaN or infinity")
         }
-        if explainCount > 0 {
-            Attribution.topContributions(
-                z: z, count: d, squaredNorm: wide ? 1 : squaredNorm, k: explainCount,
-                indices: topIndices, shares: topShares)
-        }
+        residual = Residual(isComputed: true, squaredNorm: squaredNorm, isWide: wide)
         let pull = squaredNorm.squareRoot()
 
         if n > 2 && state.pointee.scheduleRow == 1 {

@@ -13,6 +13,10 @@ public struct RowBatch: Sendable {
     public let capacity: Int
     /// `k` of the top-k attribution computed per row (0 for none).
     public let explainCount: Int
+    /// Rows whose reported score is at or below this may skip the attribution (indices
+    /// `0..<k`, shares 0): for a caller that keeps only the highest scores (a replay's top
+    /// anomalies). `-infinity`, the default, attributes every row.
+    public var explainAbove = -Double.infinity
     /// Rows currently held.
     public private(set) var count = 0
     /// Row-major feature values.

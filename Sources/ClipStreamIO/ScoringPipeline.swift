@@ -112,9 +112,18 @@ public struct StreamPosition: Sendable, Equatable {
 
 /// Receives a run's rows and batch boundaries, on the scoring thread.
 public protocol ScoringObserver: AnyObject {
-    /// Called for each scored row, in input order; `label` holds the label field's raw bytes
-    /// (empty without a label column); `topIndices`/`topShares` hold the `explainCount` largest
-    /// contributions (see ``ScoringOptions/observedExplainCount``).
+    /// Rows that did not alert and score at or below this are only counted (``counted(rows:alerts:withheld:)``),
+    /// not shown to ``scored(row:key:result:label:topIndices:topShares:explainCount:)``, and
+    /// their attribution is skipped unless the output asks for it: an observer that keeps only
+    /// the highest scores raises it as it fills up. Read once per batch, before the batch is
+    /// scored. `-infinity` (the default) shows every row.
+    var scoreFloor: Double { get }
+    /// Called once per scored batch, before its rows are shown, with its counts.
+    func counted(rows: Int, alerts: Int, withheld: Int)
+    /// Called for each scored row that alerted or scored above ``scoreFloor``, in input order;
+    /// `label` holds the label field's raw bytes (empty without a label column);
+    /// `topIndices`/`topShares` hold the `explainCount` largest contributions (see
+    /// ``ScoringOptions/observedExplainCount``; cleared for an alert at or below the floor).
     func scored(
         row: Int, key: String, result: RowScore, label: UnsafeRawBufferPointer,
         topIndices: UnsafePointer<Int32>, topShares: UnsafePointer<Float>, explainCount: Int)
@@ -132,6 +141,10 @@ public protocol ScoringObserver: AnyObject {
 extension ScoringObserver {
     /// Always: an observer that does not say otherwise gets the complete output every batch.
     public func wantsOutput(at position: StreamPosition) -> Bool { true }
+    /// Every row is shown.
+    public var scoreFloor: Double { -.infinity }
+    /// Nothing: an observer that counts rows itself sees each of them in `scored`.
+    public func counted(rows: Int, alerts: Int, withheld: Int) {}
 }
 
 /// Where a run's rows come from (``InputOpener/openRows(path:)`` picks by content).
@@ -242,7 +255,8 @@ public final class ScoringPipeline {
         try prepare?(engine)
         if options.writesHeader { output.write(writer.header) }
         var state = RunState(
-            engine: engine, observer: observer, maxKeys: options.evictsIdle ? nil : options.maxKeys)
+            engine: engine, observer: observer, maxKeys: options.evictsIdle ? nil : options.maxKeys,
+            outputExplains: options.explainCount > 0)
         // Three slots in a ring: the reader thread fills one, this thread scores the next
         // (resolving keys and running the engine), the writer thread encodes the lines of the
         // one before. Each stage takes the slots in the order 0, 1, 2, 0, ...; the semaphores

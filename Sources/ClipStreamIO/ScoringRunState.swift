@@ -7,6 +7,9 @@ struct RunState {
     let engine: ShardedEngine
     let observer: (any ScoringObserver)?
     let maxKeys: Int?
+    /// Whether the output lines carry attributions (then every row is attributed, whatever the
+    /// observer's floor).
+    let outputExplains: Bool
     var summary = ScoringSummary()
     /// Archive input: the archive's keys by id, and each one's engine handle once resolved
     /// (one dictionary lookup per key instead of one per row). Unused under a key limit, where
@@ -14,10 +17,11 @@ struct RunState {
     private var archiveKeys: [String] = []
     private var archiveHandles: [KeyHandle?] = []
 
-    init(engine: ShardedEngine, observer: (any ScoringObserver)?, maxKeys: Int?) {
+    init(engine: ShardedEngine, observer: (any ScoringObserver)?, maxKeys: Int?, outputExplains: Bool) {
         self.engine = engine
         self.observer = observer
         self.maxKeys = maxKeys
+        self.outputExplains = outputExplains
     }
 
     /// Drops the rows of keys that would exceed `maxKeys`, in input order (a key admitted
@@ -60,20 +64,30 @@ struct RunState {
                 slot.batch.setHandle(engine.handle(for: slot.keys[i]), at: i)
             }
         }
+        let floor = observer?.scoreFloor ?? -.infinity
+        slot.batch.explainAbove = outputExplains ? -.infinity : floor
         engine.process(&slot.batch)
         let batch = slot.batch
-        summary.rows += batch.count
+        var alerts = 0
+        var withheld = 0
         for i in 0..<batch.count {
             switch batch.results[i].decision {
-            case .alert: summary.alerts += 1
-            case .withheld: summary.withheld += 1
+            case .alert: alerts += 1
+            case .withheld: withheld += 1
             case .normal: break
             }
         }
-        if let observer { show(slot, to: observer) }
+        summary.rows += batch.count
+        summary.alerts += alerts
+        summary.withheld += withheld
+        if let observer {
+            observer.counted(rows: batch.count, alerts: alerts, withheld: withheld)
+            show(slot, to: observer, above: floor)
+        }
     }
 
-    private func show(_ slot: ParsedBatch, to observer: any ScoringObserver) {
+    /// Shows the observer the batch's alerts and the rows scoring above `floor`.
+    private func show(_ slot: ParsedBatch, to observer: any ScoringObserver, above floor: Double) {
         let batch = slot.batch
         let ranges = slot.echoRanges
         let k = batch.explainCount
@@ -81,12 +95,14 @@ struct RunState {
             batch.topIndices.withUnsafeBufferPointer { indices in
                 batch.topShares.withUnsafeBufferPointer { shares in
                     for i in 0..<batch.count {
+                        let result = batch.results[i]
+                        if result.score <= floor && result.decision != .alert { continue }
                         // The parsed name, not the router's: with eviction, a slot may hold
                         // another key by the time the batch is written.
                         let key = slot.usesKeyIDs ? archiveKeys[Int(slot.keyIDs[i])] : slot.keys[i]
                         let label = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
                         observer.scored(
-                            row: slot.rowNumbers[i], key: key, result: batch.results[i], label: label,
+                            row: slot.rowNumbers[i], key: key, result: result, label: label,
                             topIndices: (indices.baseAddress ?? Self.noIndex) + i * k,
                             topShares: (shares.baseAddress ?? Self.noShare) + i * k, explainCount: k)
                     }

@@ -142,6 +142,14 @@ final class ReplayRun: ScoringObserver {
         return Outcome(signal: stoppedBy, dataRows: lastPosition.dataRows)
     }
 
+    /// The summary keeps the 10 highest scores: rows below the lowest of them need no look
+    /// and no attribution (the output's own `--explain` is computed regardless).
+    var scoreFloor: Double { totals.topFloor }
+
+    func counted(rows: Int, alerts: Int, withheld: Int) {
+        totals.count(rows: rows, alerts: alerts, withheld: withheld)
+    }
+
     func scored(
         row: Int, key: String, result: RowScore, label: UnsafeRawBufferPointer,
         topIndices: UnsafePointer<Int32>, topShares: UnsafePointer<Float>, explainCount: Int

@@ -30,23 +30,32 @@ struct ReplayTotals: Codable, Equatable {
 
     static let topCount = 10
 
-    /// Counts one scored row and keeps it if it is among the highest scores so far (ties:
-    /// the earlier row first).
+    /// The lowest score that can still enter ``top`` is above this (`-infinity` until it is
+    /// full): rows at or below it need neither a look nor an attribution.
+    var topFloor: Double {
+        top.count == Self.topCount ? top[top.count - 1].score : -.infinity
+    }
+
+    /// Counts a batch of scored rows (each row once, whether or not it is shown to ``add``).
+    mutating func count(rows: Int, alerts: Int, withheld: Int) {
+        self.rows += rows
+        self.alerts += alerts
+        self.withheld += withheld
+    }
+
+    /// Notes one scored row, already counted: its alert for its key, and the row itself if it
+    /// is among the highest scores so far (ties: the earlier row first). Every alert and every
+    /// row above ``topFloor`` must come here.
     mutating func add(
         row: Int, key: String, result: RowScore, topIndices: UnsafePointer<Int32>,
         topShares: UnsafePointer<Float>, explainCount: Int
     ) {
-        rows += 1
         switch result.decision {
-        case .alert:
-            alerts += 1
-            alertsPerKey[key, default: 0] += 1
-        case .withheld:
-            withheld += 1
-            return
+        case .alert: alertsPerKey[key, default: 0] += 1
+        case .withheld: return
         case .normal: break
         }
-        if top.count == Self.topCount, let last = top.last, result.score <= last.score { return }
+        if result.score <= topFloor { return }
         let anomaly = Anomaly(
             row: row, key: key, score: result.score, threshold: result.threshold,
             alert: result.decision == .alert,

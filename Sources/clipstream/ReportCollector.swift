@@ -37,6 +37,11 @@ final class ReportCollector: ScoringObserver {
         if series.count > known { keyOrder.append(key) }
     }
 
+    /// The report draws every row (``scoreFloor`` stays at its default).
+    func counted(rows: Int, alerts: Int, withheld: Int) {
+        next?.counted(rows: rows, alerts: alerts, withheld: withheld)
+    }
+
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool {
         try next?.batchWritten(position, engine: engine, output: output) ?? true
     }

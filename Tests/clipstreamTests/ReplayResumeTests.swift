@@ -38,6 +38,40 @@ struct ReplayResumeTests {
         #expect((summary?["top_anomalies"] as? [Any])?.count == 10)
     }
 
+    /// The summary attributes only rows that can enter its top 10; with `--explain` (every row
+    /// attributed for the output) or `--report` (every row shown to the report), it must hold
+    /// exactly the same anomalies, attributions and counts.
+    @Test func theSummaryIsTheSameWhetherOrNotEveryRowIsAttributed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try Self.fixture(directory)
+        let plain = ["--label-column", "label", "--time-column", "t", "--quiet", "--batch-size", "700"]
+        var summaries: [[String: Any]] = []
+        for (name, extra) in [
+            ("floor", [String]()), ("explain", ["--explain", "3"]),
+            ("report", ["--report", directory.path("r.html")]),
+        ] {
+            let run = try ClipStreamBinary.run(
+                ["replay", input, "-o", directory.path("\(name).csv"), "--summary", directory.path("\(name).json")]
+                    + plain + extra)
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            var summary = try #require(
+                JSONSerialization.jsonObject(with: Data(try directory.read("\(name).json"))) as? [String: Any])
+            for timing in ["seconds", "rows_per_second"] { summary[timing] = nil }
+            summaries.append(summary)
+        }
+        let top = try #require(summaries[0]["top_anomalies"] as? [[String: Any]])
+        #expect(top.count == 10)
+        // Every reported anomaly carries a real attribution (a feature with a non-zero share).
+        for anomaly in top {
+            let explanation = try #require(anomaly["explanation"] as? [[String: Any]], "\(anomaly)")
+            #expect(explanation.contains { ($0["share"] as? Double ?? 0) != 0 }, "\(anomaly)")
+        }
+        let canonical = try summaries.map { try JSONSerialization.data(withJSONObject: $0, options: .sortedKeys) }
+        #expect(canonical[1] == canonical[0])
+        #expect(canonical[2] == canonical[0])
+    }
+
     /// Faults at fixed points: after rows 1,000 (before the first checkpoint at 5,000),
     /// 7,000, 13,500 and 22,000, and in the middle of the 2nd and 4th checkpoint writes; each
     /// time the run is resumed from what the previous one left.
