@@ -34,6 +34,25 @@ struct SeasonalReferenceTests {
         }
     }
 
+    /// While a key still looks for its period, its reference is the nearer of its two previous
+    /// rows: a lone spike alerts once, not again on the row after it (the way back from the
+    /// spike is as large a change as the spike; NAB's ad-exchange series alerted in pairs).
+    @Test func aSpikeWhileBufferingAlertsOnceWithoutAnEcho() {
+        var detector = Self.detector(.automatic)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 12)
+        for _ in 0..<500 { _ = detector.process(row: noise.row(mean: [0]), slot: slot) }
+        #expect(detector.bank.seasonalBlock(slot: slot)[0] == 0, "still buffering")
+        var spike = noise.row(mean: [0])
+        spike[0] += 30
+        #expect(detector.process(row: spike, slot: slot).decision == .alert)
+        var echoes = 0
+        for _ in 0..<20 where detector.process(row: noise.row(mean: [0]), slot: slot).decision == .alert {
+            echoes += 1
+        }
+        #expect(echoes == 0)
+    }
+
     @Test func aKeyWithoutACycleDropsTheReference() {
         var detector = Self.detector(.automatic)
         let slot = detector.addKey()
