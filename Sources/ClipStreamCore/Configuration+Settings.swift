@@ -5,7 +5,7 @@ extension Configuration {
     public var settings: [(name: String, value: String)] {
         [
             ("dimension", "\(dimension)"), ("lags", "\(lags)"), ("model", model.setting), ("l2", "\(l2Penalty)"),
-            ("season", effectiveSeason.setting),
+            ("season", effectiveSeason.setting), ("whiten", effectiveWhitening.setting),
             ("horizon", "\(horizon)"),
             ("alpha", "\(alpha)"), ("initial-epoch", "\(initialEpochLength)"),
             ("clip-multiplier", "\(clipMultiplier)"), ("clip-level-rate", "\(clipLevelRate)"),

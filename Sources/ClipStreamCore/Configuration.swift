@@ -18,6 +18,9 @@ public struct Configuration: Sendable, Equatable {
     /// Whether each key also scores rows against its row one period earlier (``Season``;
     /// resolved by ``effectiveSeason``).
     public var season: Season = .automatic
+    /// Whether each key ranks rows by their whitened residual (``Whitening``; resolved by
+    /// ``effectiveWhitening``).
+    public var whitening: Whitening = .automatic
 
     // MARK: Learning-rate schedule (ALGORITHM.md section 5)
 
@@ -126,6 +129,12 @@ public struct Configuration: Sendable, Equatable {
             try check((1...Season.longestPeriod).contains(p), "season", "off, auto or a period in 1...\(Season.longestPeriod)")
             try check(p * dimension <= 1 << 26, "season", "such that period * dimension <= 67108864")
             try check(model == .location, "season", "off or auto with --model \(model.name)")
+        }
+        if whitening == .on {
+            try check(model == .location, "whiten", "off or auto with --model \(model.name)")
+            try check(
+                modelDimension <= Whitening.largestDimension, "whiten",
+                "off or auto for more than \(Whitening.largestDimension) model features (dimension * (lags + 1))")
         }
         try check(horizon >= 1, "horizon", "at least 1")
         try check(alpha > 0 && alpha <= 1, "alpha", "in (0, 1]")

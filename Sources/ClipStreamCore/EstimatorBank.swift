@@ -4,9 +4,10 @@
 /// Struct of arrays: `theta` and `scale` are each one contiguous row-major `[Float]` of
 /// `K * d` values (key `k`'s row starts at `k * d`), and the per-key scalars are one
 /// `[KeyState]`. With lags, each key also holds its previous rows, `lagWidth` values; with a
-/// seasonal reference, its block of `seasonWidth` values (``SeasonalReference``); and each
-/// key has a score-calibration histogram of ``ScoreCalibration/storageCount`` `Float`s.
-/// Memory per key: `8 d + 4 lagWidth + 4 seasonWidth + 808` bytes (plus the key's name in the
+/// seasonal reference or a residual whitening, its block of `blockWidth` values (the
+/// ``SeasonalReference``'s values, then the ``ResidualWhitening``'s); and each key has a
+/// score-calibration histogram of ``ScoreCalibration/storageCount`` `Float`s.
+/// Memory per key: `8 d + 4 lagWidth + 4 blockWidth + 808` bytes (plus the key's name in the
 /// router).
 /// Rows are lent only inside ``withStorage(_:)``; no pointer escapes it.
 public struct EstimatorBank: Sendable {
@@ -14,22 +15,23 @@ public struct EstimatorBank: Sendable {
     public let dimension: Int
     /// Values of the lag window per key (`L` previous rows of the input width; 0 without lags).
     public let lagWidth: Int
-    /// Values of the seasonal block per key (0 without a seasonal reference).
-    public let seasonWidth: Int
+    /// Values of the reference block per key: the seasonal reference's, then the residual
+    /// whitening's (0 without either).
+    public let blockWidth: Int
     private var theta: [Float] = []
     private var lagWindows: [Float] = []
-    private var seasons: [Float] = []
+    private var blocks: [Float] = []
     private var histograms: [Float] = []
     private var scale: [Float] = []
     private var states: [KeyState] = []
 
     /// An empty bank for rows of `dimension` features, with `lagWidth` lag values and
-    /// `seasonWidth` seasonal values per key.
-    public init(dimension: Int, lagWidth: Int = 0, seasonWidth: Int = 0) {
-        precondition(dimension >= 1 && lagWidth >= 0 && seasonWidth >= 0)
+    /// `blockWidth` reference-block values per key.
+    public init(dimension: Int, lagWidth: Int = 0, blockWidth: Int = 0) {
+        precondition(dimension >= 1 && lagWidth >= 0 && blockWidth >= 0)
         self.dimension = dimension
         self.lagWidth = lagWidth
-        self.seasonWidth = seasonWidth
+        self.blockWidth = blockWidth
     }
 
     /// Number of keys held.
@@ -37,7 +39,7 @@ public struct EstimatorBank: Sendable {
 
     /// Bytes of estimator state per key.
     public var bytesPerKey: Int {
-        (2 * dimension + lagWidth + seasonWidth + ScoreCalibration.storageCount) * MemoryLayout<Float>.stride
+        (2 * dimension + lagWidth + blockWidth + ScoreCalibration.storageCount) * MemoryLayout<Float>.stride
             + MemoryLayout<KeyState>.stride
     }
 
@@ -47,7 +49,7 @@ public struct EstimatorBank: Sendable {
         theta.append(contentsOf: repeatElement(0, count: dimension))
         scale.append(contentsOf: repeatElement(1, count: dimension))
         lagWindows.append(contentsOf: repeatElement(0, count: lagWidth))
-        seasons.append(contentsOf: repeatElement(0, count: seasonWidth))
+        blocks.append(contentsOf: repeatElement(0, count: blockWidth))
         histograms.append(contentsOf: repeatElement(0, count: ScoreCalibration.storageCount))
         states.append(KeyState())
         return states.count - 1
@@ -57,12 +59,12 @@ public struct EstimatorBank: Sendable {
     public mutating func reset(slot: Int) {
         let d = dimension
         let w = lagWidth
-        let seasonal = seasonWidth
+        let reference = blockWidth
         withStorage { storage in
             storage.theta(slot).update(repeating: 0, count: d)
             storage.scale(slot).update(repeating: 1, count: d)
             if w > 0 { storage.lagWindow(slot).update(repeating: 0, count: w) }
-            if seasonal > 0 { storage.season(slot).update(repeating: 0, count: seasonal) }
+            if reference > 0 { storage.block(slot).update(repeating: 0, count: reference) }
             storage.histogram(slot).update(repeating: 0, count: ScoreCalibration.storageCount)
             storage.state(slot).pointee = KeyState()
         }
@@ -99,9 +101,10 @@ public struct EstimatorBank: Sendable {
         Array(lagWindows[slot * lagWidth..<(slot + 1) * lagWidth])
     }
 
-    /// A copy of one key's seasonal block (for tests and inspection).
-    public func seasonalBlock(slot: Int) -> [Float] {
-        Array(seasons[slot * seasonWidth..<(slot + 1) * seasonWidth])
+    /// A copy of one key's reference block: the seasonal reference's values, then the residual
+    /// whitening's (for tests and inspection).
+    public func referenceBlock(slot: Int) -> [Float] {
+        Array(blocks[slot * blockWidth..<(slot + 1) * blockWidth])
     }
 
     /// Lends the whole storage for one batch of row updates.
@@ -116,18 +119,18 @@ public struct EstimatorBank: Sendable {
         return try theta.withUnsafeMutableBufferPointer { t in
             try scale.withUnsafeMutableBufferPointer { s in
                 try lagWindows.withUnsafeMutableBufferPointer { l in
-                    try seasons.withUnsafeMutableBufferPointer { seasonal in
+                    try blocks.withUnsafeMutableBufferPointer { reference in
                         try histograms.withUnsafeMutableBufferPointer { h in
                             try states.withUnsafeMutableBufferPointer { k in
                                 // Non-nil: each array has at least one element whenever
-                                // keyCount > 0 (the lag windows and seasonal blocks only when
+                                // keyCount > 0 (the lag windows and reference blocks only when
                                 // their width is positive, the only case they are used), and
                                 // callers only index slots below keyCount.
                                 try body(BankStorage(
                                     theta: t.baseAddress, scale: s.baseAddress, lagWindows: l.baseAddress,
-                                    seasons: seasonal.baseAddress, histograms: h.baseAddress,
+                                    blocks: reference.baseAddress, histograms: h.baseAddress,
                                     states: k.baseAddress, dimension: d, lagWidth: w,
-                                    seasonWidth: seasonWidth, keyCount: k.count))
+                                    blockWidth: blockWidth, keyCount: k.count))
                             }
                         }
                     }
@@ -138,7 +141,7 @@ public struct EstimatorBank: Sendable {
 
     /// Checks invariants: every value finite, every scale positive, every clip level non-negative.
     public func checkInvariants() -> Bool {
-        theta.allSatisfy(\.isFinite) && histograms.allSatisfy { $0.isFinite && $0 >= 0 } && lagWindows.allSatisfy(\.isFinite) && seasons.allSatisfy(\.isFinite) && scale.allSatisfy { $0.isFinite && $0 > 0 }
+        theta.allSatisfy(\.isFinite) && histograms.allSatisfy { $0.isFinite && $0 >= 0 } && lagWindows.allSatisfy(\.isFinite) && blocks.allSatisfy(\.isFinite) && scale.allSatisfy { $0.isFinite && $0 > 0 }
             && states.allSatisfy { $0.clipLevel >= 0 && $0.clipLevel.isFinite }
     }
 }
@@ -148,15 +151,15 @@ public struct BankStorage {
     @usableFromInline let theta: UnsafeMutablePointer<Float>?
     @usableFromInline let scale: UnsafeMutablePointer<Float>?
     @usableFromInline let lagWindows: UnsafeMutablePointer<Float>?
-    @usableFromInline let seasons: UnsafeMutablePointer<Float>?
+    @usableFromInline let blocks: UnsafeMutablePointer<Float>?
     @usableFromInline let histograms: UnsafeMutablePointer<Float>?
     @usableFromInline let states: UnsafeMutablePointer<KeyState>?
     /// Features per key.
     public let dimension: Int
     /// Lag values per key.
     public let lagWidth: Int
-    /// Seasonal values per key.
-    public let seasonWidth: Int
+    /// Reference-block values per key.
+    public let blockWidth: Int
     /// Keys available.
     public let keyCount: Int
 
@@ -181,11 +184,12 @@ public struct BankStorage {
         return lagWindows.unsafelyUnwrapped + slot * lagWidth
     }
 
-    /// Key `slot`'s seasonal block (``SeasonalReference``; `seasonWidth > 0` only).
+    /// Key `slot`'s reference block (the seasonal reference's values, then the residual
+    /// whitening's; `blockWidth > 0` only).
     @inlinable
-    public func season(_ slot: Int) -> UnsafeMutablePointer<Float> {
-        precondition(slot >= 0 && slot < keyCount && seasonWidth > 0)
-        return seasons.unsafelyUnwrapped + slot * seasonWidth
+    public func block(_ slot: Int) -> UnsafeMutablePointer<Float> {
+        precondition(slot >= 0 && slot < keyCount && blockWidth > 0)
+        return blocks.unsafelyUnwrapped + slot * blockWidth
     }
 
     /// Key `slot`'s score-calibration histogram (``ScoreCalibration/storageCount`` values).

@@ -4,7 +4,8 @@ public struct KeySnapshot: Sendable, Equatable {
     /// The key's scalars.
     public var state: KeyState
     /// The key's vectors, concatenated: `theta` and `scale` (`d` values each, `d` the model
-    /// dimension), the lag window, the seasonal block, then the score-calibration histogram.
+    /// dimension), the lag window, the reference block (seasonal, then whitening), then the score-calibration
+    /// histogram.
     public var values: [Float]
 
     /// Whether the snapshot could come from a model of model dimension `dimension`: every value
@@ -27,15 +28,25 @@ public struct KeySnapshot: Sendable, Equatable {
         return true
     }
 
-    /// ``isSound(dimension:)`` for a model of `configuration`, and a seasonal block (if any)
-    /// that its ``SeasonalReference`` could have written.
+    /// ``isSound(dimension:)`` for a model of `configuration`, and a seasonal block and a
+    /// whitening block (if any) that its ``SeasonalReference`` and ``ResidualWhitening`` could
+    /// have written.
     public func isSound(for configuration: Configuration) -> Bool {
         let d = configuration.modelDimension
         guard isSound(dimension: d) else { return false }
-        guard let layout = configuration.seasonalLayout else { return true }
-        let start = configuration.seasonalBlockOffset
-        guard values.count >= start + layout.storageCount else { return false }
-        return layout.isSound(values[start..<(start + layout.storageCount)])
+        if let layout = configuration.seasonalLayout {
+            let start = configuration.seasonalBlockOffset
+            guard values.count >= start + layout.storageCount,
+                layout.isSound(values[start..<(start + layout.storageCount)])
+            else { return false }
+        }
+        if let layout = configuration.whiteningLayout {
+            let start = configuration.whiteningBlockOffset
+            guard values.count >= start + layout.storageCount,
+                layout.isSound(values[start..<(start + layout.storageCount)])
+            else { return false }
+        }
+        return true
     }
 
     /// A snapshot of `state` and `values`.
@@ -47,7 +58,7 @@ public struct KeySnapshot: Sendable, Equatable {
 
 extension EstimatorBank {
     /// `Float`s per key in a ``KeySnapshot``.
-    public var valuesPerKey: Int { 2 * dimension + lagWidth + seasonWidth + ScoreCalibration.storageCount }
+    public var valuesPerKey: Int { 2 * dimension + lagWidth + blockWidth + ScoreCalibration.storageCount }
 
     /// A copy of one key's state.
     public func snapshot(slot: Int) -> KeySnapshot {
@@ -56,7 +67,7 @@ extension EstimatorBank {
         values += location(slot: slot)
         values += scaleEstimate(slot: slot)
         values += lagWindow(slot: slot)
-        values += seasonalBlock(slot: slot)
+        values += referenceBlock(slot: slot)
         values += calibrationHistogram(slot: slot)
         return KeySnapshot(state: state(slot: slot), values: values)
     }
@@ -66,16 +77,16 @@ extension EstimatorBank {
         precondition(snapshot.values.count == valuesPerKey, "snapshot of another dimension")
         let d = dimension
         let w = lagWidth
-        let seasonal = seasonWidth
+        let reference = blockWidth
         withStorage { storage in
             snapshot.values.withUnsafeBufferPointer { v in
                 let base = v.baseAddress!
                 storage.theta(slot).update(from: base, count: d)
                 storage.scale(slot).update(from: base + d, count: d)
                 if w > 0 { storage.lagWindow(slot).update(from: base + 2 * d, count: w) }
-                if seasonal > 0 { storage.season(slot).update(from: base + 2 * d + w, count: seasonal) }
+                if reference > 0 { storage.block(slot).update(from: base + 2 * d + w, count: reference) }
                 storage.histogram(slot).update(
-                    from: base + 2 * d + w + seasonal, count: ScoreCalibration.storageCount)
+                    from: base + 2 * d + w + reference, count: ScoreCalibration.storageCount)
                 storage.state(slot).pointee = snapshot.state
             }
         }

@@ -23,6 +23,10 @@ public struct LocationDetector: Sendable {
     private var work: [Float]
     /// The current row extended with its lags (empty without lags).
     private var shingle: [Float]
+    /// The residual whitening's scratch (empty without whitening): a factorization, and the
+    /// whitened row and clipped residual.
+    private var whiteningFactor: [Double]
+    private var whiteningVectors: [Float]
 
     /// Creates an empty detector; `configuration` must already be validated.
     public init(configuration: Configuration) {
@@ -30,13 +34,15 @@ public struct LocationDetector: Sendable {
         let width = configuration.modelDimension
         bank = EstimatorBank(
             dimension: width, lagWidth: width - configuration.dimension,
-            seasonWidth: configuration.seasonalLayout?.storageCount ?? 0)
+            blockWidth: configuration.referenceBlockWidth)
         schedule = LearningRateSchedule(configuration)
         thresholdModel = ScoreThreshold(configuration)
         strategy = configuration.kernelStrategy
         residual = [Float](repeating: 0, count: width)
         work = [Float](repeating: 0, count: width)
         shingle = [Float](repeating: 0, count: configuration.lags > 0 ? width : 0)
+        whiteningFactor = [Double](repeating: 0, count: configuration.whiteningLayout?.factorScratchCount ?? 0)
+        whiteningVectors = [Float](repeating: 0, count: configuration.whiteningLayout?.vectorScratchCount ?? 0)
     }
 
     /// Adds a key and returns its slot.
@@ -65,18 +71,27 @@ public struct LocationDetector: Sendable {
         residual.withUnsafeMutableBufferPointer { z in
             work.withUnsafeMutableBufferPointer { w in
                 shingle.withUnsafeMutableBufferPointer { extended in
-                    bank.withStorage { storage in
-                        LagWindow.forEachModelRow(
-                            rows: rows, rowStride: rowStride, order: order, slots: slots,
-                            inputWidth: inputWidth, storage: storage, shingle: extended
-                        ) { n, i, slot, x in
-                            results[n] = step.step(
-                                x: x, slot: slot, storage: storage,
-                                z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
-                                explainCount: explainCount, explainAbove: explainAbove,
-                                topIndices: topIndices + i * explainCount,
-                                topShares: topShares + i * explainCount)
+                    whiteningFactor.withUnsafeMutableBufferPointer { factor in
+                      whiteningVectors.withUnsafeMutableBufferPointer { vectors in
+                        // Nil without whitening (both arrays empty).
+                        let scratch = factor.baseAddress.flatMap { f in
+                            vectors.baseAddress.map { WhiteningScratch(factor: f, vectors: $0) }
                         }
+                        bank.withStorage { storage in
+                            LagWindow.forEachModelRow(
+                                rows: rows, rowStride: rowStride, order: order, slots: slots,
+                                inputWidth: inputWidth, storage: storage, shingle: extended
+                            ) { n, i, slot, x in
+                                results[n] = step.step(
+                                    x: x, slot: slot, storage: storage,
+                                    z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
+                                    whiteningScratch: scratch,
+                                    explainCount: explainCount, explainAbove: explainAbove,
+                                    topIndices: topIndices + i * explainCount,
+                                    topShares: topShares + i * explainCount)
+                            }
+                        }
+                      }
                     }
                 }
             }

@@ -13,6 +13,10 @@ struct RowStep {
     let rootMeanSquareFactor: Double
     /// The key's seasonal reference, if the configuration keeps one.
     let season: SeasonalReference?
+    /// The key's residual whitening, if the configuration keeps one, and where it starts in
+    /// the key's reference block.
+    let whitening: ResidualWhitening?
+    let whiteningOffset: Int
 
     @usableFromInline
     init(
@@ -25,6 +29,8 @@ struct RowStep {
         self.strategy = strategy
         rootMeanSquareFactor = 1 / Double(configuration.modelDimension).squareRoot()
         season = configuration.seasonalLayout
+        whitening = configuration.whiteningLayout
+        whiteningOffset = configuration.seasonalLayout?.storageCount ?? 0
     }
 
     /// Floor of the clip level `m` (standardized units; a typical pull is about `1.25 sqrt d`).
@@ -40,11 +46,14 @@ struct RowStep {
     func step(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
+        whiteningScratch: WhiteningScratch?,
         explainCount: Int, explainAbove: Double = -.infinity,
         topIndices: UnsafeMutablePointer<Int32>, topShares: UnsafeMutablePointer<Float>
     ) -> RowScore {
         var residual = Residual()
-        var result = rawStep(x: x, slot: slot, storage: storage, z: z, work: work, residual: &residual)
+        var result = rawStep(
+            x: x, slot: slot, storage: storage, z: z, work: work, whiteningScratch: whiteningScratch,
+            residual: &residual)
         if configuration.calibratesScores {
             calibration.report(&result, histogram: storage.histogram(slot), state: storage.state(slot))
         }
@@ -72,7 +81,8 @@ struct RowStep {
 
     private func rawStep(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
-        z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>, residual: inout Residual
+        z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
+        whiteningScratch: WhiteningScratch?, residual: inout Residual
     ) -> RowScore {
         let d = configuration.modelDimension
         let theta = storage.theta(slot)
@@ -81,7 +91,7 @@ struct RowStep {
         state.pointee.rowCount += 1
         let n = state.pointee.rowCount
         // Scored (and stored) on every row, so the ring never misses one.
-        let block = season == nil ? nil : storage.season(slot)
+        let block = season == nil ? nil : storage.block(slot)
         let seasonal = season.map {
             $0.instantScore(x: x, row: n - 1, block: block.unsafelyUnwrapped, locationScale: scale)
         }
@@ -108,6 +118,15 @@ struct RowStep {
         }
         residual = Residual(isComputed: true, squaredNorm: squaredNorm, isWide: wide)
         let pull = squaredNorm.squareRoot()
+        // The ranking score: the whitened one where the key keeps a whitening (which learns
+        // the row at once: nothing below reads it), the plain one otherwise.
+        var ranking = pull * rootMeanSquareFactor
+        if let whitening, !wide {
+            let whiteningBlock = storage.block(slot) + whiteningOffset
+            let scratch = whiteningScratch.unsafelyUnwrapped
+            ranking = whitening.rankingScore(z: z, rootMeanSquare: ranking, block: whiteningBlock, scratch: scratch)
+            whitening.learn(z: z, block: whiteningBlock, scratch: scratch)
+        }
 
         if n > 2 && state.pointee.scheduleRow == 1 {
             // The row after a re-anchoring: widen any scale the new regime outgrew (a column
@@ -115,7 +134,7 @@ struct RowStep {
             // thousands of rows while its floored scale grows by small steps).
             let limit = threshold.threshold(state.pointee)
             let score = combinedScore(
-                instant: pull * rootMeanSquareFactor, seasonal: seasonal, limit: limit, state: state,
+                instant: ranking, seasonal: seasonal, limit: limit, state: state,
                 block: block)
             if state.pointee.quietRowsLeft > 1 && !wide && pull > Self.anchorPullRatio * state.pointee.clipLevel
                 && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)
@@ -146,8 +165,8 @@ struct RowStep {
         let m = state.pointee.clipLevel
         let instant = pull * rootMeanSquareFactor
         let limit = threshold.threshold(state.pointee)
-        let score = combinedScore(
-            instant: instant, seasonal: seasonal, limit: limit, state: state,
+        let ranked = combinedScore(
+            instant: ranking, seasonal: seasonal, limit: limit, state: state,
             block: block)
         // Decisions, runs and threshold learning follow the current row's instant score (with a
         // seasonal reference, the larger of both instants): the sustained one only ranks rows,
@@ -158,6 +177,9 @@ struct RowStep {
         let quiet = state.pointee.quietRowsLeft > 0
         let decision: AlertDecision =
             n <= configuration.warmupRows || quiet ? .withheld : (alerting > limit ? .alert : .normal)
+        // An alert reports a score at or above its threshold: the ranking score (whitened) can
+        // sit below the plain score the decision followed.
+        let score = decision == .alert ? max(ranked, limit) : ranked
 
         // A run of consecutive rows above the threshold: a regime change or an anomaly segment.
         let inRun = above && state.pointee.runLength > 0

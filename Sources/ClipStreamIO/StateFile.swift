@@ -36,7 +36,9 @@ public enum StateFile {
 
     /// Settings added after version 2 was first written, with the value every state written
     /// before them implies: such a state loads as if it recorded it.
-    static let settingsAddedLater = ["model": "location", "l2": "0.0001", "redescend": "0.0", "season": "off"]
+    static let settingsAddedLater = [
+        "model": "location", "l2": "0.0001", "redescend": "0.0", "season": "off", "whiten": "off",
+    ]
 
     /// The settings lines of `configuration`.
     public static func settingsLines(_ configuration: Configuration) -> [String] {

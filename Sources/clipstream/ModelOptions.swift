@@ -30,6 +30,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Also score each row against the key's row one period earlier: auto (keys of inputs with at most 4 features find their period in their first 1,024 rows; wider inputs: off), off, or a period P in rows.")
     var season: Season = defaults.season
 
+    @Option(help: "Rank rows by their residual whitened against the covariance of the key's past residuals (alerts keep the plain score): auto (location models of 2-64 features, counting lags), on (at most 256), or off.")
+    var whiten: Whitening = defaults.whitening
+
     @Option(help: "Horizon H: the learning rate stops decaying at H^-alpha (the memory knob).")
     var horizon: Int = defaults.horizon
 
@@ -102,6 +105,7 @@ struct ModelOptions: ParsableArguments {
         case .rows(let count): c.lags = count
         }
         c.season = season
+        c.whitening = whiten
         c.horizon = horizon
         c.alpha = alpha
         c.initialEpochLength = initialEpoch
@@ -179,6 +183,11 @@ enum LagsSetting: ExpressibleByArgument, Equatable {
     }
 
     var defaultValueDescription: String { "auto" }
+}
+
+extension Whitening: ExpressibleByArgument {
+    /// The default's spelling in the help text.
+    public var defaultValueDescription: String { setting }
 }
 
 extension Season: ExpressibleByArgument {

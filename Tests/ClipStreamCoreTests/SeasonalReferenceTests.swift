@@ -25,11 +25,11 @@ struct SeasonalReferenceTests {
             for t in 0..<Season.detectionRows - 1 {
                 _ = detector.process(row: Self.cycle(t, period: period, noise: &noise), slot: slot)
             }
-            #expect(detector.bank.seasonalBlock(slot: slot)[0] == 0, "still buffering")
+            #expect(detector.bank.referenceBlock(slot: slot)[0] == 0, "still buffering")
             _ = detector.process(row: Self.cycle(Season.detectionRows - 1, period: period, noise: &noise), slot: slot)
             // Within 1%: a long period repeats only 3.5 times in the buffer, and noise moves the
             // flat top of its autocorrelation by a row or two (288 gives 286 here).
-            let found = Int(detector.bank.seasonalBlock(slot: slot)[0])
+            let found = Int(detector.bank.referenceBlock(slot: slot)[0])
             #expect(abs(found - period) <= period / 100, "found \(found)")
         }
     }
@@ -42,7 +42,7 @@ struct SeasonalReferenceTests {
         let slot = detector.addKey()
         var noise = NoiseStream(seed: 12)
         for _ in 0..<500 { _ = detector.process(row: noise.row(mean: [0]), slot: slot) }
-        #expect(detector.bank.seasonalBlock(slot: slot)[0] == 0, "still buffering")
+        #expect(detector.bank.referenceBlock(slot: slot)[0] == 0, "still buffering")
         var spike = noise.row(mean: [0])
         spike[0] += 30
         #expect(detector.process(row: spike, slot: slot).decision == .alert)
@@ -58,7 +58,7 @@ struct SeasonalReferenceTests {
         let slot = detector.addKey()
         var noise = NoiseStream(seed: 3)
         for _ in 0..<Season.detectionRows { _ = detector.process(row: noise.row(mean: [5]), slot: slot) }
-        #expect(detector.bank.seasonalBlock(slot: slot)[0] == -1)
+        #expect(detector.bank.referenceBlock(slot: slot)[0] == -1)
     }
 
     /// A daily cycle whose peak goes flat for one period (NAB's `art_daily_flatmiddle`): every
@@ -116,7 +116,8 @@ struct SeasonalReferenceTests {
         var detector = Self.detector(.period(3), dimension: 2)
         let slot = detector.addKey()
         for t in 0..<7 { _ = detector.process(row: [Float(t), Float(-t)], slot: slot) }
-        let block = detector.bank.seasonalBlock(slot: slot)
+        // The seasonal values come first in the reference block (the whitening's follow).
+        let block = Array(detector.bank.referenceBlock(slot: slot).prefix(2 + 2 + 3 * 2))
         #expect(block.count == 2 + 2 + 3 * 2)
         #expect(block[0] == 3)
         // Rows 6, 4, 5 at positions 0, 1, 2.

@@ -11,6 +11,7 @@ struct SustainedScoreTests {
     /// A key warmed up on 2,000 seeded Gaussian rows around 0, with re-anchoring off.
     static func warmedUp(smoothing: Double) -> (LocationDetector, NoiseStream) {
         var c = Configuration(dimension: dimension)
+        c.whitening = .off  // the plain score's mechanics
         c.restartAfter = 0
         c.scoreSmoothing = smoothing
         c.calibratesScores = false  // the raw score's mechanics
