@@ -50,16 +50,16 @@ struct ModelOptionTests {
         #expect(otherTarget.stderr.contains("model linear:0 in the state, linear:3 here"))
     }
 
-    /// A state written before the `model`, `l2`, `redescend` and `season` settings existed
-    /// (none of their lines) reads as the location model without the redescending influence or
-    /// a seasonal reference: it resumes
-    /// under `--redescend 0`, and the default refuses it, naming the difference.
+    /// A state written before the `model`, `l2`, `redescend`, `season` and `whiten` settings
+    /// existed (none of their lines) reads as the location model without the redescending
+    /// influence, a seasonal reference or a whitening: it resumes under `--redescend 0
+    /// --whiten off`, and the default refuses it, naming the differences.
     @Test func aStateFromBeforeTheModelSettingsLoads() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let (_, first, rest) = try StateAndPartitionTests.fixture(directory)
         let state = directory.path("model.state")
-        let older = Self.options + ["--redescend", "0"]
+        let older = Self.options + ["--redescend", "0", "--whiten", "off"]
         _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + older)
         let expected = try ClipStreamBinary.run(["score", rest, "--load-state", state] + older)
         #expect(expected.status == 0, "\(expected.stderr)")
@@ -69,9 +69,9 @@ struct ModelOptionTests {
         let length = bytes.uint32(at: StateBytes.settingsOffset)
         let settings = String(decoding: bytes.bytes[start..<start + length], as: UTF8.self)
         let stripped = settings.split(separator: "\n")
-            .filter { line in ["model=", "l2=", "redescend=", "season="].allSatisfy { !line.hasPrefix($0) } }
+            .filter { line in ["model=", "l2=", "redescend=", "season=", "whiten="].allSatisfy { !line.hasPrefix($0) } }
             .joined(separator: "\n")
-        #expect(settings.split(separator: "\n").count == stripped.split(separator: "\n").count + 4)
+        #expect(settings.split(separator: "\n").count == stripped.split(separator: "\n").count + 5)
         bytes.bytes.replaceSubrange(start..<start + length, with: Array(stripped.utf8))
         bytes.setUInt32(UInt32(stripped.utf8.count), at: StateBytes.settingsOffset)
         bytes.resealChecksum()
@@ -83,6 +83,7 @@ struct ModelOptionTests {
         let defaults = try ClipStreamBinary.run(["score", rest, "--load-state", path] + Self.options)
         #expect(defaults.status == 30)
         #expect(defaults.stderr.contains("redescend 0.0 in the state, 4.0 here"), "\(defaults.stderr)")
+        #expect(defaults.stderr.contains("whiten off in the state, on here"), "\(defaults.stderr)")
     }
 
     @Test func aWrongModelChoiceIsAUsageError() throws {

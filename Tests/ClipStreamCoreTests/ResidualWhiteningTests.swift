@@ -1,0 +1,110 @@
+import ClipStreamCore
+import Testing
+
+/// A key's residual whitening: rows that break how the key's columns move together rank above
+/// rows that keep it, decisions stay those of the plain score, and the state round-trips.
+@Suite("Residual whitening")
+struct ResidualWhiteningTests {
+    /// Two columns that move together (the second is the first plus a tenth of its noise).
+    static func correlatedRow(_ noise: inout NoiseStream, shift: (Double, Double) = (0, 0)) -> [Float] {
+        let common = noise.row(mean: [0])[0]
+        let own = noise.row(mean: [0])[0]
+        return [common + Float(shift.0), common + 0.1 * own + Float(shift.1)]
+    }
+
+    static func warmedUp(_ whitening: Whitening) -> LocationDetector {
+        var c = Configuration(dimension: 2)
+        c.whitening = whitening
+        c.calibratesScores = false
+        var detector = LocationDetector(configuration: c)
+        _ = detector.addKey()
+        var noise = NoiseStream(seed: 31)
+        for _ in 0..<3_000 { _ = detector.process(row: correlatedRow(&noise), slot: 0) }
+        return detector
+    }
+
+    @Test func aRowBreakingTheCorrelationRanksAboveOneOfTheSameSizeThatKeepsIt() {
+        var ratios: [Whitening: Double] = [:]
+        for whitening in [Whitening.on, .off] {
+            var keeping = Self.warmedUp(whitening)
+            var breaking = keeping
+            // Both rows are 3 scales off in each column: together, or in opposite directions.
+            let kept = keeping.process(row: [3, 3], slot: 0)
+            let broken = breaking.process(row: [3, -3], slot: 0)
+            #expect(abs(kept.pull - broken.pull) < 0.05 * kept.pull, "same plain size")
+            ratios[whitening] = broken.score / kept.score
+        }
+        // The plain score cannot tell them apart; the whitened one ranks the break far higher.
+        #expect(abs(ratios[.off, default: 0] - 1) < 0.05, "\(ratios)")
+        #expect(ratios[.on, default: 0] > 3, "\(ratios)")
+    }
+
+    @Test func decisionsAndThresholdsAreThoseOfThePlainScore() {
+        var results: [Whitening: [RowScore]] = [:]
+        for whitening in [Whitening.on, .off] {
+            var c = Configuration(dimension: 6)
+            c.whitening = whitening
+            var detector = LocationDetector(configuration: c)
+            _ = detector.addKey()
+            var noise = NoiseStream(seed: 8, degreesOfFreedom: 4)
+            results[whitening] = (0..<6_000).map { t in
+                var row = noise.row(mean: [Double](repeating: t < 3_000 ? 0 : 4, count: 6))
+                if t % 251 == 0 { row[t % 6] += 25 }
+                return detector.process(row: row, slot: 0)
+            }
+        }
+        let on = results[.on, default: []]
+        let off = results[.off, default: []]
+        #expect(on.map(\.decision) == off.map(\.decision))
+        #expect(on.map(\.pull) == off.map(\.pull))
+        #expect(on.contains { $0.decision == .alert })
+        // The ranking differs, and an alert never reports a score below its threshold.
+        #expect(zip(on, off).contains { $0.score != $1.score })
+        for r in on where r.decision == .alert { #expect(r.score >= r.threshold) }
+    }
+
+    @Test func snapshotsRestoreExactlyAndBadBlocksAreRefused() throws {
+        let c = Configuration(dimension: 3)
+        var detector = LocationDetector(configuration: c)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 2)
+        for _ in 0..<700 { _ = detector.process(row: noise.row(mean: [0, 0, 0]), slot: slot) }
+        let snapshot = detector.snapshot(slot: slot)
+        #expect(snapshot.isSound(for: c))
+        var copy = LocationDetector(configuration: c)
+        copy.restore(snapshot, slot: copy.addKey())
+        for _ in 0..<200 {
+            let row = noise.row(mean: [0, 0, 0])
+            #expect(detector.process(row: row, slot: slot) == copy.process(row: row, slot: 0))
+        }
+        // The factor is in use by now: its first inverse pivot lies in (0, 1].
+        let start = c.whiteningBlockOffset
+        let layout = try #require(c.whiteningLayout)
+        let firstPivot = start + 4 + 6  // after the 4 scalars and C's 6 values (d = 3)
+        #expect(snapshot.values[firstPivot] > 0 && snapshot.values[firstPivot] <= 1)
+        #expect(layout.storageCount == 4 + 2 * 6)
+        var bad = snapshot
+        bad.values[firstPivot] = -0.5
+        #expect(!bad.isSound(for: c))
+        bad = snapshot
+        bad.values[start + 4] = -1  // a negative variance
+        #expect(!bad.isSound(for: c))
+    }
+
+    @Test func automaticCoversModelsOfTwoTo64FeaturesAndOnIsChecked() {
+        #expect(Configuration(dimension: 38).effectiveWhitening == .on)
+        #expect(Configuration(dimension: 65).effectiveWhitening == .off)
+        #expect(Configuration(dimension: 1).effectiveWhitening == .off)
+        var lagged = Configuration(dimension: 1)
+        lagged.lags = 8
+        #expect(lagged.effectiveWhitening == .on)  // 9 model features: the row and 8 lags
+        var c = Configuration(dimension: 300)
+        c.whitening = .on
+        #expect(throws: ConfigurationError.self) { try c.validate() }
+        c = Configuration(dimension: 4)
+        c.whitening = .on
+        c.model = .linear(target: 0)
+        #expect(throws: ConfigurationError.self) { try c.validate() }
+        #expect(c.effectiveWhitening == .off)
+    }
+}
