@@ -10,9 +10,10 @@ public enum AlertDecision: UInt8, Sendable, Equatable {
 
 /// Everything the detector reports about one row, computed before the row is learned.
 public struct RowScore: Sendable, Equatable {
-    /// `max(instant, 1.3 sustained)`: the RMS of the standardized residual, or the weighted
-    /// moving average of recent ones if higher (see `Configuration.scoreSmoothing`; the
-    /// regression models use weight 1); always finite, higher is more anomalous.
+    /// `max(instant, 1.3 sustained)`: the RMS of the standardized residual (whitened, with
+    /// `Configuration.whitening`), or the weighted moving average of recent ones if higher (see
+    /// `Configuration.scoreSmoothing`; the regression models use weight 1), and for an alert at
+    /// least its threshold; always finite, higher is more anomalous.
     public var score: Double
     /// The key's threshold for this row (the score quantile extrapolated to the alert rate).
     public var threshold: Double

@@ -301,7 +301,8 @@ struct RowStep {
     /// moving average of the instant score clipped at ``sustainedCap`` thresholds, ranks a run
     /// of unusual rows above isolated noise; the clip bounds one row's effect on it (a spike
     /// does not leave a tail of high scores behind it) and the maximum keeps a spike at full
-    /// height. At smoothing 1 (instant only) the weight does not apply.
+    /// height. At smoothing 1 (instant only) the weight does not apply. With a residual
+    /// whitening, the instant score here is the whitened one (``ResidualWhitening``).
     ///
     /// With a seasonal reference, its instant score gets its own sustained score (kept in the
     /// key's seasonal block), and the reported score is the largest of the four.

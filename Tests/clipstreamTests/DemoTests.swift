@@ -6,10 +6,10 @@ import Testing
 struct DemoTests {
     /// 40 000 rows (a fifth of the default) take a few seconds in a debug build. The stream is
     /// seeded and the output identical for every shard count, so the numbers are fixed; at
-    /// today's defaults they are ROC-AUC 0.998, PR-AUC 0.841, precision 0.632, recall 0.985
-    /// (the quality issue's bar for this stream is ROC-AUC >= 0.97). Precision is the price of
-    /// the long memory: each regime shift alerts until its key re-anchors; PR-AUC is the price
-    /// of the persistence weight (1.3): rows of a shift outrank some single-row anomalies.
+    /// today's defaults they are ROC-AUC 0.999, PR-AUC 0.923, precision 0.632, recall 0.985
+    /// (the quality issue's bar for this stream is ROC-AUC >= 0.97; 0.998 / 0.841 without the
+    /// whitening). Precision is the price of the long memory: each regime shift alerts until
+    /// its key re-anchors.
     @Test func demoReportsGoodDetectionQuality() throws {
         let result = try ClipStreamBinary.run(["demo", "--rows", "40000", "--shards", "2"])
         #expect(result.status == 0)
@@ -22,7 +22,7 @@ struct DemoTests {
         let recall = try #require(Self.number(after: "recall", in: text), "no recall:\n\(text)")
         let prAUC = try #require(Self.number(after: "PR-AUC", in: text), "no PR-AUC:\n\(text)")
         #expect(auc >= 0.97)
-        #expect(prAUC > 0.8)
+        #expect(prAUC > 0.88)
         #expect(precision > 0.6)
         #expect(recall > 0.9)
         #expect(text.contains("top 5 alerts:"))
