@@ -12,8 +12,9 @@
 /// Measured in `Docs/quality.md` ("Correlation-aware ranking").
 ///
 /// Robustness: each coordinate enters `C` clipped at ``clip`` (a spike of 1e30 moves `C` no
-/// more than one of 100), the ridge `I` keeps every pivot of the factor at 1 or more, and no
-/// gradient step, clip or decision depends on the whitened score.
+/// more than one of 100), rows the step bounds as absurd are not learned at all (a burst of
+/// them would still teach `C` their direction), the ridge `I` keeps every pivot of the factor
+/// at 1 or more, and no gradient step, clip or decision depends on the whitened score.
 ///
 /// Per-key block of `Float`s: rows learned (capped at ``horizon``), rows since the last
 /// factorization, the plain and the whitened score's running medians, then `C` and `W`, each
@@ -95,14 +96,15 @@ public struct ResidualWhitening: Sendable, Equatable {
         var score = rootMeanSquare
         if factor[0] > 0 {
             // y = W z, row by row.
-            var sum: Float = 0
+            // Squares in Double: a residual near Float's square-root limit stays finite.
+            var sum = 0.0
             var row = 0
             for i in 0..<d {
-                let v = Self.dot(factor + row, z, count: i &+ 1)
+                let v = Double(Self.dot(factor + row, z, count: i &+ 1))
                 sum += v * v
                 row &+= i &+ 1
             }
-            let whitened = (Double(sum) / Double(d)).squareRoot()
+            let whitened = (sum / Double(d)).squareRoot()
             // Starts at the plain median: the first whitened scores enter unscaled.
             var whitenedMedian = Double(block[3])
             if whitenedMedian == 0 { whitenedMedian = plainMedian }

@@ -91,6 +91,23 @@ struct ResidualWhiteningTests {
         #expect(!bad.isSound(for: c))
     }
 
+    /// Rows just inside Float's range of a squared norm (about 1e19 standardized units) square
+    /// to infinity in Float; the whitened score squares in Double and stays finite, and the
+    /// key's covariance (each coordinate clipped at 100) is not blinded by them.
+    @Test func hugeRowsScoreFiniteAndLeaveTheRankingWorking() {
+        var detector = Self.warmedUp(.on)
+        for _ in 0..<50 {
+            let r = detector.process(row: [3e18, -3e18], slot: 0)
+            #expect(r.score.isFinite && r.score > 1e10, "\(r.score)")
+        }
+        var noise = NoiseStream(seed: 99)
+        for _ in 0..<3_000 { _ = detector.process(row: Self.correlatedRow(&noise), slot: 0) }
+        var keeping = detector
+        let kept = keeping.process(row: [3, 3], slot: 0)
+        let broken = detector.process(row: [3, -3], slot: 0)
+        #expect(kept.score.isFinite && broken.score > 2 * kept.score, "\(kept.score) \(broken.score)")
+    }
+
     @Test func automaticCoversModelsOfTwoTo64FeaturesAndOnIsChecked() {
         #expect(Configuration(dimension: 38).effectiveWhitening == .on)
         #expect(Configuration(dimension: 65).effectiveWhitening == .off)
