@@ -120,7 +120,7 @@ struct RowStep {
         let pull = squaredNorm.squareRoot()
         // The ranking score: the whitened one where the key keeps a whitening, the plain one
         // otherwise. The whitening learns the row below (nothing else reads it), unless the
-        // row is one the step itself ignores or bounds as absurd.
+        // step bounds it as absurd.
         var ranking = pull * rootMeanSquareFactor
         let whiteningBlock = whitening == nil || wide ? nil : storage.block(slot) + whiteningOffset
         if let whitening, let whiteningBlock {
