@@ -12,6 +12,7 @@ struct RedescendingInfluenceTests {
     func run(redescend: Double, corrupted share: Double) -> (beforeShift: Double, end: Double) {
         let d = 20
         var configuration = Configuration(dimension: d)
+        configuration.whitening = .off  // ranks only; the subject here is the estimate
         configuration.redescendPullRatio = redescend
         var detector = LocationDetector(configuration: configuration)
         let slot = detector.addKey()
@@ -62,6 +63,7 @@ struct RedescendingInfluenceTests {
         let d = 12
         func estimate(_ redescend: Double) -> [Float] {
             var configuration = Configuration(dimension: d)
+            configuration.whitening = .off  // ranks only; the subject here is the estimate
             configuration.redescendPullRatio = redescend
             var detector = LocationDetector(configuration: configuration)
             let slot = detector.addKey()

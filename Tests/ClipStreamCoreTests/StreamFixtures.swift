@@ -39,12 +39,13 @@ func trackingError(_ theta: [Float], _ mean: [Double]) -> Double {
 }
 
 extension Configuration {
-    /// The default configuration with re-anchoring and the redescending influence off: the
-    /// pure clipped-SGD estimator.
+    /// The default configuration with re-anchoring, the redescending influence and the
+    /// whitening (which only ranks) off: the pure clipped-SGD estimator.
     static func pureSGD(dimension: Int, horizon: Int = 8192) -> Configuration {
         var c = Configuration(dimension: dimension)
         c.restartAfter = 0
         c.redescendPullRatio = 0
+        c.whitening = .off
         c.horizon = horizon
         return c
     }
