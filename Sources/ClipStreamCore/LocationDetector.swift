@@ -23,10 +23,8 @@ public struct LocationDetector: Sendable {
     private var work: [Float]
     /// The current row extended with its lags (empty without lags).
     private var shingle: [Float]
-    /// The residual whitening's scratch (empty without whitening): a factorization, and the
-    /// whitened row and clipped residual.
+    /// The residual whitening's factorization scratch (empty without whitening).
     private var whiteningFactor: [Double]
-    private var whiteningVectors: [Float]
 
     /// Creates an empty detector; `configuration` must already be validated.
     public init(configuration: Configuration) {
@@ -42,7 +40,6 @@ public struct LocationDetector: Sendable {
         work = [Float](repeating: 0, count: width)
         shingle = [Float](repeating: 0, count: configuration.lags > 0 ? width : 0)
         whiteningFactor = [Double](repeating: 0, count: configuration.whiteningLayout?.factorScratchCount ?? 0)
-        whiteningVectors = [Float](repeating: 0, count: configuration.whiteningLayout?.vectorScratchCount ?? 0)
     }
 
     /// Adds a key and returns its slot.
@@ -71,12 +68,8 @@ public struct LocationDetector: Sendable {
         residual.withUnsafeMutableBufferPointer { z in
             work.withUnsafeMutableBufferPointer { w in
                 shingle.withUnsafeMutableBufferPointer { extended in
+                    // The factor's base address is nil without whitening (an empty array).
                     whiteningFactor.withUnsafeMutableBufferPointer { factor in
-                      whiteningVectors.withUnsafeMutableBufferPointer { vectors in
-                        // Nil without whitening (both arrays empty).
-                        let scratch = factor.baseAddress.flatMap { f in
-                            vectors.baseAddress.map { WhiteningScratch(factor: f, vectors: $0) }
-                        }
                         bank.withStorage { storage in
                             LagWindow.forEachModelRow(
                                 rows: rows, rowStride: rowStride, order: order, slots: slots,
@@ -85,13 +78,12 @@ public struct LocationDetector: Sendable {
                                 results[n] = step.step(
                                     x: x, slot: slot, storage: storage,
                                     z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
-                                    whiteningScratch: scratch,
+                                    whiteningScratch: factor.baseAddress,
                                     explainCount: explainCount, explainAbove: explainAbove,
                                     topIndices: topIndices + i * explainCount,
                                     topShares: topShares + i * explainCount)
                             }
                         }
-                      }
                     }
                 }
             }

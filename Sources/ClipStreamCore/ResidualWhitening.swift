@@ -54,8 +54,6 @@ public struct ResidualWhitening: Sendable, Equatable {
     public var storageCount: Int { 4 + 2 * triangle }
     /// `Double`s of scratch one detector needs for a factorization: `L`, then a column of `W`.
     public var factorScratchCount: Int { triangle + dimension }
-    /// `Float`s of scratch one detector needs: the clipped residual.
-    public var vectorScratchCount: Int { dimension }
 
     /// A layout for `dimension` model features.
     public init(dimension: Int) {
@@ -85,10 +83,7 @@ public struct ResidualWhitening: Sendable, Equatable {
     /// the key has a factor, the plain score `rootMeanSquare` before. Updates the running
     /// medians (after scoring).
     /// - Complexity: O(d^2).
-    func rankingScore(
-        z: UnsafePointer<Float>, rootMeanSquare: Double, block: UnsafeMutablePointer<Float>,
-        scratch: WhiteningScratch
-    ) -> Double {
+    func rankingScore(z: UnsafePointer<Float>, rootMeanSquare: Double, block: UnsafeMutablePointer<Float>) -> Double {
         let d = dimension
         let factor = UnsafePointer(block + 4 + triangle)
         var plainMedian = Double(block[2])
@@ -118,16 +113,19 @@ public struct ResidualWhitening: Sendable, Equatable {
     }
 
     /// Adds the row's residual to `C`, and refactors every ``factorEvery`` rows once the key
-    /// has learned ``readyRows``.
+    /// has learned ``readyRows``. `clipped` is scratch of `d` values, `factorScratch` of
+    /// ``factorScratchCount``.
     /// - Complexity: O(d^2), plus O(d^3 / 6) every ``factorEvery`` rows.
-    func learn(z: UnsafePointer<Float>, block: UnsafeMutablePointer<Float>, scratch: WhiteningScratch) {
+    func learn(
+        z: UnsafePointer<Float>, block: UnsafeMutablePointer<Float>, clipped: UnsafeMutablePointer<Float>,
+        factorScratch: UnsafeMutablePointer<Double>
+    ) {
         let d = dimension
         let n = min(block[0] + 1, Self.horizon)
         block[0] = n
         let a = 1 / n
         let keep = 1 - a
         let covariance = block + 4
-        let clipped = scratch.vectors
         for j in 0..<d { clipped[j] = min(max(z[j], -Self.clip), Self.clip) }
         // C <- keep C + a c c^T, row by row in 8-lane chunks (the plain loop did not vectorize).
         let keeping = SIMD8<Float>(repeating: keep)
@@ -153,7 +151,7 @@ public struct ResidualWhitening: Sendable, Equatable {
         }
         let since = block[1] + 1
         block[1] = since < Self.factorEvery ? since : 0
-        if n >= Self.readyRows && block[1] == 0 { factor(block: block, scratch: scratch.factor) }
+        if n >= Self.readyRows && block[1] == 0 { factor(block: block, scratch: factorScratch) }
     }
 
     /// `sum a[k] b[k]` over `count` values, in 8-lane `Float` accumulators in a fixed order (a
@@ -233,11 +231,4 @@ public struct ResidualWhitening: Sendable, Equatable {
             diagonalJ &+= j &+ 2
         }
     }
-}
-
-/// One detector's scratch for ``ResidualWhitening`` (its sizes: ``ResidualWhitening/factorScratchCount``
-/// and ``ResidualWhitening/vectorScratchCount``).
-struct WhiteningScratch {
-    let factor: UnsafeMutablePointer<Double>
-    let vectors: UnsafeMutablePointer<Float>
 }

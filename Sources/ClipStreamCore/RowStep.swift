@@ -30,7 +30,7 @@ struct RowStep {
         rootMeanSquareFactor = 1 / Double(configuration.modelDimension).squareRoot()
         season = configuration.seasonalLayout
         whitening = configuration.whiteningLayout
-        whiteningOffset = configuration.seasonalLayout?.storageCount ?? 0
+        whiteningOffset = configuration.whiteningStartInBlock
     }
 
     /// Floor of the clip level `m` (standardized units; a typical pull is about `1.25 sqrt d`).
@@ -46,7 +46,7 @@ struct RowStep {
     func step(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
-        whiteningScratch: WhiteningScratch?,
+        whiteningScratch: UnsafeMutablePointer<Double>?,
         explainCount: Int, explainAbove: Double = -.infinity,
         topIndices: UnsafeMutablePointer<Int32>, topShares: UnsafeMutablePointer<Float>
     ) -> RowScore {
@@ -82,7 +82,7 @@ struct RowStep {
     private func rawStep(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
-        whiteningScratch: WhiteningScratch?, residual: inout Residual
+        whiteningScratch: UnsafeMutablePointer<Double>?, residual: inout Residual
     ) -> RowScore {
         let d = configuration.modelDimension
         let theta = storage.theta(slot)
@@ -124,12 +124,13 @@ struct RowStep {
         var ranking = pull * rootMeanSquareFactor
         let whiteningBlock = whitening == nil || wide ? nil : storage.block(slot) + whiteningOffset
         if let whitening, let whiteningBlock {
-            ranking = whitening.rankingScore(
-                z: z, rootMeanSquare: ranking, block: whiteningBlock, scratch: whiteningScratch.unsafelyUnwrapped)
+            ranking = whitening.rankingScore(z: z, rootMeanSquare: ranking, block: whiteningBlock)
         }
         func learnWhitening() {
             guard let whitening, let whiteningBlock else { return }
-            whitening.learn(z: z, block: whiteningBlock, scratch: whiteningScratch.unsafelyUnwrapped)
+            // `work` is free here: the BLAS update, its other user, comes after.
+            whitening.learn(
+                z: z, block: whiteningBlock, clipped: work, factorScratch: whiteningScratch.unsafelyUnwrapped)
         }
 
         if n > 2 && state.pointee.scheduleRow == 1 {

@@ -37,11 +37,11 @@ extension Configuration {
     }
 
     /// `Float`s per key of the reference block: the seasonal reference's, then the whitening's.
-    public var referenceBlockWidth: Int {
-        (seasonalLayout?.storageCount ?? 0) + (whiteningLayout?.storageCount ?? 0)
-    }
+    public var referenceBlockWidth: Int { whiteningStartInBlock + (whiteningLayout?.storageCount ?? 0) }
 
-    /// Where a key's whitening block starts in its ``KeySnapshot/values``: after the seasonal
-    /// block.
-    public var whiteningBlockOffset: Int { seasonalBlockOffset + (seasonalLayout?.storageCount ?? 0) }
+    /// Where the whitening's values start in a key's reference block: after the seasonal ones.
+    public var whiteningStartInBlock: Int { seasonalLayout?.storageCount ?? 0 }
+
+    /// Where a key's whitening block starts in its ``KeySnapshot/values``.
+    public var whiteningBlockOffset: Int { seasonalBlockOffset + whiteningStartInBlock }
 }
