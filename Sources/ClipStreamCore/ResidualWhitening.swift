@@ -1,3 +1,5 @@
+import ClipStreamKernels
+
 /// A key's residual whitening: the covariance `C` of the key's past standardized residuals `z`
 /// and the inverse `W = L^-1` of the Cholesky factor `L` of `C + I`. A row ranks by
 /// `sqrt(|W z|^2 / d)`, the root mean
@@ -52,8 +54,8 @@ public struct ResidualWhitening: Sendable, Equatable {
     var triangle: Int { dimension * (dimension + 1) / 2 }
     /// `Float`s per key.
     public var storageCount: Int { 4 + 2 * triangle }
-    /// `Double`s of scratch one detector needs for a factorization: `L`, then a column of `W`.
-    public var factorScratchCount: Int { triangle + dimension }
+    /// `Double`s of scratch one detector needs for a factorization: a full `d x d` matrix.
+    public var factorScratchCount: Int { dimension * dimension }
 
     /// A layout for `dimension` model features.
     public init(dimension: Int) {
@@ -143,6 +145,12 @@ public struct ResidualWhitening: Sendable, Equatable {
                 target.storeBytes(of: keeping * c + weights * v, toByteOffset: j &* 4, as: SIMD8<Float>.self)
                 j &+= 8
             }
+            if j &+ 4 <= length {
+                let c = target.loadUnaligned(fromByteOffset: j &* 4, as: SIMD4<Float>.self)
+                let v = source.loadUnaligned(fromByteOffset: j &* 4, as: SIMD4<Float>.self)
+                target.storeBytes(of: keeping.lowHalf * c + weights.lowHalf * v, toByteOffset: j &* 4, as: SIMD4<Float>.self)
+                j &+= 4
+            }
             while j < length {
                 covariance[row &+ j] = keep * covariance[row &+ j] + weighted * clipped[j]
                 j &+= 1
@@ -167,68 +175,44 @@ public struct ResidualWhitening: Sendable, Equatable {
                 * rb.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
             k &+= 8
         }
+        // The rows' lengths run through every remainder: a 4-lane step halves the scalar tail.
+        var half = acc.lowHalf + acc.highHalf
+        if k &+ 4 <= count {
+            half = half + ra.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Float>.self)
+            k &+= 4
+        }
         var tail: Float = 0
         while k < count {
             tail += a[k] * b[k]
             k &+= 1
         }
-        return acc.sum() + tail
+        return half.sum() + tail
     }
 
-    /// `sum a[k] b[k]` over `count` values, in 4-lane `Double` accumulators in a fixed order.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
-        var acc = SIMD4<Double>()
-        var k = 0
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
-        while k &+ 4 <= count {
-            acc = acc + ra.loadUnaligned(fromByteOffset: k &* 8, as: SIMD4<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: k &* 8, as: SIMD4<Double>.self)
-            k &+= 4
-        }
-        var tail = 0.0
-        while k < count {
-            tail += a[k] * b[k]
-            k &+= 1
-        }
-        return acc.sum() + tail
-    }
-
-    /// `L = chol(C + ridge I)`, computed in `Double` and stored as `Float` (its diagonal as
-    /// `1 / L_ii`).
+    /// `W = chol(C + ridge I)^-1`, computed in `Double` by LAPACK (OpenBLAS's `dpotrf` and
+    /// `dtrtri` took a third of the time of the hand-written 4-lane loops here: `Docs/performance.md`) and stored as `Float`.
     private func factor(block: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Double>) {
+        let d = dimension
         let covariance = block + 4
         let factor = block + 4 + triangle
-        var rowI = 0
-        for i in 0..<dimension {
-            var rowJ = 0
-            for j in 0..<i {
-                let s = Double(covariance[rowI &+ j]) - Self.dot(scratch + rowI, scratch + rowJ, count: j)
-                scratch[rowI &+ j] = s / scratch[rowJ &+ j]
-                rowJ &+= j &+ 1
-            }
-            // C is a weighted sum of outer products, so every pivot is at least the ridge; the
-            // floor only guards a state crafted to say otherwise.
-            let s = Double(covariance[rowI &+ i]) + Self.ridge - Self.dot(scratch + rowI, scratch + rowI, count: i)
-            scratch[rowI &+ i] = max(s, Self.ridge).squareRoot()
-            rowI &+= i &+ 1
+        // Entry (i, j), j <= i, of the packed rows is entry i + j d of the column-major scratch.
+        var row = 0
+        for i in 0..<d {
+            for j in 0...i { scratch[i &+ j &* d] = Double(covariance[row &+ j]) }
+            scratch[i &+ i &* d] += Self.ridge
+            row &+= i &+ 1
         }
-        // W = L^-1, column by column: L w = e_j by forward substitution (w_k = 0 above j), each
-        // step a contiguous dot product of a row of L with the w found so far.
-        let d = dimension
-        let w = scratch + triangle
-        var diagonalJ = 0
-        for j in 0..<d {
-            w[j] = 1 / scratch[diagonalJ]
-            factor[diagonalJ] = Float(w[j])
-            var rowI = diagonalJ &+ 1
-            for i in (j &+ 1)..<max(d, j &+ 1) {
-                w[i] = -Self.dot(scratch + (rowI &+ j), w + j, count: i &- j) / scratch[rowI &+ i]
-                factor[rowI &+ j] = Float(w[i])
-                rowI &+= i &+ 1
-            }
-            diagonalJ &+= j &+ 2
+        guard LAPACK.invertCholeskyFactor(scratch, order: d) else {
+            // C is a weighted sum of outer products, so C + I always factors; only a state
+            // crafted to say otherwise gets here, and its key ranks unwhitened until it factors.
+            factor.update(repeating: 0, count: triangle)
+            return
+        }
+        row = 0
+        for i in 0..<d {
+            for j in 0...i { factor[row &+ j] = Float(scratch[i &+ j &* d]) }
+            row &+= i &+ 1
         }
     }
 }

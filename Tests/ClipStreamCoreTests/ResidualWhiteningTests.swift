@@ -91,6 +91,29 @@ struct ResidualWhiteningTests {
         #expect(!bad.isSound(for: c))
     }
 
+    /// `C + I` always factors for a covariance the key learned; a state crafted to hold one that
+    /// does not (indefinite, yet every variance sound) leaves the key unwhitened (`W` all zero,
+    /// the plain ranking) with finite scores, where the factor's pivots would have gone negative.
+    @Test func anUnfactorableCovarianceLeavesTheKeyUnwhitened() throws {
+        let c = Configuration(dimension: 3)
+        var detector = LocationDetector(configuration: c)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 2)
+        for _ in 0..<700 { _ = detector.process(row: noise.row(mean: [0, 0, 0]), slot: slot) }
+        var crafted = detector.snapshot(slot: slot)
+        let factor = (c.whiteningBlockOffset + 4 + 6)..<(c.whiteningBlockOffset + 4 + 12)
+        #expect(crafted.values[factor].contains { $0 != 0 }, "factored before the damage")
+        crafted.values[c.whiteningBlockOffset + 4 + 1] = 50  // C_10, far above sqrt(C_00 C_11)
+        #expect(crafted.isSound(for: c))
+        var copy = LocationDetector(configuration: c)
+        copy.restore(crafted, slot: copy.addKey())
+        for _ in 0..<64 {
+            let r = copy.process(row: noise.row(mean: [0, 0, 0]), slot: 0)
+            #expect(r.score.isFinite)
+        }
+        #expect(copy.snapshot(slot: 0).values[factor].allSatisfy { $0 == 0 })
+    }
+
     /// Rows just inside Float's range of a squared norm (about 1e19 standardized units) square
     /// to infinity in Float; the whitened score squares in Double and stays finite, and the
     /// key's covariance (each coordinate clipped at 100) is not blinded by them.
