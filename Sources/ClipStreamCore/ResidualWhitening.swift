@@ -19,11 +19,14 @@ import ClipStreamKernels
 /// at 1 or more, and no gradient step, clip or decision depends on the whitened score.
 ///
 /// Per-key block of `Float`s: rows learned (capped at ``horizon``), rows since the last
-/// factorization, the plain and the whitened score's running medians, then `C` and `W`, each
-/// the lower triangle row by row (`d (d + 1) / 2` values; entry `(i, j)`, `j <= i`, at
-/// `i (i + 1) / 2 + j`). `W` is all zero until the key has learned ``readyRows`` rows; its
-/// rows are independent dot products with `z` (a forward substitution with `L` chained every
-/// row on the one before, and cost twice as much).
+/// factorization, the plain and the whitened score's running medians, then `C` and `W`, each in
+/// panels of 8 rows: panel `p` holds rows `8p ..< 8p + 8` over columns `0 ..< min(8p + 8, d)`,
+/// column by column (entry `(r, j)` at the panel's start `+ 8 j + r % 8`; ``panelStart(_:)``).
+/// The whitened score is then, per panel, 8-lane multiply-adds of `W`'s columns by `z_j`, and
+/// the covariance update 8-lane updates of `C`'s columns: no horizontal sums, no scalar tails
+/// (the packed rows' loops before cost some 40% of the engine's time at d = 38). Rows past `d`
+/// are zero in both; in `W` so is every entry above the diagonal (in `C` those hold the
+/// symmetric values, never read). `W` is all zero until the key has learned ``readyRows`` rows.
 public struct ResidualWhitening: Sendable, Equatable {
     /// Model features per row (`d`: the row and its lags).
     public let dimension: Int
@@ -50,10 +53,21 @@ public struct ResidualWhitening: Sendable, Equatable {
     /// of pooled ROC-AUC.
     static let medianRate = 0.001
 
-    /// Values in `C` (and in `L`).
-    var triangle: Int { dimension * (dimension + 1) / 2 }
+    /// Rows per panel: one 8-lane vector.
+    static let panelRows = 8
+    /// Panels of `C` (and of `W`).
+    var panelCount: Int { (dimension + Self.panelRows - 1) / Self.panelRows }
+    /// Columns of panel `p`: up to its last row's diagonal.
+    func panelWidth(_ p: Int) -> Int { min(Self.panelRows * (p + 1), dimension) }
+    /// Offset of panel `p` in `C` (and in `W`): the full panels before it, `8 (8 q + 8)` values
+    /// each.
+    func panelStart(_ p: Int) -> Int { Self.panelRows * Self.panelRows * p * (p + 1) / 2 }
+    /// Values in `C` (and in `W`).
+    var matrixCount: Int { panelCount == 0 ? 0 : panelStart(panelCount - 1) + Self.panelRows * dimension }
+    /// Offset of entry `(r, j)`, `j < min(8 (r / 8 + 1), d)`, in `C` (and in `W`).
+    func offset(row r: Int, column j: Int) -> Int { panelStart(r / Self.panelRows) + Self.panelRows * j + r % Self.panelRows }
     /// `Float`s per key.
-    public var storageCount: Int { 4 + 2 * triangle }
+    public var storageCount: Int { 4 + 2 * matrixCount }
     /// `Double`s of scratch one detector needs for a factorization: a full `d x d` matrix.
     public var factorScratchCount: Int { dimension * dimension }
 
@@ -69,14 +83,20 @@ public struct ResidualWhitening: Sendable, Equatable {
         let b = Array(block)
         guard b[0] >= 0 && b[0] <= Self.horizon && b[1] >= 0 && b[1] < Self.factorEvery && b[2] >= 0 && b[3] >= 0
         else { return false }
-        var row = 0
-        for i in 0..<dimension {
-            // Diagonals of C are non-negative; W's are 0 (not factored yet) or 1 / L_ii with
-            // L_ii at least 1.
-            if b[4 + row + i] < 0 { return false }
-            let inversePivot = b[4 + triangle + row + i]
-            if inversePivot < 0 || inversePivot > 1 { return false }
-            row += i + 1
+        let factor = 4 + matrixCount
+        for p in 0..<panelCount {
+            for j in 0..<panelWidth(p) {
+                for r in (Self.panelRows * p)..<(Self.panelRows * (p + 1)) {
+                    let at = offset(row: r, column: j)
+                    if r == j {
+                        // Diagonals of C are non-negative; W's are 0 (not factored yet) or
+                        // 1 / L_ii with L_ii at least 1.
+                        if b[4 + at] < 0 || b[factor + at] < 0 || b[factor + at] > 1 { return false }
+                    } else if (j > r || r >= dimension) && b[factor + at] != 0 {
+                        return false  // W is lower triangular, and its padding rows are empty
+                    }
+                }
+            }
         }
         return true
     }
@@ -87,19 +107,25 @@ public struct ResidualWhitening: Sendable, Equatable {
     /// - Complexity: O(d^2).
     func rankingScore(z: UnsafePointer<Float>, rootMeanSquare: Double, block: UnsafeMutablePointer<Float>) -> Double {
         let d = dimension
-        let factor = UnsafePointer(block + 4 + triangle)
+        let factor = UnsafeRawPointer(block + 4 + matrixCount)
         var plainMedian = Double(block[2])
         if plainMedian == 0 { plainMedian = 1 }
         var score = rootMeanSquare
-        if factor[0] > 0 {
-            // y = W z, row by row.
+        if factor.load(as: Float.self) > 0 {
+            // y = W z, 8 rows at a time: each panel's columns times z_j.
             // Squares in Double: a residual near Float's square-root limit stays finite.
             var sum = 0.0
-            var row = 0
-            for i in 0..<d {
-                let v = Double(Self.dot(factor + row, z, count: i &+ 1))
-                sum += v * v
-                row &+= i &+ 1
+            var column = 0
+            for p in 0..<panelCount {
+                var y = SIMD8<Float>()
+                for j in 0..<panelWidth(p) {
+                    y = y + factor.loadUnaligned(fromByteOffset: column &* 32, as: SIMD8<Float>.self) * z[j]
+                    column &+= 1
+                }
+                for lane in 0..<Self.panelRows {
+                    let v = Double(y[lane])
+                    sum += v * v
+                }
             }
             let whitened = (sum / Double(d)).squareRoot()
             // Starts at the plain median: the first whitened scores enter unscaled.
@@ -129,65 +155,24 @@ public struct ResidualWhitening: Sendable, Equatable {
         let keep = 1 - a
         let covariance = block + 4
         for j in 0..<d { clipped[j] = min(max(z[j], -Self.clip), Self.clip) }
-        // C <- keep C + a c c^T, row by row in 8-lane chunks (the plain loop did not vectorize).
+        // C <- keep C + a c c^T, a panel's column at a time: column j of panel p gains
+        // a c_j times the panel's rows of c (zero past d).
         let keeping = SIMD8<Float>(repeating: keep)
-        let source = UnsafeRawPointer(clipped)
-        var row = 0
-        for i in 0..<d {
-            let weighted = a * clipped[i]
-            let weights = SIMD8<Float>(repeating: weighted)
-            let target = UnsafeMutableRawPointer(covariance + row)
-            let length = i &+ 1
-            var j = 0
-            while j &+ 8 <= length {
-                let c = target.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
-                let v = source.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
-                target.storeBytes(of: keeping * c + weights * v, toByteOffset: j &* 4, as: SIMD8<Float>.self)
-                j &+= 8
+        let target = UnsafeMutableRawPointer(covariance)
+        var column = 0
+        for p in 0..<panelCount {
+            var rows = SIMD8<Float>()
+            let first = Self.panelRows * p
+            for lane in 0..<min(Self.panelRows, d - first) { rows[lane] = clipped[first + lane] }
+            for j in 0..<panelWidth(p) {
+                let c = target.loadUnaligned(fromByteOffset: column &* 32, as: SIMD8<Float>.self)
+                target.storeBytes(of: keeping * c + (a * clipped[j]) * rows, toByteOffset: column &* 32, as: SIMD8<Float>.self)
+                column &+= 1
             }
-            if j &+ 4 <= length {
-                let c = target.loadUnaligned(fromByteOffset: j &* 4, as: SIMD4<Float>.self)
-                let v = source.loadUnaligned(fromByteOffset: j &* 4, as: SIMD4<Float>.self)
-                target.storeBytes(of: keeping.lowHalf * c + weights.lowHalf * v, toByteOffset: j &* 4, as: SIMD4<Float>.self)
-                j &+= 4
-            }
-            while j < length {
-                covariance[row &+ j] = keep * covariance[row &+ j] + weighted * clipped[j]
-                j &+= 1
-            }
-            row &+= length
         }
         let since = block[1] + 1
         block[1] = since < Self.factorEvery ? since : 0
         if n >= Self.readyRows && block[1] == 0 { factor(block: block, scratch: factorScratch) }
-    }
-
-    /// `sum a[k] b[k]` over `count` values, in 8-lane `Float` accumulators in a fixed order (a
-    /// result depends only on the inputs).
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var acc = SIMD8<Float>()
-        var k = 0
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
-        while k + 8 <= count {
-            acc = acc + ra.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: k &* 4, as: SIMD8<Float>.self)
-            k &+= 8
-        }
-        // The rows' lengths run through every remainder: a 4-lane step halves the scalar tail.
-        var half = acc.lowHalf + acc.highHalf
-        if k &+ 4 <= count {
-            half = half + ra.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: k &* 4, as: SIMD4<Float>.self)
-            k &+= 4
-        }
-        var tail: Float = 0
-        while k < count {
-            tail += a[k] * b[k]
-            k &+= 1
-        }
-        return half.sum() + tail
     }
 
     /// `W = chol(C + ridge I)^-1`, computed in `Double` by LAPACK (OpenBLAS's `dpotrf` and
@@ -195,24 +180,35 @@ public struct ResidualWhitening: Sendable, Equatable {
     private func factor(block: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Double>) {
         let d = dimension
         let covariance = block + 4
-        let factor = block + 4 + triangle
-        // Entry (i, j), j <= i, of the packed rows is entry i + j d of the column-major scratch.
-        var row = 0
-        for i in 0..<d {
-            for j in 0...i { scratch[i &+ j &* d] = Double(covariance[row &+ j]) }
-            scratch[i &+ i &* d] += Self.ridge
-            row &+= i &+ 1
+        let factor = block + 4 + matrixCount
+        // Entry (r, j), j <= r, goes to entry r + j d of the column-major scratch: panel by
+        // panel, column by column, as the values lie.
+        var at = 0
+        for p in 0..<panelCount {
+            let first = Self.panelRows * p
+            let rows = min(Self.panelRows, d - first)
+            for j in 0..<panelWidth(p) {
+                for lane in max(0, j - first)..<rows { scratch[first &+ lane &+ j &* d] = Double(covariance[at &+ lane]) }
+                at &+= Self.panelRows
+            }
         }
+        for r in 0..<d { scratch[r &+ r &* d] += Self.ridge }
         guard LAPACK.invertCholeskyFactor(scratch, order: d) else {
             // C is a weighted sum of outer products, so C + I always factors; only a state
             // crafted to say otherwise gets here, and its key ranks unwhitened until it factors.
-            factor.update(repeating: 0, count: triangle)
+            factor.update(repeating: 0, count: matrixCount)
             return
         }
-        row = 0
-        for i in 0..<d {
-            for j in 0...i { factor[row &+ j] = Float(scratch[i &+ j &* d]) }
-            row &+= i &+ 1
+        at = 0
+        for p in 0..<panelCount {
+            let first = Self.panelRows * p
+            for j in 0..<panelWidth(p) {
+                for lane in 0..<Self.panelRows {
+                    let r = first &+ lane
+                    factor[at &+ lane] = r < d && j <= r ? Float(scratch[r &+ j &* d]) : 0
+                }
+                at &+= Self.panelRows
+            }
         }
     }
 }

@@ -5,15 +5,16 @@ public enum Whitening: String, Sendable, Hashable, CaseIterable {
     /// No whitening: rows rank by the root mean square of their standardized residual.
     case off
     /// The default: the location model of ``automaticDimensions`` model features (the row and
-    /// its lags) whitens; wider models do not (the covariance costs `4 d (d + 1)` bytes per key
-    /// and `d^2` multiply-adds per row).
+    /// its lags) whitens; wider models do not (the covariance and its factor cost about
+    /// `4 d (d + 8)` bytes per key and `d^2` multiply-adds per row).
     case automatic = "auto"
     /// Every key whitens (location model, at most ``largestDimension`` model features).
     case on
 
     /// Model widths ``automatic`` whitens.
     public static let automaticDimensions = 2...64
-    /// Widest model ``on`` accepts: the covariance and its factor take `8 d^2` bytes per key.
+    /// Widest model ``on`` accepts: the covariance and its factor take about `4 d (d + 8)` bytes
+    /// per key.
     public static let largestDimension = 256
 
     /// The setting's spelling on the command line and in a saved state.

@@ -80,14 +80,21 @@ struct ResidualWhiteningTests {
         // The factor is in use by now: its first inverse pivot lies in (0, 1].
         let start = c.whiteningBlockOffset
         let layout = try #require(c.whiteningLayout)
-        let firstPivot = start + 4 + 6  // after the 4 scalars and C's 6 values (d = 3)
+        // d = 3: C and W are one panel each, 8 rows by 3 columns; W's (0, 0) is its first value.
+        let firstPivot = start + 4 + 24
         #expect(snapshot.values[firstPivot] > 0 && snapshot.values[firstPivot] <= 1)
-        #expect(layout.storageCount == 4 + 2 * 6)
+        #expect(layout.storageCount == 4 + 2 * 24)
         var bad = snapshot
         bad.values[firstPivot] = -0.5
         #expect(!bad.isSound(for: c))
         bad = snapshot
         bad.values[start + 4] = -1  // a negative variance
+        #expect(!bad.isSound(for: c))
+        bad = snapshot
+        bad.values[firstPivot + 8] = 0.5  // W's (0, 1): above the diagonal
+        #expect(!bad.isSound(for: c))
+        bad = snapshot
+        bad.values[firstPivot + 3] = 0.5  // W's (3, 0): a padding row (d = 3)
         #expect(!bad.isSound(for: c))
     }
 
@@ -101,9 +108,9 @@ struct ResidualWhiteningTests {
         var noise = NoiseStream(seed: 2)
         for _ in 0..<700 { _ = detector.process(row: noise.row(mean: [0, 0, 0]), slot: slot) }
         var crafted = detector.snapshot(slot: slot)
-        let factor = (c.whiteningBlockOffset + 4 + 6)..<(c.whiteningBlockOffset + 4 + 12)
+        let factor = (c.whiteningBlockOffset + 4 + 24)..<(c.whiteningBlockOffset + 4 + 48)  // W (d = 3)
         #expect(crafted.values[factor].contains { $0 != 0 }, "factored before the damage")
-        crafted.values[c.whiteningBlockOffset + 4 + 1] = 50  // C_10, far above sqrt(C_00 C_11)
+        crafted.values[c.whiteningBlockOffset + 4 + 1] = 50  // C_10 (column 0, row 1), far above sqrt(C_00 C_11)
         #expect(crafted.isSound(for: c))
         var copy = LocationDetector(configuration: c)
         copy.restore(crafted, slot: copy.addKey())
