@@ -63,12 +63,19 @@ struct ResidualWhiteningTests {
         for r in on where r.decision == .alert { #expect(r.score >= r.threshold) }
     }
 
-    @Test func snapshotsRestoreExactlyAndBadBlocksAreRefused() throws {
-        let c = Configuration(dimension: 3)
+    /// A detector of `c` (3 features) with one key that has learned 700 independent rows (its
+    /// factor in use since row 256), and the noise to go on with.
+    static func threeColumnsPastTheirFirstFactors(_ c: Configuration) -> (LocationDetector, Int, NoiseStream) {
         var detector = LocationDetector(configuration: c)
         let slot = detector.addKey()
         var noise = NoiseStream(seed: 2)
         for _ in 0..<700 { _ = detector.process(row: noise.row(mean: [0, 0, 0]), slot: slot) }
+        return (detector, slot, noise)
+    }
+
+    @Test func snapshotsRestoreExactlyAndBadBlocksAreRefused() throws {
+        let c = Configuration(dimension: 3)
+        var (detector, slot, noise) = Self.threeColumnsPastTheirFirstFactors(c)
         let snapshot = detector.snapshot(slot: slot)
         #expect(snapshot.isSound(for: c))
         var copy = LocationDetector(configuration: c)
@@ -103,10 +110,7 @@ struct ResidualWhiteningTests {
     /// the plain ranking) with finite scores, where the factor's pivots would have gone negative.
     @Test func anUnfactorableCovarianceLeavesTheKeyUnwhitened() throws {
         let c = Configuration(dimension: 3)
-        var detector = LocationDetector(configuration: c)
-        let slot = detector.addKey()
-        var noise = NoiseStream(seed: 2)
-        for _ in 0..<700 { _ = detector.process(row: noise.row(mean: [0, 0, 0]), slot: slot) }
+        var (detector, slot, noise) = Self.threeColumnsPastTheirFirstFactors(c)
         var crafted = detector.snapshot(slot: slot)
         let factor = (c.whiteningBlockOffset + 4 + 24)..<(c.whiteningBlockOffset + 4 + 48)  // W (d = 3)
         #expect(crafted.values[factor].contains { $0 != 0 }, "factored before the damage")
