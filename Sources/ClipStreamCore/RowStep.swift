@@ -178,7 +178,9 @@ struct RowStep {
         // Decisions, runs and threshold learning follow the current row's instant score (with a
         // seasonal reference, the larger of both instants): the sustained one only ranks rows,
         // so it neither alerts nor skews quantiles.
-        let current = wide || configuration.lags == 0 ? instant : currentRowScore(z)
+        let current =
+            configuration.lags == 0
+            ? instant : currentRowScore(z, overflowedRow: wide ? x : nil, theta: theta, scale: scale)
         let alerting = max(current, seasonal ?? 0)
         let above = current > limit
         let quiet = state.pointee.quietRowsLeft > 0
@@ -342,8 +344,23 @@ struct RowStep {
     /// ranks a run of unusual rows above a lone one; but a spike stays in the window for `L`
     /// rows, and alerting on the window echoed it `L` times (NAB at 8 lags: 21 false alarms
     /// per 1,000 on one series). Alerts follow the row itself; the ranking keeps the window.
-    private func currentRowScore(_ z: UnsafePointer<Float>) -> Double {
+    ///
+    /// On the overflow path (`overflowedRow`: a row whose window holds a value like 1e30) `z`
+    /// holds only a unit direction, so the row's own part is recomputed from it in `Double`;
+    /// taking the window's score there made the 8 normal rows after one such row alert.
+    private func currentRowScore(
+        _ z: UnsafePointer<Float>, overflowedRow: UnsafePointer<Float>?,
+        theta: UnsafePointer<Float>, scale: UnsafePointer<Float>
+    ) -> Double {
         let width = configuration.dimension
+        if let x = overflowedRow {
+            var sum = 0.0
+            for j in 0..<width {
+                let v = (Double(x[j]) - Double(theta[j])) / Double(scale[j])
+                sum += v * v
+            }
+            return (sum / Double(width)).squareRoot()
+        }
         var sum: Float = 0
         for j in 0..<width { sum += z[j] * z[j] }
         return (Double(sum) / Double(width)).squareRoot()

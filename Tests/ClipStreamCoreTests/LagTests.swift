@@ -56,8 +56,11 @@ struct LagTests {
     }
 
     /// A spike stays in the window for `L` rows: the window's score ranks those rows above
-    /// ordinary ones, but only the spike itself alerts (alerting on the window echoed it).
-    @Test func aSpikeAlertsOnceAndItsEchoOnlyRanks() {
+    /// ordinary ones, but only the spike itself alerts (alerting on the window echoed it). So
+    /// too for a spike of 1e30, whose window overflows `Float`'s squared norm for 8 rows (on
+    /// that path all 8 alerted).
+    @Test(arguments: [Float(50), 1e30])
+    func aSpikeAlertsOnceAndItsEchoOnlyRanks(height: Float) {
         var detector = LocationDetector(configuration: Self.configuration(lags: 8, dimension: 1))
         _ = detector.addKey()
         var noise = NoiseStream(seed: 8)
@@ -66,7 +69,7 @@ struct LagTests {
             let result = detector.process(row: noise.row(mean: [20]), slot: 0)
             if t >= 2000 { typical.append(result.score) }
         }
-        let spike = detector.process(row: [20 + 50], slot: 0)
+        let spike = detector.process(row: [20 + height], slot: 0)
         #expect(spike.decision == .alert)
         let echo = (0..<8).map { _ in detector.process(row: noise.row(mean: [20]), slot: 0) }
         #expect(echo.allSatisfy { $0.decision != .alert }, "\(echo.map(\.decision))")
