@@ -16,7 +16,8 @@ import ClipStreamKernels
 /// Robustness: each coordinate enters `C` clipped at ``clip`` (a spike of 1e30 moves `C` no
 /// more than one of 100), rows the step bounds as absurd are not learned at all (a burst of
 /// them would still teach `C` their direction), the ridge `I` keeps every pivot of the factor
-/// at 1 or more, and no gradient step, clip or decision depends on the whitened score.
+/// at 1 or more (a state crafted so that `C + I` cannot factor leaves the key unwhitened), and
+/// no gradient step, clip or decision depends on the whitened score.
 ///
 /// Per-key block of `Float`s: rows learned (capped at ``horizon``), rows since the last
 /// factorization, the plain and the whitened score's running medians, then `C` and `W`, each in
@@ -36,17 +37,19 @@ public struct ResidualWhitening: Sendable, Equatable {
     /// gave SMD group 1 mean PR-AUC 0.42-0.43; 8,192 in the engine 0.417).
     static let horizon: Float = 32_768
     /// Ridge added to `C`'s diagonal before factoring: a column with no variance then whitens
-    /// as itself, and the factor cannot fail. 0.3 and 3 ranked SMD within 0.005 of 1.
+    /// as itself, and a learned `C` always factors. 0.3 and 3 ranked SMD within 0.005 of 1.
     static let ridge = 1.0
     /// Clip of each coordinate of `z` before it enters `C`, in standardized units.
     static let clip: Float = 100
     /// Rows a key learns before it whitens.
     static let readyRows: Float = 256
-    /// Rows between factorizations of `C` (each costs `d^3 / 6` multiply-adds; the second
-    /// value of the block counts them modulo this). Sooner is better for the hard case, whose
-    /// keys take in a regime shift's direction sooner (pooled PR-AUC 0.864 / 0.842 / 0.801 at 16
-    /// / 32 / 64, and 0.57 against 0.71 offline at 256 against 16; SMD and NAB within 0.001);
-    /// cost (`bench --dim 38 --keys 8 --threads 1`) 0.47 / 0.70 / 0.85 M rows/s.
+    /// Rows between factorizations of `C` (each costs `d^3 / 3` multiply-adds, the factor and
+    /// its inverse; the second value of the block counts them modulo this). Sooner is better
+    /// for the hard case, whose keys take in a regime shift's direction sooner (pooled PR-AUC
+    /// 0.864 / 0.842 / 0.801 at 16 / 32 / 64, and 0.57 against 0.71 offline at 256 against 16;
+    /// SMD and NAB within 0.001); cost (`bench --dim 38 --keys 8 --threads 1`, with the
+    /// hand-written factorization before 2801f25) 0.47 / 0.70 / 0.85 M rows/s. A schedule by how
+    /// much `C` changed cost SMD's PR-AUC 0.001 (`Docs/quality.md`, "When to refactor").
     static let factorEvery: Float = 32
     /// Step of the running medians that put the whitened score in the plain score's units: at
     /// 0.01 they followed anomaly segments and cost SMD 0.008 of mean ROC-AUC; at 0.0003, 0.010
