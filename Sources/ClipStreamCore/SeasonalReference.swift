@@ -16,7 +16,8 @@
 ///
 /// Robustness: each coordinate's difference enters the scale update clipped at 10 scales, so a
 /// spike does not widen the reference's scale, and the reference is the raw row `P` back, so a
-/// spike echoes once, `P` rows later, at most as high as itself. No gradient step depends on
+/// spike echoes once, `P` rows later, at most as high as itself; a corrupt value (``absurdRatio``
+/// divisors off, such as 1e30) is not stored at all. No gradient step depends on
 /// this score: the location estimate, its clip and its re-anchoring are unchanged.
 ///
 /// Per-key block of `Float`s: the period (0 while an automatic key still buffers, -1 without
@@ -45,6 +46,9 @@ public struct SeasonalReference: Sendable, Equatable {
     /// `--season 1440` alerted on 5.3% of its normal rows. At 0.2: 0.9% and 0.15%, and NAB
     /// 0.657 / 0.251 -> 0.657 / 0.272 (0.1: 0.657 / 0.256; 0.3: 0.652 / 0.270; 0.5: 0.637).
     static let locationScaleFloor = 0.2
+    /// Difference, in divisors, beyond which a value is stored as its reference (the
+    /// ``RowStep`` bound of an absurd row: ten thousand thresholds).
+    static let absurdRatio = 1e4
     /// Step of each coordinate's running mean absolute difference.
     static let scaleRate = 0.01
     /// Clip of a difference in the scale update, in scales.
@@ -95,10 +99,13 @@ public struct SeasonalReference: Sendable, Equatable {
         // The previous row as reference echoes a spike on the row after it (back from the
         // spike is as large a change); the nearer of the two previous rows does not.
         let fallback = !(p > 0 && t >= p) && reference >= 1
+        let stored = rows + position * d
         if reference >= 0 {
             let previous = rows + reference * d
             let before = rows + (fallback ? reference - 1 : reference) * d
             for j in 0..<d {
+                // Read before the row is stored: with a period, `previous` is its own slot.
+                let kept = previous[j]
                 let delta = min(abs(Double(x[j]) - Double(previous[j])), abs(Double(x[j]) - Double(before[j])))
                 var scale = Double(scales[j])
                 if scale == 0 { scale = delta }
@@ -109,9 +116,14 @@ public struct SeasonalReference: Sendable, Equatable {
                 }
                 let next = (1 - Self.scaleRate) * scale + Self.scaleRate * min(delta, Self.scaleClip * scale)
                 scales[j] = Float(min(next, Double(Float.greatestFiniteMagnitude)))
+                // A value ``absurdRatio`` divisors off is a corrupt one: it is scored, but the
+                // ring keeps its reference instead (stored, 1e30 echoed as an alert one period
+                // later, and in the detection buffer it hid the key's period for good).
+                stored[j] = divisor > 0 && delta > Self.absurdRatio * divisor ? kept : x[j]
             }
+        } else {
+            stored.update(from: x, count: d)
         }
-        (rows + position * d).update(from: x, count: d)
         if t == 0 && fixedPeriod > 0 { block[0] = Float(fixedPeriod) }  // recorded, for inspection
         if p == 0 && position == capacity - 1 {
             guard let chosen = Self.choosePeriod(rows: rows, count: capacity, width: d) else {

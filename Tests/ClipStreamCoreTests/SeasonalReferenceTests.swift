@@ -53,6 +53,32 @@ struct SeasonalReferenceTests {
         #expect(echoes == 0)
     }
 
+    /// A corrupt value (1e30) in the detection buffer does not hide the key's period, and after
+    /// the period is known it alerts once, not again a period later: the ring keeps the value's
+    /// reference in its place (before, the period was lost for good, and the echo alerted).
+    @Test func aCorruptValueNeitherHidesThePeriodNorEchoes() {
+        let period = 50
+        var detector = Self.detector(.automatic)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 5)
+        for t in 0..<3000 {
+            var row = Self.cycle(t, period: period, noise: &noise)
+            if t == 500 { row[0] = 1e30 }
+            _ = detector.process(row: row, slot: slot)
+        }
+        let found = Int(detector.bank.referenceBlock(slot: slot)[0])
+        #expect(abs(found - period) <= 1, "found \(found)")
+        var corrupt = Self.cycle(3000, period: period, noise: &noise)
+        corrupt[0] = 1e30
+        #expect(detector.process(row: corrupt, slot: slot).decision == .alert)
+        var alerts: [Int] = []
+        for t in 3001..<(3001 + 2 * period)
+        where detector.process(row: Self.cycle(t, period: period, noise: &noise), slot: slot).decision == .alert {
+            alerts.append(t)
+        }
+        #expect(alerts.isEmpty, "alerts at \(alerts)")
+    }
+
     @Test func aKeyWithoutACycleDropsTheReference() {
         var detector = Self.detector(.automatic)
         let slot = detector.addKey()
