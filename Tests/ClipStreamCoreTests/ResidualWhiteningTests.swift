@@ -36,7 +36,11 @@ struct ResidualWhiteningTests {
         }
         // The plain score cannot tell them apart; the whitened one ranks the break far higher.
         #expect(abs(ratios[.off, default: 0] - 1) < 0.05, "\(ratios)")
-        #expect(ratios[.on, default: 0] > 3, "\(ratios)")
+        // With the ridge I: z's variance is about 1.6 per column (its scale holds E|z| at 1), so
+        // C + I has about 4.2 along the shared direction and 1 across it, and the whitened
+        // scores differ by about sqrt(4.2) (2.03 here). The bar was 3 while the warm-up's
+        // unsettled rows inflated C.
+        #expect(ratios[.on, default: 0] > 1.7, "\(ratios)")
     }
 
     @Test func decisionsAndThresholdsAreThoseOfThePlainScore() {
@@ -139,7 +143,7 @@ struct ResidualWhiteningTests {
         var keeping = detector
         let kept = keeping.process(row: [3, 3], slot: 0)
         let broken = detector.process(row: [3, -3], slot: 0)
-        #expect(kept.score.isFinite && broken.score > 2 * kept.score, "\(kept.score) \(broken.score)")
+        #expect(kept.score.isFinite && broken.score > 1.7 * kept.score, "\(kept.score) \(broken.score)")
     }
 
     @Test func automaticCoversModelsOfTwoTo64FeaturesAndOnIsChecked() {
