@@ -27,7 +27,9 @@ import ClipStreamKernels
 /// the covariance update 8-lane updates of `C`'s columns: no horizontal sums, no scalar tails
 /// (the packed rows' loops before cost some 40% of the engine's time at d = 38). Rows past `d`
 /// are zero in both; in `W` so is every entry above the diagonal (in `C` those hold the
-/// symmetric values, never read). `W` is all zero until the key has learned ``readyRows`` rows.
+/// symmetric values, never read). `W` is all zero until the key has learned ``readyRows`` rows;
+/// a key learns only settled rows (after its warm-up, outside the quiet window after a
+/// re-anchoring: ``RowStep``), whose scales make `z` mean what it says.
 public struct ResidualWhitening: Sendable, Equatable {
     /// Model features per row (`d`: the row and its lags).
     public let dimension: Int

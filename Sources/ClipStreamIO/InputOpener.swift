@@ -35,7 +35,7 @@ public enum InputOpener {
         let source = try open(path: path)
         let magic = try peek(source, count: ArchiveFormat.magic.count)
         let prefixed = PrefixedByteSource(prefix: magic, wrapping: source)
-        guard magic == ArchiveFormat.magic else { return .csv(try CSVReader(source: prefixed)) }
+        guard magic == ArchiveFormat.magic else { return .csv(CSVReader(source: prefixed)) }
         do {
             return .archive(try ArchiveReader(source: prefixed))
         } catch {
