@@ -44,7 +44,7 @@ public struct ResidualWhitening: Sendable, Equatable {
     /// Clip of each coordinate of `z` before it enters `C`, in standardized units.
     static let clip: Float = 100
     /// Rows a key learns before it whitens.
-    static let readyRows: Float = 256
+    public static let readyRows: Float = 256
     /// Rows between factorizations of `C` (each costs `d^3 / 3` multiply-adds, the factor and
     /// its inverse; the second value of the block counts them modulo this). Sooner is better
     /// for the hard case, whose keys take in a regime shift's direction sooner (pooled PR-AUC
@@ -104,6 +104,14 @@ public struct ResidualWhitening: Sendable, Equatable {
             }
         }
         return true
+    }
+
+    /// What a key's block (``storageCount`` values) says of it: the rows `C` has learned
+    /// (capped at its memory of 32,768) and whether a factor is in use.
+    public func status(_ block: ArraySlice<Float>) -> (rowsLearned: Int, isFactored: Bool) {
+        guard block.count == storageCount else { return (0, false) }
+        let start = block.startIndex
+        return (Int(block[start]), block[start + 4 + matrixCount] > 0)
     }
 
     /// The row's ranking score: its whitened root mean square in the plain score's units once

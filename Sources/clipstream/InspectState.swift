@@ -46,13 +46,23 @@ struct InspectState: ParsableCommand {
                 out += "  location: " + snapshot.values.prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
                 out += "  scale: " + snapshot.values.dropFirst(modelDimension).prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
                 let season = header.settings.first { $0.hasPrefix("season=") }?.dropFirst(7) ?? "off"
+                let whiten = header.settings.first { $0.hasPrefix("whiten=") }?.dropFirst(7) ?? "off"
                 var layout = Configuration(dimension: max(dimension, 1))
                 layout.lags = lags
+                layout.season = Season(setting: String(season)) ?? .off
+                layout.whitening = Whitening(rawValue: String(whiten)) ?? .off
                 let seasonStart = layout.seasonalBlockOffset
                 if season != "off" && snapshot.values.count > seasonStart {
                     let period = Int(snapshot.values[seasonStart])
                     let described = period > 0 ? "\(period) rows" : period == 0 ? "not chosen yet (buffering its first \(Season.detectionRows) rows)" : "none found (no seasonal reference)"
                     out += "  seasonal period: \(described)\n"
+                }
+                if let whitening = layout.whiteningLayout {
+                    let start = layout.whiteningBlockOffset
+                    let block = snapshot.values.dropFirst(start).prefix(whitening.storageCount)
+                    let (learned, factored) = whitening.status(block)
+                    let use = factored ? "its factor in use" : "not factored yet (\(Int(ResidualWhitening.readyRows)) rows needed)"
+                    out += "  whitening: \(learned) rows learned, \(use)\n"
                 }
             } else {
                 for (name, count) in names.prefix(20) { out += "  \(name)  \(count) rows\n" }

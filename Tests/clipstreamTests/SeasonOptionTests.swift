@@ -41,6 +41,9 @@ struct SeasonOptionTests {
         for (key, period) in [("a", 48), ("b", 60)] {
             let inspect = try ClipStreamBinary.run(["inspect-state", state, "--key", key])
             #expect(inspect.stdoutText.contains("seasonal period: \(period) rows"), "\(inspect.stdoutText)")
+            // 9 model features (the row and 8 lags) whiten; past the warm-up, every row but
+            // those of a re-anchoring's quiet window is learned.
+            #expect(inspect.stdoutText.contains("rows learned, its factor in use"), "\(inspect.stdoutText)")
         }
 
         let off = try ClipStreamBinary.run(["score", whole, "--season", "off"])
