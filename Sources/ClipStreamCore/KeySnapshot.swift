@@ -34,19 +34,18 @@ public struct KeySnapshot: Sendable, Equatable {
     public func isSound(for configuration: Configuration) -> Bool {
         let d = configuration.modelDimension
         guard isSound(dimension: d) else { return false }
-        if let layout = configuration.seasonalLayout {
-            let start = configuration.seasonalBlockOffset
-            guard values.count >= start + layout.storageCount,
-                layout.isSound(values[start..<(start + layout.storageCount)])
-            else { return false }
+        // The `count` values from `start` (none when the snapshot is shorter: each layout
+        // refuses a block of the wrong size).
+        func slice(_ start: Int, _ count: Int) -> ArraySlice<Float> {
+            values.count >= start + count ? values[start..<(start + count)] : []
         }
-        if let layout = configuration.whiteningLayout {
-            let start = configuration.whiteningBlockOffset
-            guard values.count >= start + layout.storageCount,
-                layout.isSound(values[start..<(start + layout.storageCount)])
-            else { return false }
+        let seasonal = configuration.seasonalLayout.map {
+            $0.isSound(slice(configuration.seasonalBlockOffset, $0.storageCount))
         }
-        return true
+        let whitening = configuration.whiteningLayout.map {
+            $0.isSound(slice(configuration.whiteningBlockOffset, $0.storageCount))
+        }
+        return (seasonal ?? true) && (whitening ?? true)
     }
 
     /// A snapshot of `state` and `values`.

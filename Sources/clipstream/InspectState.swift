@@ -24,8 +24,12 @@ struct InspectState: ParsableCommand {
             if let metadata = try? JSONDecoder().decode(CheckpointMetadata.self, from: Data(header.metadata)) {
                 out += "checkpoint: after input row \(metadata.dataRows), output \(metadata.outputBytes) bytes, input \(metadata.input.path)\n"
             }
-            let dimension = Int(header.settings.first { $0.hasPrefix("dimension=") }?.dropFirst(10) ?? "") ?? 0
-            let lags = Int(header.settings.first { $0.hasPrefix("lags=") }?.dropFirst(5) ?? "") ?? 0
+            // The value of setting `name` in the state (nil when it has none).
+            func setting(_ name: String) -> String? {
+                header.settings.first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+            }
+            let dimension = Int(setting("dimension") ?? "") ?? 0
+            let lags = Int(setting("lags") ?? "") ?? 0
             let modelDimension = dimension * (lags + 1)
             var rows = 0
             var found: (String, KeySnapshot)?
@@ -45,12 +49,12 @@ struct InspectState: ParsableCommand {
                 out += "key \(name): \(s.rowCount) rows, clip level m \(s.clipLevel), score trackers \(s.scoreLower) / \(s.scoreUpper)\n"
                 out += "  location: " + snapshot.values.prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
                 out += "  scale: " + snapshot.values.dropFirst(modelDimension).prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
-                let season = header.settings.first { $0.hasPrefix("season=") }?.dropFirst(7) ?? "off"
-                let whiten = header.settings.first { $0.hasPrefix("whiten=") }?.dropFirst(7) ?? "off"
+                let season = setting("season") ?? "off"
+                let whiten = setting("whiten") ?? "off"
                 var layout = Configuration(dimension: max(dimension, 1))
                 layout.lags = lags
-                layout.season = Season(setting: String(season)) ?? .off
-                layout.whitening = Whitening(rawValue: String(whiten)) ?? .off
+                layout.season = Season(setting: season) ?? .off
+                layout.whitening = Whitening(rawValue: whiten) ?? .off
                 let seasonStart = layout.seasonalBlockOffset
                 if season != "off" && snapshot.values.count > seasonStart {
                     let period = Int(snapshot.values[seasonStart])
