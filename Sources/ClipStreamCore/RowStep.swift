@@ -118,6 +118,15 @@ struct RowStep {
         }
         residual = Residual(isComputed: true, squaredNorm: squaredNorm, isWide: wide)
         let pull = squaredNorm.squareRoot()
+        if n > 2 && state.pointee.scheduleRow == 2 && startedOnAbsurdPair(x: x, theta: theta, scale: scale) {
+            // Before anything learns from the row: its `z` is measured against the absurd pair
+            // (the whitening's running medians took it in and ranked low for 3,000 rows).
+            restartOnCurrentRow(x: x, theta: theta, storage: storage, slot: slot, state: state)
+            if let season, let block, n == 3 { season.forgetRows(before: n - 1, x: x, block: block) }
+            return RowScore(
+                score: 1, threshold: threshold.threshold(state.pointee), decision: .withheld,
+                pull: pull, clipThreshold: 0, clipped: false, reanchored: true)
+        }
         // The ranking score: the whitened one where the key keeps a whitening, the plain one
         // otherwise. The whitening learns the row below (nothing else reads it) once the key is
         // settled, unless the step bounds it as absurd.
@@ -526,6 +535,60 @@ struct RowStep {
         let level = (squaredNorm * Double.pi / 4).squareRoot()
         state.pointee.clipLevel = level > 0 ? max(level, Self.minimumClipLevel) : 1
         state.pointee.scheduleRow = 2
+    }
+
+    /// Whether the pair of rows that just set the scales (a key's first two rows, or a
+    /// re-anchoring row and the next) held an absurd value: in some coordinate of the current
+    /// row, the pair's difference is more than ``absurdStartRatio`` times the row's own
+    /// magnitude (at least 1), and the row sits on one end of that difference (within a
+    /// thousandth of it), so the other end is the outlier.
+    ///
+    /// Those two rows set the scales outright, so one value like 1e30 among them made every
+    /// scale some 1e29 wide; the clipped steps then shrank the scales and walked the estimate
+    /// back together, at the schedule's `1/n` pace, and the key stayed blind: a narrow key
+    /// whose first row was 1e30 raised no alert in 8,000 rows with a spike every 500 (its
+    /// control run: 31), scoring them 0.03-0.08 against 2.4-2.9.
+    private func startedOnAbsurdPair(
+        x: UnsafePointer<Float>, theta: UnsafePointer<Float>, scale: UnsafePointer<Float>
+    ) -> Bool {
+        for j in 0..<configuration.dimension {
+            // The pair sits at theta +- scale / sqrt 2 when its difference set the scale.
+            let half = Double(scale[j]) / 2.0.squareRoot()
+            let value = Double(x[j])
+            guard 2 * half > Self.absurdStartRatio * max(abs(value), 1) else { continue }
+            if abs(abs(value - Double(theta[j])) - half) <= 1e-3 * half { return true }
+        }
+        return false
+    }
+
+    /// Ratio of a starting pair's difference to the current row's magnitude (at least 1) above
+    /// which the pair counts as absurd (see ``startedOnAbsurdPair(x:theta:scale:)``), the same
+    /// ten thousand as ``absurdScoreRatio``. A false alarm costs nothing but a restart on the
+    /// current row.
+    static let absurdStartRatio = 1e4
+
+    /// Restarts a key whose starting pair was absurd on the current row, as if it were the
+    /// key's first row: the estimate and any lag window take the row, and the next row sets
+    /// the scales outright from its difference to it (``widenScale`` without keeping them
+    /// wider), inside a quiet window like any re-anchoring.
+    private func restartOnCurrentRow(
+        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>, storage: BankStorage, slot: Int,
+        state: UnsafeMutablePointer<KeyState>
+    ) {
+        let width = configuration.dimension
+        if storage.lagWidth > 0 {
+            // The window still holds the absurd row; the model row's lags are copies of it.
+            let window = storage.lagWindow(slot)
+            for lag in stride(from: 0, to: storage.lagWidth, by: width) {
+                (window + lag).update(from: x, count: width)
+            }
+        }
+        for j in 0..<configuration.modelDimension { theta[j] = x[j % width] }
+        state.pointee.scheduleRow = 1
+        state.pointee.runLength = 0
+        state.pointee.farRunLength = 0
+        state.pointee.quietRowsLeft = Int32(configuration.restartQuietRows)
+        state.pointee.rescalesNext = 1
     }
 
     /// First row after a re-anchoring: as a key's second row, but scales only grow (unless

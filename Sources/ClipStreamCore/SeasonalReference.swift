@@ -140,6 +140,19 @@ public struct SeasonalReference: Sendable, Equatable {
         return reference >= 0 ? (sum / Double(d)).squareRoot() : 0
     }
 
+    /// Forgets a key's rows before row `t` (which ``instantScore`` has just stored), for a key
+    /// whose first rows were absurd (``RowStep``): their ring positions take row `t` instead,
+    /// and the scales start again from the next difference. Only for a key's first rows
+    /// (`t` below the period and the detection buffer), which no other guard covers: the first
+    /// difference sets a scale outright, and a scale of 1e30 decays at 1% a row.
+    func forgetRows(before t: Int, x: UnsafePointer<Float>, block: UnsafeMutablePointer<Float>) {
+        let p = period(block)
+        guard p >= 0 && t < (p > 0 ? p : capacity) else { return }
+        let rows = block + 2 + width
+        for earlier in 0..<t { (rows + earlier * width).update(from: x, count: width) }
+        (block + 2).update(repeating: 0, count: width)
+    }
+
     /// The shortest lag in `shortestPeriod ..< count / 2` whose mean autocorrelation over the
     /// columns that vary is a local maximum (inside that range) within 10% of the highest, if that exceeds
     /// ``minimumCorrelation``; nil otherwise. (Multiples of a period correlate about as well as

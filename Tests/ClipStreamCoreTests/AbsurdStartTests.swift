@@ -1,0 +1,101 @@
+import ClipStreamCore
+import Testing
+
+/// A key whose first or second row is absurd (1e30 in a column): those two rows set the scales
+/// outright, so the key must restart on its third row instead of staying blind. Before the
+/// restart, such a key scored its spikes at a few hundredths of their control run's score and
+/// raised no alert in 6,000 rows (the scales and the estimate shrank back together at the
+/// schedule's `1/n` pace).
+@Suite("An absurd value among a key's first rows")
+struct AbsurdStartTests {
+    /// The CLI's defaults: a narrow key gets 8 lags and its seasonal reference, a wide one
+    /// neither; both get the whitening.
+    static func configuration(dimension: Int) -> Configuration {
+        var c = Configuration(dimension: dimension)
+        c.lags = Configuration.automaticLags(dimension: dimension, model: .location)
+        c.calibratesScores = false  // raw scores: the calibration's history is compared elsewhere
+        return c
+    }
+
+    static let spikeEvery = 400
+    static let rowCount = 6_000
+
+    /// Whether row `t` carries a spike: one in each ``spikeEvery`` rows, at irregular places
+    /// (a spike at a fixed spacing would be a cycle, which the seasonal reference learns).
+    static func isSpike(_ t: Int) -> Bool {
+        let k = t / spikeEvery
+        return t % spikeEvery == spikeEvery / 2 + (k * 137) % 150 - 75
+    }
+
+    /// Normal rows around 10 (unit noise) with an 8-sigma spike in column 0 once in
+    /// ``spikeEvery`` rows, after `prefix` and without the stream's first `skip` rows;
+    /// returns the spikes' scores and alerts, and the rows that re-anchored the key.
+    static func spikes(dimension: Int, prefix: [[Float]], skip: Int = 0) -> (scores: [Double], alerts: Int, restarts: [Int]) {
+        var detector = LocationDetector(configuration: configuration(dimension: dimension))
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 41)
+        var rows = prefix
+        for t in 0..<rowCount {
+            var row = noise.row(mean: [Double](repeating: 10, count: dimension))
+            if isSpike(t) { row[0] += 8 }
+            if t >= skip { rows.append(row) }
+        }
+        var scores: [Double] = []
+        var alerts = 0
+        var restarts: [Int] = []
+        for (i, row) in rows.enumerated() {
+            let result = detector.process(row: row, slot: slot)
+            #expect(result.score.isFinite && result.threshold.isFinite)
+            if result.reanchored { restarts.append(i) }
+            let t = i - prefix.count + skip
+            if t >= 1_000 && isSpike(t) {
+                scores.append(result.score)
+                if result.decision == .alert { alerts += 1 }
+            }
+        }
+        #expect(detector.bank.checkInvariants())
+        return (scores, alerts, restarts)
+    }
+
+    enum Corruption: String, CaseIterable, Sendable {
+        case firstRowHuge, firstRowHugeNegative, secondRowHuge, oneColumnOfTheFirstRow
+
+        func prefix(dimension: Int) -> [[Float]] {
+            let normal = [Float](repeating: 10, count: dimension)
+            let huge = [Float](repeating: 1e30, count: dimension)
+            switch self {
+            case .firstRowHuge: return [huge]
+            case .firstRowHugeNegative: return [huge.map { -$0 }]
+            case .secondRowHuge: return [normal, huge]
+            case .oneColumnOfTheFirstRow: return [[1e30] + normal.dropFirst()]
+            }
+        }
+    }
+
+    @Test(arguments: [1, 3, 8], Corruption.allCases)
+    func theKeyRestartsAndScoresItsSpikesLikeAKeyStartingThere(dimension: Int, corruption: Corruption) {
+        let prefix = corruption.prefix(dimension: dimension)
+        let corrupted = Self.spikes(dimension: dimension, prefix: prefix)
+        #expect(corrupted.restarts.first == 2, "restarts at \(corrupted.restarts.prefix(3))")
+        // The control: a fresh key whose first row is the one the corrupted key restarted on.
+        let control = Self.spikes(dimension: dimension, prefix: [], skip: 2 - prefix.count)
+        #expect(control.restarts.allSatisfy { $0 > 10 }, "the control restarted at \(control.restarts)")
+        #expect(control.alerts >= 5)
+        #expect(corrupted.alerts >= control.alerts - 1, "\(corrupted.alerts) alerts against \(control.alerts)")
+        for (a, b) in zip(corrupted.scores, control.scores) {
+            #expect(abs(a / b - 1) < 0.2, "spike score \(a) against \(b)")
+        }
+    }
+
+    /// Ordinary starts never restart: integer data whose third row repeats the first (the
+    /// pair's difference is not absurd against the row), and data near zero.
+    @Test func ordinaryFirstRowsDoNotRestartTheKey() {
+        for rows: [[Float]] in [[[5], [7], [5], [6], [5]], [[0], [0.002], [0], [0.001], [0.002]], [[1e6], [-1e6], [1e6], [0], [1]]] {
+            var detector = LocationDetector(configuration: Self.configuration(dimension: 1))
+            let slot = detector.addKey()
+            for (i, row) in rows.enumerated() {
+                #expect(!detector.process(row: row, slot: slot).reanchored, "row \(i) of \(rows)")
+            }
+        }
+    }
+}
