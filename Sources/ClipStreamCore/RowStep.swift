@@ -144,12 +144,15 @@ struct RowStep {
             let score = combinedScore(
                 instant: ranking, seasonal: seasonal, limit: limit, state: state,
                 block: block)
-            if state.pointee.quietRowsLeft > 1 && !wide && pull > Self.anchorPullRatio * state.pointee.clipLevel
-                && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)
+            let absurd = pull * rootMeanSquareFactor > Self.absurdScoreRatio * limit
+            if state.pointee.quietRowsLeft > 1 && pull > Self.anchorPullRatio * state.pointee.clipLevel
+                && (absurd || (!wide && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)))
             {
-                // Under frequent gross corruption (a blind threshold), a corrupted row must not
-                // set the new regime's scales (one such row widened them some 1,000-fold at
-                // d = 1000): the next row does, within the quiet window.
+                // A corrupted row must not set the new regime's scales: not an absurd one (1e30
+                // after a re-anchoring widened them to 1e29, and a narrow key then alerted on
+                // none of 20 spikes in 8,000 rows), nor, under frequent gross corruption (a
+                // blind threshold), one spread over the row (widened them some 1,000-fold at
+                // d = 1000). The next row does, within the quiet window.
                 state.pointee.quietRowsLeft -= 1
                 return RowScore(
                     score: score, threshold: limit, decision: .withheld, pull: pull,

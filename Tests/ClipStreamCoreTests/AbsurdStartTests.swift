@@ -87,6 +87,40 @@ struct AbsurdStartTests {
         }
     }
 
+    /// A level shift re-anchors the key, and the row after that sets the new regime's scales
+    /// (they only widen): an absurd row there widened them to 1e29, and a narrow key then
+    /// alerted on none of 20 later spikes. It is now passed over like a corrupted anchor.
+    @Test(arguments: [1, 8])
+    func anAbsurdRowRightAfterAReanchoringDoesNotSetTheScales(dimension: Int) {
+        func spikeAlerts(corrupt: Bool) -> (alerts: Int, reanchors: Int) {
+            var detector = LocationDetector(configuration: Self.configuration(dimension: dimension))
+            let slot = detector.addKey()
+            var noise = NoiseStream(seed: 41)
+            var corruptNext = false
+            var alerts = 0
+            var reanchors = 0
+            for t in 0..<12_000 {
+                var row = noise.row(mean: [Double](repeating: t < 3_000 ? 10 : 40, count: dimension))
+                let spike = t > 4_000 && t % 397 == 0
+                if spike { row[0] += 8 }
+                if corruptNext { row = [Float](repeating: 1e30, count: dimension) }
+                corruptNext = false
+                let result = detector.process(row: row, slot: slot)
+                if result.reanchored {
+                    reanchors += 1
+                    corruptNext = corrupt && reanchors == 1
+                }
+                if spike && result.decision == .alert { alerts += 1 }
+            }
+            return (alerts, reanchors)
+        }
+        let control = spikeAlerts(corrupt: false)
+        let corrupted = spikeAlerts(corrupt: true)
+        #expect(control.reanchors == 1 && corrupted.reanchors == 1)
+        #expect(control.alerts >= 15)
+        #expect(corrupted.alerts >= control.alerts - 2, "\(corrupted.alerts) of 20 spikes alerted, \(control.alerts) without the absurd row")
+    }
+
     /// Ordinary starts never restart: integer data whose third row repeats the first (the
     /// pair's difference is not absurd against the row), and data near zero.
     @Test func ordinaryFirstRowsDoNotRestartTheKey() {
