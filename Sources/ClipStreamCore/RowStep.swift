@@ -244,10 +244,14 @@ struct RowStep {
             // would shrink back over some 10^5 rows, blind meanwhile). Re-anchor, and let the
             // next row re-estimate the scales, unless they already sit at their floors (a
             // constant key, which scores 0 forever and rightly so).
-            if instant < Self.deflatedScore {
+            // An estimate absurdly far from the rows counts too: a key that started on three
+            // rows of 1e30 kept its estimate and scales near 1e26 for good, the clipped steps
+            // shrinking both together (the rows scored an ordinary 0.1-0.5 against them).
+            let absurdlyFar = estimateIsAbsurdlyFar(x: x, theta: theta)
+            if instant < Self.deflatedScore || absurdlyFar {
                 state.pointee.lowRunLength += 1
                 let sustained = state.pointee.sustainedScore
-                if abs(instant - sustained) > 0.2 * sustained { state.pointee.lowRunVaried += 1 }
+                if absurdlyFar || abs(instant - sustained) > 0.2 * sustained { state.pointee.lowRunVaried += 1 }
             } else {
                 state.pointee.lowRunLength = 0
                 state.pointee.lowRunVaried = 0
@@ -515,6 +519,17 @@ struct RowStep {
     /// ROC-AUC (NAB mean 0.591 -> 0.587); SMD and the demo do not change. At 0.01 it tripped
     /// there too; without the variation test also on constant stretches.
     static let deflatedScore = 0.001
+
+    /// Whether the estimate sits absurdly far from the row in one of its own coordinates: more
+    /// than ``absurdStartRatio`` times the row's magnitude (at least 1) away. Only a corrupt
+    /// start or a collapse of the level by ten thousand times or more puts it there.
+    private func estimateIsAbsurdlyFar(x: UnsafePointer<Float>, theta: UnsafePointer<Float>) -> Bool {
+        for j in 0..<configuration.dimension {
+            let value = Double(x[j])
+            if abs(value - Double(theta[j])) > Self.absurdStartRatio * max(abs(value), 1) { return true }
+        }
+        return false
+    }
 
     /// Whether some coordinate still varies (the row is off the estimate by more than the
     /// floor) under a scale well above its floor: re-estimating would shrink that scale. A key

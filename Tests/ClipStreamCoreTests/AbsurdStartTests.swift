@@ -89,6 +89,21 @@ struct AbsurdStartTests {
         #expect(abs(ratios.sorted()[ratios.count / 2] - 1) < 0.1, "spike score ratios \(ratios)")
     }
 
+    /// Three absurd rows first: no pair of them differs, so the start does not restart, and the
+    /// estimate and the scales sat near 1e26 for good (the clipped steps shrinking both
+    /// together, every row an ordinary 0.1-0.5 against them). An estimate absurdly far from
+    /// the rows now counts as a low run: after the warm-up (100 rows) and `restartAfter` (100)
+    /// more, the key re-anchors and re-estimates its scales.
+    @Test(arguments: [1, 8])
+    func threeAbsurdFirstRowsLeaveTheKeyAfterALowRun(dimension: Int) {
+        let prefix = [[Float]](repeating: [Float](repeating: 1e30, count: dimension), count: 3)
+        let corrupted = Self.spikes(dimension: dimension, prefix: prefix)
+        let control = Self.spikes(dimension: dimension, prefix: [])
+        #expect(corrupted.restarts.contains { (195...210).contains($0) }, "restarts at \(corrupted.restarts.prefix(3))")
+        #expect(control.alerts >= 5)
+        #expect(corrupted.alerts >= control.alerts - 1, "\(corrupted.alerts) alerts against \(control.alerts)")
+    }
+
     /// A level shift re-anchors the key, and the row after that sets the new regime's scales
     /// (they only widen): an absurd row there widened them to 1e29, and a narrow key then
     /// alerted on none of 20 later spikes. It is now passed over like a corrupted anchor.
