@@ -247,7 +247,9 @@ struct RowStep {
             // An estimate absurdly far from the rows counts too: a key that started on three
             // rows of 1e30 kept its estimate and scales near 1e26 for good, the clipped steps
             // shrinking both together (the rows scored an ordinary 0.1-0.5 against them).
-            let absurdlyFar = estimateIsAbsurdlyFar(x: x, theta: theta)
+            // (Scanned only below an instant score of 1: a healthy wide key's rows rarely are,
+            // and a scan of every row cost the engine a third of its rows/s at d = 64.)
+            let absurdlyFar = instant < 1 && estimateIsAbsurdlyFar(x: x, theta: theta)
             if instant < Self.deflatedScore || absurdlyFar {
                 state.pointee.lowRunLength += 1
                 let sustained = state.pointee.sustainedScore
@@ -523,12 +525,16 @@ struct RowStep {
     /// Whether the estimate sits absurdly far from the row in one of its own coordinates: more
     /// than ``absurdStartRatio`` times the row's magnitude (at least 1) away. Only a corrupt
     /// start or a collapse of the level by ten thousand times or more puts it there.
+    /// - Complexity: O(d).
     private func estimateIsAbsurdlyFar(x: UnsafePointer<Float>, theta: UnsafePointer<Float>) -> Bool {
+        let ratio = Float(Self.absurdStartRatio)
+        // In Float: a difference that overflows is infinite, hence far; a limit that overflows
+        // (a row beyond 3e34) is infinite, hence not: the test is relative to the row.
+        var far: Int32 = 0
         for j in 0..<configuration.dimension {
-            let value = Double(x[j])
-            if abs(value - Double(theta[j])) > Self.absurdStartRatio * max(abs(value), 1) { return true }
+            far |= abs(x[j] - theta[j]) > ratio * max(abs(x[j]), 1) ? 1 : 0
         }
-        return false
+        return far != 0
     }
 
     /// Whether some coordinate still varies (the row is off the estimate by more than the
