@@ -588,7 +588,7 @@ struct RowStep {
     /// scale some 1e29 wide; the clipped steps then shrank the scales and walked the estimate
     /// back together, at the schedule's `1/n` pace, and the key stayed blind: a narrow key
     /// whose first row was 1e30 raised no alert in 8,000 rows with a spike every 500 (its
-    /// control run: 31), scoring them 0.03-0.08 against 2.4-2.9.
+    /// control run: 30), scoring them 0.03-0.08 against 2.4-2.9.
     private func startedOnAbsurdPair(
         x: UnsafePointer<Float>, theta: UnsafePointer<Float>, scale: UnsafePointer<Float>
     ) -> Bool {
