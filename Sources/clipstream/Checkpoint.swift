@@ -113,7 +113,7 @@ final class Checkpointer {
             input: input, output: outputOptions, totals: totals)
         writes += 1
         if writes == killDuringWrite {
-            FileManager.default.createFile(atPath: path + ".tmp", contents: Data(StateFile.magic + [1, 0]))
+            _ = FileManager.default.createFile(atPath: path + ".tmp", contents: Data(StateFile.magic + [1, 0]))
             kill(getpid(), SIGKILL)
         }
         let encoder = JSONEncoder()
