@@ -12,14 +12,20 @@ enum LagWindow {
         _ x: UnsafePointer<Float>, width: Int, into row: UnsafeMutablePointer<Float>,
         window: UnsafeMutablePointer<Float>, lagWidth: Int, first: Bool
     ) {
-        if first {
-            for lag in stride(from: 0, to: lagWidth, by: width) {
-                (window + lag).update(from: x, count: width)
-            }
-        }
+        if first { fill(window, with: x, width: width, lagWidth: lagWidth) }
         row.update(from: x, count: width)
         (row + width).update(from: window, count: lagWidth)
         window.update(from: row, count: lagWidth)
+    }
+
+    /// Fills a window of `lagWidth` values with copies of the row `x` (`width` values): a key's
+    /// first row stands in for the rows it has not seen.
+    static func fill(
+        _ window: UnsafeMutablePointer<Float>, with x: UnsafePointer<Float>, width: Int, lagWidth: Int
+    ) {
+        for lag in stride(from: 0, to: lagWidth, by: width) {
+            (window + lag).update(from: x, count: width)
+        }
     }
 
     /// Hands each row of `order` to `body` as the model sees it: `body(n, i, slot, x)` for

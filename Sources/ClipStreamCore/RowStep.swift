@@ -118,6 +118,7 @@ struct RowStep {
         }
         residual = Residual(isComputed: true, squaredNorm: squaredNorm, isWide: wide)
         let pull = squaredNorm.squareRoot()
+        let instant = pull * rootMeanSquareFactor
         if n > 2 && state.pointee.scheduleRow == 2 && startedOnAbsurdPair(x: x, theta: theta, scale: scale) {
             // Before anything learns from the row: its `z` is measured against the absurd pair
             // (the whitening's running medians took it in and ranked low for 3,000 rows).
@@ -130,7 +131,7 @@ struct RowStep {
         // The ranking score: the whitened one where the key keeps a whitening, the plain one
         // otherwise. The whitening learns the row below (nothing else reads it) once the key is
         // settled, unless the step bounds it as absurd.
-        var ranking = pull * rootMeanSquareFactor
+        var ranking = instant
         let whiteningBlock = whitening == nil || wide ? nil : storage.block(slot) + whiteningOffset
         if let whitening, let whiteningBlock {
             ranking = whitening.rankingScore(z: z, rootMeanSquare: ranking, block: whiteningBlock)
@@ -144,9 +145,8 @@ struct RowStep {
             let score = combinedScore(
                 instant: ranking, seasonal: seasonal, limit: limit, state: state,
                 block: block)
-            let absurd = pull * rootMeanSquareFactor > Self.absurdScoreRatio * limit
             if state.pointee.quietRowsLeft > 1 && pull > Self.anchorPullRatio * state.pointee.clipLevel
-                && (absurd || (!wide && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)))
+                && (Self.isAbsurd(instant: instant, limit: limit) || (!wide && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)))
             {
                 // A corrupted row must not set the new regime's scales: not an absurd one (1e30
                 // after a re-anchoring widened them to 1e29, and a narrow key then alerted on
@@ -174,7 +174,6 @@ struct RowStep {
         }
 
         let m = state.pointee.clipLevel
-        let instant = pull * rootMeanSquareFactor
         let limit = threshold.threshold(state.pointee)
         let ranked = combinedScore(
             instant: ranking, seasonal: seasonal, limit: limit, state: state,
@@ -209,7 +208,7 @@ struct RowStep {
         // weight 1/n and ranked ~30x low for 2,400 rows (now ~5x); NAB 0.704 / 0.366 -> 0.712
         // / 0.368, SMD and the demo within 0.001 or better.
         if let whitening, let whiteningBlock, n > configuration.warmupRows && !quiet,
-            instant <= Self.absurdScoreRatio * limit
+            !Self.isAbsurd(instant: instant, limit: limit)
         {
             // `work` is free here: the BLAS update, its other user, comes after.
             whitening.learn(
@@ -283,7 +282,7 @@ struct RowStep {
             factor = 0
             rates.rate = 0
         }
-        if instant > Self.absurdScoreRatio * limit
+        if Self.isAbsurd(instant: instant, limit: limit)
             || (factor < Self.absurdClipFactor && m >= Self.healthyClipLevel && !wide && Self.isSpreadOut(z, count: d))
         {
             // An absurd row (ten thousand thresholds out: 1e38 in every column, a unit slip)
@@ -512,6 +511,18 @@ struct RowStep {
     /// SMD nor NAB).
     static let absurdScoreRatio = 1e4
 
+    /// Whether a row is absurd: its instant score over ``absurdScoreRatio`` thresholds.
+    static func isAbsurd(instant: Double, limit: Double) -> Bool {
+        instant > absurdScoreRatio * limit
+    }
+
+    /// Whether `gap` is absurd next to `value`: over ``absurdStartRatio`` times its magnitude
+    /// (at least 1). The test of an absurd starting pair and of an absurdly far estimate.
+    @inline(__always)
+    static func isAbsurd<T: BinaryFloatingPoint>(gap: T, next value: T) -> Bool {
+        gap > T(absurdStartRatio) * max(abs(value), 1)
+    }
+
     /// Instant score below which a row is "far inside every normal row": the root mean square
     /// of `z` is about 1.25 for a typical row, so 100 rows in a row below 0.001 whose scores
     /// still vary mean scales some 1,000 times too wide (300 rows at 10^5 re-anchored a key on
@@ -527,12 +538,11 @@ struct RowStep {
     /// start or a collapse of the level by ten thousand times or more puts it there.
     /// - Complexity: O(d).
     private func estimateIsAbsurdlyFar(x: UnsafePointer<Float>, theta: UnsafePointer<Float>) -> Bool {
-        let ratio = Float(Self.absurdStartRatio)
         // In Float: a difference that overflows is infinite, hence far; a limit that overflows
         // (a row beyond 3e34) is infinite, hence not: the test is relative to the row.
         var far: Int32 = 0
         for j in 0..<configuration.dimension {
-            far |= abs(x[j] - theta[j]) > ratio * max(abs(x[j]), 1) ? 1 : 0
+            far |= Self.isAbsurd(gap: abs(x[j] - theta[j]), next: x[j]) ? 1 : 0
         }
         return far != 0
     }
@@ -596,7 +606,7 @@ struct RowStep {
             // The pair sits at theta +- scale / sqrt 2 when its difference set the scale.
             let half = Double(scale[j]) / 2.0.squareRoot()
             let value = Double(x[j])
-            guard 2 * half > Self.absurdStartRatio * max(abs(value), 1) else { continue }
+            guard Self.isAbsurd(gap: 2 * half, next: value) else { continue }
             if abs(abs(value - Double(theta[j])) - half) <= 1e-3 * half { return true }
         }
         return false
@@ -617,19 +627,14 @@ struct RowStep {
         state: UnsafeMutablePointer<KeyState>
     ) {
         let width = configuration.dimension
-        if storage.lagWidth > 0 {
-            // The window still holds the absurd row; the model row's lags are copies of it.
-            let window = storage.lagWindow(slot)
-            for lag in stride(from: 0, to: storage.lagWidth, by: width) {
-                (window + lag).update(from: x, count: width)
-            }
-        }
-        for j in 0..<configuration.modelDimension { theta[j] = x[j % width] }
-        state.pointee.scheduleRow = 1
-        state.pointee.runLength = 0
-        state.pointee.farRunLength = 0
-        state.pointee.quietRowsLeft = Int32(configuration.restartQuietRows)
+        reanchor(x: x, theta: theta, state: state)
         state.pointee.rescalesNext = 1
+        if storage.lagWidth > 0 {
+            // The window still holds the absurd row, and the model row's lags are copies of
+            // it: both restart from the current row, as at a key's first row.
+            LagWindow.fill(storage.lagWindow(slot), with: x, width: width, lagWidth: storage.lagWidth)
+            LagWindow.fill(theta + width, with: x, width: width, lagWidth: storage.lagWidth)
+        }
     }
 
     /// First row after a re-anchoring: as a key's second row, but scales only grow (unless
