@@ -21,6 +21,9 @@ public struct Configuration: Sendable, Equatable {
     /// Whether each key ranks rows by their whitened residual (``Whitening``; resolved by
     /// ``effectiveWhitening``).
     public var whitening: Whitening = .automatic
+    /// Whether each key mutes alerts that repeat its habit (``RepeatMuting``; resolved by
+    /// ``effectiveRepeatMuting``).
+    public var repeatMuting: RepeatMuting = .automatic
 
     // MARK: Learning-rate schedule (ALGORITHM.md section 5)
 
@@ -135,6 +138,9 @@ public struct Configuration: Sendable, Equatable {
             try check(
                 modelDimension <= Whitening.largestDimension, "whiten",
                 "off or auto for more than \(Whitening.largestDimension) model features (dimension * (lags + 1))")
+        }
+        if repeatMuting == .on {
+            try check(model == .location, "mute-repeats", "off or auto with --model \(model.name)")
         }
         try check(horizon >= 1, "horizon", "at least 1")
         try check(alpha > 0 && alpha <= 1, "alpha", "in (0, 1]")

@@ -28,9 +28,9 @@ public struct KeySnapshot: Sendable, Equatable {
         return true
     }
 
-    /// ``isSound(dimension:)`` for a model of `configuration`, and a seasonal block and a
-    /// whitening block (if any) that its ``SeasonalReference`` and ``ResidualWhitening`` could
-    /// have written.
+    /// ``isSound(dimension:)`` for a model of `configuration`, and a seasonal block, a
+    /// whitening block and an alert habit (if any) that its ``SeasonalReference``,
+    /// ``ResidualWhitening`` and ``AlertHabit`` could have written.
     public func isSound(for configuration: Configuration) -> Bool {
         let d = configuration.modelDimension
         guard isSound(dimension: d) else { return false }
@@ -45,7 +45,10 @@ public struct KeySnapshot: Sendable, Equatable {
         let whitening = configuration.whiteningLayout.map {
             $0.isSound(slice(configuration.whiteningBlockOffset, $0.storageCount))
         }
-        return (seasonal ?? true) && (whitening ?? true)
+        let habit = configuration.alertHabitLayout.map {
+            $0.isSound(slice(configuration.alertHabitBlockOffset, $0.storageCount))
+        }
+        return (seasonal ?? true) && (whitening ?? true) && (habit ?? true)
     }
 
     /// A snapshot of `state` and `values`.

@@ -17,6 +17,10 @@ struct RowStep {
     /// the key's reference block.
     let whitening: ResidualWhitening?
     let whiteningOffset: Int
+    /// The key's alert habit, if the configuration mutes repeats, and where it starts in the
+    /// key's reference block.
+    let habit: AlertHabit?
+    let habitOffset: Int
 
     @usableFromInline
     init(
@@ -31,6 +35,8 @@ struct RowStep {
         season = configuration.seasonalLayout
         whitening = configuration.whiteningLayout
         whiteningOffset = configuration.whiteningStartInBlock
+        habit = configuration.alertHabitLayout
+        habitOffset = configuration.alertHabitStartInBlock
     }
 
     /// Floor of the clip level `m` (standardized units; a typical pull is about `1.25 sqrt d`).
@@ -189,8 +195,14 @@ struct RowStep {
         let quiet = state.pointee.quietRowsLeft > 0
         // A row the ranking calls ordinary does not alert (see ``explainedAlertRatio``).
         let explained = whiteningBlock != nil && ranked < Self.explainedAlertRatio * limit
-        let decision: AlertDecision =
+        var decision: AlertDecision =
             n <= configuration.warmupRows || quiet ? .withheld : (alerting > limit && !explained ? .alert : .normal)
+        if decision == .alert, let habit,
+            habit.mutesAlert(
+                z: z, squaredNorm: wide ? 1 : squaredNorm, row: n, block: storage.block(slot) + habitOffset)
+        {
+            decision = .withheld
+        }
         // An alert reports a score at or above its threshold: the ranking score (whitened) can
         // sit below the plain score the decision followed.
         let score = decision == .alert ? max(ranked, limit) : ranked

@@ -37,8 +37,9 @@ extension Configuration {
         effectiveWhitening == .on ? ResidualWhitening(dimension: modelDimension) : nil
     }
 
-    /// `Float`s per key of the reference block: the seasonal reference's, then the whitening's.
-    public var referenceBlockWidth: Int { whiteningStartInBlock + (whiteningLayout?.storageCount ?? 0) }
+    /// `Float`s per key of the reference block: the seasonal reference's, the whitening's, then
+    /// the alert habit's.
+    public var referenceBlockWidth: Int { alertHabitStartInBlock + (alertHabitLayout?.storageCount ?? 0) }
 
     /// Where the whitening's values start in a key's reference block: after the seasonal ones.
     public var whiteningStartInBlock: Int { seasonalLayout?.storageCount ?? 0 }

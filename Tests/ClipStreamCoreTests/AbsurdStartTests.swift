@@ -10,11 +10,13 @@ import Testing
 @Suite("An absurd value among a key's first rows")
 struct AbsurdStartTests {
     /// The CLI's defaults: a narrow key gets 8 lags and its seasonal reference, a wide one
-    /// neither; both get the whitening.
+    /// neither; both get the whitening. Repeats are not muted: every spike here lands in
+    /// column 0, a habit the wide key would mute, and these tests count the spikes a key sees.
     static func configuration(dimension: Int) -> Configuration {
         var c = Configuration(dimension: dimension)
         c.lags = Configuration.automaticLags(dimension: dimension, model: .location)
         c.calibratesScores = false  // raw scores: the calibration's history is compared elsewhere
+        c.repeatMuting = .off
         return c
     }
 

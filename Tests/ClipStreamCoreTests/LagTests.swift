@@ -92,8 +92,9 @@ struct LagTests {
         let detector = LocationDetector(configuration: Self.configuration(lags: 3, dimension: 5))
         // theta and scale over d = 20 model features, a window of 15 values, 88 bytes of
         // scalars, 180 calibration values (160 bins, 20 block sums) and the whitening's 4
-        // scalars and two matrices in panels of 8 rows (widths 8, 16 and 20): 8 * 44 values each.
-        #expect(detector.bytesPerKey == 4 * (2 * 20 + 15 + 180 + 4 + 2 * 352) + 88)
+        // scalars and two matrices in panels of 8 rows (widths 8, 16 and 20): 8 * 44 values
+        // each; the alert habit's 20 counts and its last row (2 values).
+        #expect(detector.bytesPerKey == 4 * (2 * 20 + 15 + 180 + 4 + 2 * 352 + 22) + 88)
     }
 
     @Test func featureNamesFollowTheExtendedRow() {

@@ -1,0 +1,141 @@
+@testable import ClipStreamCore
+import Testing
+
+/// Alerts that repeat a key's habit are muted (``AlertHabit``); others are not.
+struct RepeatMutingTests {
+    /// Decisions of one key of 8 Gaussian columns, 6,000 rows, with `spike(t)` added to row `t`
+    /// (column and size, or nil), under `muting`.
+    static func decisions(
+        _ muting: RepeatMuting, spike: (Int) -> (column: Int, size: Float)?
+    ) -> [AlertDecision] {
+        var c = Configuration(dimension: 8)
+        c.repeatMuting = muting
+        var detector = LocationDetector(configuration: c)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 11)
+        return (0..<6_000).map { t in
+            var row = noise.row(mean: Array(repeating: 0, count: 8))
+            if let (column, size) = spike(t) { row[column] += size }
+            return detector.process(row: row, slot: slot).decision
+        }
+    }
+
+    /// Rows `t` with a spike: every 150th row past the warm-up.
+    static func isSpikeRow(_ t: Int) -> Bool { t >= 300 && t % 150 == 0 }
+
+    @Test func oneColumnSpikingAgainAndAgainIsMutedOnceItsHabitReachesThree() {
+        let spike = { (t: Int) in Self.isSpikeRow(t) ? (column: 2, size: Float(25)) : nil }
+        let muted = Self.decisions(.on, spike: spike)
+        let raised = Self.decisions(.off, spike: spike)
+        let spikeRows = (0..<6_000).filter(Self.isSpikeRow)
+        // Without muting every spike alerts. With it, the first four do: before the fourth the
+        // decayed count is 1 + e^-0.075 + e^-0.15 = 2.79, before the fifth 3.59, and the rest
+        // are withheld. Every other row decides as before.
+        #expect(spikeRows.allSatisfy { raised[$0] == .alert })
+        #expect(spikeRows.prefix(4).allSatisfy { muted[$0] == .alert })
+        #expect(spikeRows.dropFirst(4).allSatisfy { muted[$0] == .withheld })
+        for t in 0..<6_000 where !spikeRows.contains(t) {
+            #expect(muted[t] == raised[t], "row \(t)")
+        }
+    }
+
+    @Test func aHabitFadesOverItsMemory() {
+        // Four spikes 10 rows apart (the fourth finds a count of 2.97), then a fifth: 10 rows
+        // later it finds 3.94 and is muted; 5,470 rows later the habit has decayed to 0.27 and
+        // it alerts.
+        for (fifth, muted) in [(440, true), (5_900, false)] {
+            let rows: Set = [400, 410, 420, 430, fifth]
+            let decisions = Self.decisions(.on) { rows.contains($0) ? (column: 5, size: 25) : nil }
+            #expect([400, 410, 420, 430].allSatisfy { decisions[$0] == .alert })
+            #expect(decisions[fifth] == (muted ? .withheld : .alert), "fifth spike at \(fifth)")
+        }
+    }
+
+    @Test func spikesInChangingColumnsOrSpreadOverTheRowAreNotMuted() {
+        // A different column each time (the hard case's one-column spikes).
+        let rotating = Self.decisions(.on) { t in Self.isSpikeRow(t) ? (column: (t / 150) % 8, size: 25) : nil }
+        // Every column at once: no column holds 60% of the deviation.
+        var c = Configuration(dimension: 8)
+        c.repeatMuting = .on
+        var detector = LocationDetector(configuration: c)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 11)
+        let spread: [AlertDecision] = (0..<6_000).map { t in
+            var row = noise.row(mean: Array(repeating: 0, count: 8))
+            if Self.isSpikeRow(t) { row = row.map { $0 + 12 } }
+            return detector.process(row: row, slot: slot).decision
+        }
+        let spikeRows = (0..<6_000).filter(Self.isSpikeRow)
+        #expect(spikeRows.allSatisfy { rotating[$0] != .withheld })
+        #expect(spikeRows.allSatisfy { spread[$0] == .alert })
+    }
+
+    @Test func autoMutesWideLocationModelsOnly() {
+        func effective(_ dimension: Int, lags: Int = 0, model: ModelKind = .location) -> RepeatMuting {
+            var c = Configuration(dimension: dimension)
+            c.lags = lags
+            c.model = model
+            return c.effectiveRepeatMuting
+        }
+        #expect(effective(38) == .on)
+        #expect(effective(5) == .on)
+        #expect(effective(4) == .off)  // narrow: one column carries every alert
+        #expect(effective(1, lags: 8) == .off)
+        #expect(effective(65) == .off)
+        #expect(effective(16, lags: 4) == .off)  // 80 model features
+        #expect(effective(38, model: .linear(target: 0)) == .off)
+        var c = Configuration(dimension: 38)
+        c.model = .linear(target: 0)
+        c.repeatMuting = .on
+        #expect(throws: ConfigurationError.self) { try c.validate() }
+        #expect(c.settings.contains { $0 == ("mute-repeats", "off") })
+    }
+
+    @Test func theHabitIsPartOfTheSnapshotAndABadOneIsRefused() throws {
+        var c = Configuration(dimension: 8)
+        c.repeatMuting = .on
+        var detector = LocationDetector(configuration: c)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 3)
+        for t in 0..<1_000 {
+            var row = noise.row(mean: Array(repeating: 0, count: 8))
+            if Self.isSpikeRow(t) { row[1] += 25 }
+            _ = detector.process(row: row, slot: slot)
+        }
+        let snapshot = detector.snapshot(slot: slot)
+        let layout = try #require(c.alertHabitLayout)
+        let start = c.alertHabitBlockOffset
+        #expect(snapshot.values.count == start + layout.storageCount + ScoreCalibration.storageCount)
+        // Five spikes at rows 301 ... 901 (1-based), column 1 counted, the last row 901.
+        #expect(snapshot.values[start + 1] > 3 && snapshot.values[start + 1] < 5)
+        #expect(snapshot.values[start + 8] == 0 && snapshot.values[start + 9] == 901)
+        #expect(snapshot.isSound(for: c))
+        for (index, bad) in [(start + 1, Float(-1)), (start + 9, 0.5), (start + 9, Float(1 << 24))] {
+            var broken = snapshot
+            broken.values[index] = bad
+            #expect(!broken.isSound(for: c), "value \(index) = \(bad)")
+        }
+    }
+}
+
+/// The habit's row is two exact `Float`s, so its decay stays exact past `2^24` rows.
+struct AlertHabitRowTests {
+    @Test func rowsBeyondTwoToTheTwentyFourDecayByTheirTrueAge() {
+        let habit = AlertHabit(dimension: 2)
+        var block: [Float] = [0, 0, 0, 0]
+        var z: [Float] = [4, 0.5]
+        let start = (1 << 30) + 12_345
+        block.withUnsafeMutableBufferPointer { b in
+            // Three alerts of column 0, 10 rows apart: the third finds two before it.
+            for k in 0..<3 {
+                #expect(!habit.mutesAlert(z: &z, squaredNorm: 16.25, row: start + 10 * k, block: b.baseAddress!))
+            }
+            // A fourth 2,000 rows after the third finds about 2.99 / e = 1.1: not muted.
+            #expect(!habit.mutesAlert(z: &z, squaredNorm: 16.25, row: start + 2_020, block: b.baseAddress!))
+        }
+        let third = 1 + (1 + Double.exp(-0.005)) * Double.exp(-0.005)
+        #expect(abs(Double(block[0]) - (1 + third * Double.exp(-1))) < 1e-5)
+        #expect(block[1] == 0)
+        #expect(Int(block[2]) << 24 + Int(block[3]) == start + 2_020)
+    }
+}
