@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Sweeps the repeat muting's parameters (AlertHabit: memory, repeats, dominant share) on
+SMD group 1, offline, and prints the table in Docs/quality.md ("Muted repeats").
+
+Scores SMD once with `--mute-repeats off --explain 1` (each row's top column and its share of
+||z||^2), then replays each key's alerts through the habit rule: an alert whose top column holds
+at least `share` of ||z||^2 and whose decayed count (weight exp(-age / memory)) of earlier such
+alerts is at least `repeats` is muted; every such alert, muted or not, adds 1 to its column.
+Muting changes no score, so the replay is exact: at the defaults (2,000 / 3 / 0.6) it gives what
+`clipstream score` with `--mute-repeats auto` gives.
+
+    Scripts/sweep-mute-repeats.py      # needs .build/release/clipstream and ../shared/data
+"""
+import collections, csv, importlib.util, math, os, subprocess, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+spec = importlib.util.spec_from_file_location("check", os.path.join(ROOT, "Scripts", "real-data-check.py"))
+check = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(check)
+
+
+def scored_rows():
+    with tempfile.TemporaryDirectory() as tmp:
+        source, scored = os.path.join(tmp, "in.csv"), os.path.join(tmp, "out.csv")
+        check.write_smd(source)
+        subprocess.run([check.BINARY, "score", source, "--label-column", "label", "--time-column", "phase",
+                        "--mute-repeats", "off", "--explain", "1", "-o", scored], check=True)
+        keys = collections.defaultdict(list)
+        for r in csv.DictReader(open(scored)):
+            top = r["top"].split(";")[0]
+            column, share = (top.split(":")[0], abs(float(top.split(":")[1]))) if top else (None, 0.0)
+            keys[r["key"]].append((r["time"] == "test", r["label"] == "1", r["alert"] == "1", column, share))
+        return keys
+
+
+def replay(keys, memory, repeats, share):
+    """False alarms per 1,000 label-0 test rows per key, alerts on anomalies, segments found."""
+    rates, hits, segments, found = [], 0, 0, 0
+    for rows in keys.values():
+        counts, last = collections.defaultdict(float), collections.defaultdict(int)
+        normal = false_alarms = 0
+        in_segment = detected = False
+        for i, (test, positive, alert, column, top_share) in enumerate(rows):
+            if alert and column is not None and top_share >= share:
+                count = counts[column] * math.exp(-(i - last[column]) / memory)
+                alert = count < repeats
+                counts[column], last[column] = count + 1, i
+            if not test:
+                continue
+            if positive and not in_segment:
+                segments, detected = segments + 1, False
+            if positive and alert and not detected:
+                found, detected = found + 1, True
+            in_segment = positive
+            normal += not positive
+            false_alarms += alert and not positive
+            hits += alert and positive
+        rates.append(1000 * false_alarms / normal)
+    return rates, hits, found, segments
+
+
+def main():
+    keys = scored_rows()
+    print("| memory (rows) | repeats | share | false alarms / 1,000 per machine (1-2 ... 1-8) | in [0.5, 2] | alerts on anomalies | segments found |")
+    print("|---|---|---|---|---|---|---|")
+    settings = [(None, None, None)] + [(m, r, s) for m in (2000, 3000) for r in (2, 3, 4) for s in (0.5, 0.6, 0.7, 0.8)]
+    for memory, repeats, share in settings:
+        rates, hits, found, segments = replay(keys, memory or 1, repeats or math.inf, share or 2)
+        label = ("off", "-", "-") if memory is None else (f"{memory:,}", repeats, share)
+        inside = sum(0.5 <= r <= 2 for r in rates)
+        print(f"| {label[0]} | {label[1]} | {label[2]} | {' '.join(f'{r:.1f}' for r in rates)} | {inside} of {len(rates)} | {hits} | {found} of {segments} |")
+
+
+if __name__ == "__main__":
+    main()
