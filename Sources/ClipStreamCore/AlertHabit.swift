@@ -4,7 +4,8 @@ import RealModule
 /// muted: a row whose deviation sits in one column (at least ``dominantShare`` of `||z||^2`)
 /// that already dominated ``repeats`` of the key's alerts, counted with weight
 /// `exp(-age / memoryRows)`, does not alert. Its decision is withheld (the `alert` field is
-/// empty) and its score is unchanged, so the ranking does not move.
+/// empty) and its reported score capped at its threshold, below the key's raised alerts
+/// (``RowScore/muted``).
 ///
 /// Why: on SMD group 1 most false alarms of machines 1-3, 1-4, 1-6 and 1-8 come from one
 /// metric each, spiking alone again and again (`m4` on 1-3 and 1-4, `m9` on 1-8), while the

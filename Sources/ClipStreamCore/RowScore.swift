@@ -19,6 +19,9 @@ public struct RowScore: Sendable, Equatable {
     public var threshold: Double
     /// Alert, normal, or withheld.
     public var decision: AlertDecision
+    /// Whether the row would have alerted but repeats its key's habit (``AlertHabit``): its
+    /// decision is withheld and its score at most its threshold.
+    public var muted: Bool
     /// `r`: the standardized residual's norm, the row's pre-clip pull.
     public var pull: Double
     /// `lambda`: the clip threshold applied to this row's update; 0 when the row took no
@@ -34,12 +37,13 @@ public struct RowScore: Sendable, Equatable {
 
     /// Creates a row result.
     public init(
-        score: Double, threshold: Double, decision: AlertDecision, pull: Double,
+        score: Double, threshold: Double, decision: AlertDecision, muted: Bool = false, pull: Double,
         clipThreshold: Double, clipped: Bool, reanchored: Bool = false
     ) {
         self.score = score
         self.threshold = threshold
         self.decision = decision
+        self.muted = muted
         self.pull = pull
         self.clipThreshold = clipThreshold
         self.clipped = clipped

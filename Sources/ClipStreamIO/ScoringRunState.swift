@@ -70,18 +70,21 @@ struct RunState {
         let batch = slot.batch
         var alerts = 0
         var withheld = 0
+        var muted = 0
         for i in 0..<batch.count {
             switch batch.results[i].decision {
             case .alert: alerts += 1
             case .withheld: withheld += 1
             case .normal: break
             }
+            if batch.results[i].muted { muted += 1 }
         }
         summary.rows += batch.count
         summary.alerts += alerts
         summary.withheld += withheld
+        summary.muted += muted
         if let observer {
-            observer.counted(rows: batch.count, alerts: alerts, withheld: withheld)
+            observer.counted(rows: batch.count, alerts: alerts, withheld: withheld, muted: muted)
             show(slot, to: observer, above: floor)
         }
     }

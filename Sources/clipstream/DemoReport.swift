@@ -29,7 +29,9 @@ struct DemoReport {
             return "\(kind.rawValue) \(format(Double(entry.alerted) / Double(entry.total), digits: 2))"
         }
         lines.append("  recall by kind: " + kinds.joined(separator: ", "))
-        lines.append("  withheld   \(run.withheld) rows (warm-up, re-anchoring, muted repeats)")
+        lines.append(
+            "  withheld   \(run.withheld) rows (warm-up and re-anchoring"
+                + (run.muted > 0 ? "; \(run.muted) muted repeats)" : ")"))
         lines.append("top \(top) alerts:")
         for alert in run.topAlerts.sorted(by: { $0.score > $1.score }).prefix(top) {
             let explanation = alert.top.map { entry in

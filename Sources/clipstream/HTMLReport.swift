@@ -60,9 +60,9 @@ struct HTMLReport {
     private func summaryTable() -> String {
         let rows = collector.totalRows
         let rate = rows > 0 ? Double(collector.totalAlerts) / Double(rows) : 0
-        var out = "<table><tr><th>rows</th><th>keys</th><th>alerts</th><th>alert rate</th><th>withheld</th></tr>"
+        var out = "<table><tr><th>rows</th><th>keys</th><th>alerts</th><th>alert rate</th><th>withheld</th><th>muted repeats</th></tr>"
         out += "<tr><td>\(rows)</td><td>\(collector.keyOrder.count)</td><td>\(collector.totalAlerts)</td>"
-        out += String(format: "<td>%.4f</td>", rate) + "<td>\(collector.withheld)</td></tr></table>\n"
+        out += String(format: "<td>%.4f</td>", rate) + "<td>\(collector.withheld)</td><td>\(collector.muted)</td></tr></table>\n"
         out += "<table><tr><th>key</th><th>rows</th><th>alerts</th>"
         out += collector.sawLabels ? "<th>labelled anomalous</th></tr>" : "</tr>"
         for key in reportedKeys {

@@ -20,6 +20,10 @@ struct ReplayTotals: Codable, Equatable {
     var rows = 0
     var alerts = 0
     var withheld = 0
+    /// Muted repeats (among `withheld`); optional so that checkpoints written before muting
+    /// existed still resume.
+    var mutedCount: Int?
+    var muted: Int { mutedCount ?? 0 }
     /// Bad rows passed over (`--on-bad-row skip`), by reason.
     var badRowsByReason: [String: Int] = [:]
     var badRows: Int { badRowsByReason.values.reduce(0, +) }
@@ -37,10 +41,11 @@ struct ReplayTotals: Codable, Equatable {
     }
 
     /// Counts a batch of scored rows (each row once, whether or not it is shown to ``add``).
-    mutating func count(rows: Int, alerts: Int, withheld: Int) {
+    mutating func count(rows: Int, alerts: Int, withheld: Int, muted: Int) {
         self.rows += rows
         self.alerts += alerts
         self.withheld += withheld
+        mutedCount = self.muted + muted
     }
 
     /// Notes one scored row, already counted: its alert for its key, and the row itself if it

@@ -14,6 +14,7 @@ final class ReportCollector: ScoringObserver {
     private(set) var totalRows = 0
     private(set) var totalAlerts = 0
     private(set) var withheld = 0
+    private(set) var muted = 0
     private(set) var sawLabels = false
     weak var next: (any ScoringObserver)?
 
@@ -27,6 +28,7 @@ final class ReportCollector: ScoringObserver {
         totalRows += 1
         if result.decision == .alert { totalAlerts += 1 }
         if result.decision == .withheld { withheld += 1 }
+        if result.muted { muted += 1 }
         let labelValue = Self.parseLabel(label)
         if labelValue != nil { sawLabels = true }
         let top = result.decision == .alert
@@ -38,8 +40,8 @@ final class ReportCollector: ScoringObserver {
     }
 
     /// The report draws every row (``scoreFloor`` stays at its default).
-    func counted(rows: Int, alerts: Int, withheld: Int) {
-        next?.counted(rows: rows, alerts: alerts, withheld: withheld)
+    func counted(rows: Int, alerts: Int, withheld: Int, muted: Int) {
+        next?.counted(rows: rows, alerts: alerts, withheld: withheld, muted: muted)
     }
 
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool {

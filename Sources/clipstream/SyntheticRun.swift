@@ -18,6 +18,7 @@ struct SyntheticRun {
     var labels: [Bool] = []
     var alerts: [Bool] = []
     var withheld = 0
+    var muted = 0
     /// Per anomaly kind: (alerted, total).
     var recallByKind: [AnomalyKind: (alerted: Int, total: Int)] = [:]
     var topAlerts: [Alert] = []
@@ -70,6 +71,7 @@ struct SyntheticRun {
             labels.append(infos[i].isAnomaly)
             alerts.append(result.decision == .alert)
             if result.decision == .withheld { withheld += 1 }
+            if result.muted { muted += 1 }
             if let kind = infos[i].kind {
                 var entry = recallByKind[kind, default: (0, 0)]
                 entry.total += 1
