@@ -18,7 +18,7 @@ public struct KeySnapshot: Sendable, Equatable {
             values[d..<2 * d].allSatisfy({ $0 > 0 }),
             values.suffix(ScoreCalibration.storageCount).allSatisfy({ $0 >= 0 }),
             s.rowCount >= 0, s.scheduleRow >= 0, s.runLength >= 0, s.quietRowsLeft >= 0,
-            s.lowRunLength >= 0, s.lowRunVaried >= 0, s.farRunLength >= 0, s.rescalesNext == 0 || s.rescalesNext == 1,
+            s.lowRunLength >= 0, s.lowRunVaried >= 0, s.farRunLength >= 0, (0...2).contains(s.rescalesNext),
             s.clipLevel.isFinite, s.clipLevel >= 0,
             s.scoreLower.isFinite, s.scoreLower > 0, s.scoreUpper.isFinite, s.scoreUpper > 0,
             s.sustainedScore.isFinite, s.sustainedScore >= 0,

@@ -29,7 +29,8 @@ public struct KeyState: Sendable, Equatable {
     /// rows that still vary (a key whose data stopped varying keeps its scales).
     public var lowRunVaried: Int32 = 0
     /// 1 when the row after a re-anchoring re-estimates the scales outright (they may shrink),
-    /// 0 when it only widens them.
+    /// 2 when it also re-estimates `m` (a key that started over inside its warm-up), 0 when it
+    /// only widens them.
     public var rescalesNext: Int32 = 0
     /// Consecutive rows pulling far beyond the median pull (regime-change re-anchoring that
     /// does not depend on the threshold).

@@ -168,7 +168,12 @@ struct RowStep {
                     score: score, threshold: limit, decision: .withheld, pull: pull,
                     clipThreshold: 0, clipped: false)
             }
-            widenScale(x: x, theta: theta, scale: scale, state: state, keepWider: state.pointee.rescalesNext == 0)
+            if state.pointee.rescalesNext == Self.restartsScales {
+                // The key started over: `m` too (it was measured against the old scales).
+                calibrate(x: x, theta: theta, scale: scale, state: state)
+            } else {
+                widenScale(x: x, theta: theta, scale: scale, state: state, keepWider: state.pointee.rescalesNext == 0)
+            }
             state.pointee.rescalesNext = 0
             if state.pointee.quietRowsLeft > 0 { state.pointee.quietRowsLeft -= 1 }
             return RowScore(
@@ -231,6 +236,25 @@ struct RowStep {
             // `work` is free here: the BLAS update, its other user, comes after.
             whitening.learn(
                 z: z, block: whiteningBlock, clipped: work, factorScratch: whiteningScratch.unsafelyUnwrapped)
+        }
+        if n <= configuration.warmupRows {
+            // A level that moves inside the warm-up, where runs are not counted: every row pulls
+            // far beyond `m` while the scale steps (|z| clipped at 1,000, rate 1/n) grow the
+            // scales to the gap within a few rows, and the estimate then crawls after the rows
+            // at the clipped pace (10 rows near 1e5, then a level of 10: the estimate still at
+            // 838 after 8,000 rows, 0 of 15 spikes alerted), while the threshold and the score
+            // history learn the gap's scores. The key starts over on the current row.
+            state.pointee.farRunLength = pull > Self.shiftPullRatio * m ? state.pointee.farRunLength + 1 : 0
+            if configuration.restartAfter > 0 && Int(state.pointee.farRunLength) >= Self.warmupShiftRows
+                && scalesInflated(x: x, scale: scale, theta: theta)
+            {
+                restartWithinWarmup(x: x, theta: theta, storage: storage, slot: slot, state: state)
+                return RowScore(
+                    score: score, threshold: limit, decision: decision, pull: pull,
+                    clipThreshold: 0, clipped: false, reanchored: true)
+            }
+        } else if n == configuration.warmupRows + 1 {
+            state.pointee.farRunLength = 0
         }
         if n > configuration.warmupRows && !quiet {
             state.pointee.runLength = above ? state.pointee.runLength + 1 : 0
@@ -550,6 +574,11 @@ struct RowStep {
     /// ROC-AUC (NAB mean 0.591 -> 0.587); SMD and the demo do not change. At 0.01 it tripped
     /// there too; without the variation test also on constant stretches.
     static let deflatedScore = 0.001
+    /// ``KeyState/rescalesNext`` of a key that started over inside its warm-up: the next row
+    /// re-estimates the scales and `m` (1: the scales only; 0: the scales only widen).
+    static let restartsScales: Int32 = 2
+    /// Consecutive warm-up rows pulling beyond ``shiftPullRatio`` times `m` that re-anchor a key.
+    static let warmupShiftRows = 20
 
     /// Whether the estimate sits absurdly far from the row in one of its own coordinates: more
     /// than ``absurdStartRatio`` times the row's magnitude (at least 1) away. Only a corrupt
@@ -653,6 +682,31 @@ struct RowStep {
             LagWindow.fill(storage.lagWindow(slot), with: x, width: width, lagWidth: storage.lagWidth)
             LagWindow.fill(theta + width, with: x, width: width, lagWidth: storage.lagWidth)
         }
+    }
+
+    /// Starts a key over on the current row inside its warm-up, after its level moved there:
+    /// the estimate, the lag window, the seasonal buffer and the scales as at an absurd start
+    /// (``restartOnCurrentRow``), and everything that learned the rows' scores since (the
+    /// threshold's trackers, the sustained score, the score history, the whitening's running
+    /// medians) as at a key's first row. Only the row count goes on.
+    private func restartWithinWarmup(
+        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>, storage: BankStorage, slot: Int,
+        state: UnsafeMutablePointer<KeyState>
+    ) {
+        restartOnCurrentRow(x: x, theta: theta, storage: storage, slot: slot, state: state)
+        if let season { season.forgetRows(before: state.pointee.rowCount - 1, x: x, block: storage.block(slot)) }
+        if let whitening {
+            (storage.block(slot) + whiteningOffset).update(repeating: 0, count: whitening.storageCount)
+        }
+        storage.histogram(slot).update(repeating: 0, count: ScoreCalibration.storageCount)
+        let fresh = KeyState()
+        state.pointee.scoreLower = fresh.scoreLower
+        state.pointee.scoreUpper = fresh.scoreUpper
+        state.pointee.sustainedScore = fresh.sustainedScore
+        state.pointee.calibrationMass = fresh.calibrationMass
+        state.pointee.calibrationWeight = fresh.calibrationWeight
+        state.pointee.farRunLength = 0
+        state.pointee.rescalesNext = Self.restartsScales
     }
 
     /// First row after a re-anchoring: as a key's second row, but scales only grow (unless

@@ -128,6 +128,24 @@ struct AbsurdStartTests {
         #expect(abs(ratios.sorted()[ratios.count / 2] - 1) < 0.1, "spike score ratios \(ratios)")
     }
 
+    /// A level that collapses inside the warm-up: 10 or 50 rows near 1e5 (noise 0.5), then the
+    /// stream of the others around 10. The scales grew to the gap within a few rows and the
+    /// estimate crawled after the rows (still at 838 after 8,000 rows; 0 of 15 spikes alerted
+    /// for 10 rows at d = 8), while the threshold and the score history learned the gap's scores
+    /// (a threshold near 180 where the noise's is 3-5). Twenty rows pulling beyond 3 `m` inside the
+    /// warm-up now start the key over on the 20th of them.
+    @Test(arguments: [1, 8], [10, 50])
+    func aLevelThatCollapsesInsideTheWarmupReanchorsTheKey(dimension: Int, headRows: Int) {
+        var noise = NoiseStream(seed: 7)
+        let prefix = (0..<headRows).map { _ in noise.row(mean: [Double](repeating: 1e5, count: dimension)).map { 0.5 * ($0 - 1e5) + 1e5 } }
+        let collapsed = Self.spikes(dimension: dimension, prefix: prefix)
+        let control = Self.spikes(dimension: dimension, prefix: [])
+        let first = collapsed.restarts.first ?? -1
+        #expect(first == headRows + 19, "restarts at \(collapsed.restarts.prefix(3))")
+        #expect(control.alerts >= 5)
+        #expect(collapsed.alerts >= control.alerts - 2, "\(collapsed.alerts) alerts against \(control.alerts)")
+    }
+
     /// Three absurd rows first: no pair of them differs, so the start does not restart, and the
     /// estimate and the scales sat near 1e26 for good (the clipped steps shrinking both
     /// together, every row an ordinary 0.1-0.5 against them). An estimate absurdly far from
@@ -138,7 +156,10 @@ struct AbsurdStartTests {
         let prefix = [[Float]](repeating: [Float](repeating: 1e30, count: dimension), count: 3)
         let corrupted = Self.spikes(dimension: dimension, prefix: prefix)
         let control = Self.spikes(dimension: dimension, prefix: [])
-        #expect(corrupted.restarts.contains { (195...210).contains($0) }, "restarts at \(corrupted.restarts.prefix(3))")
+        // At d = 8 the rows pull beyond 3 `m` from the fourth on, and the warm-up's far run
+        // starts the key over on its 23rd row; at d = 1 (8 lags) the low run does it.
+        let restart = dimension == 8 ? 22...22 : 195...210
+        #expect(corrupted.restarts.contains { restart.contains($0) }, "restarts at \(corrupted.restarts.prefix(3))")
         #expect(control.alerts >= 5)
         #expect(corrupted.alerts >= control.alerts - 1, "\(corrupted.alerts) alerts against \(control.alerts)")
     }
