@@ -67,6 +67,16 @@ public struct AlertHabit: Sendable, Equatable {
     /// Bits of the last row's lower part (exact in a `Float`).
     static let lowBits = 24
 
+    /// A key's habits as of its last counted alert: the columns with a decayed count of at
+    /// least `0.5`, largest first, and that alert's row (0 before any).
+    public func habits(_ block: ArraySlice<Float>) -> (columns: [(column: Int, count: Float)], lastRow: Int) {
+        guard block.count == storageCount else { return ([], 0) }
+        let start = block.startIndex
+        let columns = (0..<dimension).map { (column: $0, count: block[start + $0]) }
+            .filter { $0.count >= 0.5 }.sorted { $0.count > $1.count }
+        return (columns, Int(block[start + dimension]) << Self.lowBits + Int(block[start + dimension + 1]))
+    }
+
     /// Whether `block` could be a key's alert habit: counts not negative, the last row two
     /// whole numbers, the lower one below `2^24`.
     public func isSound(_ block: ArraySlice<Float>) -> Bool {

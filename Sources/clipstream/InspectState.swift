@@ -55,6 +55,7 @@ struct InspectState: ParsableCommand {
                 layout.lags = lags
                 layout.season = Season(setting: season) ?? .off
                 layout.whitening = Whitening(rawValue: whiten) ?? .off
+                layout.repeatMuting = RepeatMuting(rawValue: setting("mute-repeats") ?? "off") ?? .off
                 let seasonStart = layout.seasonalBlockOffset
                 if season != "off" && snapshot.values.count > seasonStart {
                     let period = Int(snapshot.values[seasonStart])
@@ -67,6 +68,15 @@ struct InspectState: ParsableCommand {
                     let (learned, factored) = whitening.status(block)
                     let use = factored ? "its factor in use" : "not factored yet (\(Int(ResidualWhitening.readyRows)) rows needed)"
                     out += "  whitening: \(learned) rows learned, \(use)\n"
+                }
+                if let habit = layout.alertHabitLayout {
+                    let block = snapshot.values.dropFirst(layout.alertHabitBlockOffset).prefix(habit.storageCount)
+                    let (columns, lastRow) = habit.habits(block)
+                    let listed = columns.prefix(5).map { String(format: "feature %d: %.2f", $0.column, $0.count) }
+                    out += columns.isEmpty
+                        ? "  alert habit: none\n"
+                        : "  alert habit (decayed count of the alerts each feature dominated, as of row \(lastRow); "
+                            + "\(Int(AlertHabit.repeats)) or more mutes): " + listed.joined(separator: ", ") + "\n"
                 }
             } else {
                 for (name, count) in names.prefix(20) { out += "  \(name)  \(count) rows\n" }

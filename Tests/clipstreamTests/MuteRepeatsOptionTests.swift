@@ -68,6 +68,9 @@ struct MuteRepeatsOptionTests {
         let (input, _) = try Self.fixture(directory)
         let state = directory.path("model.state")
         #expect(try ClipStreamBinary.run(["score", input, "--save-state", state]).status == 0)
+        // 18 spikes, the last at row 2,851 (1-based), all in column 2 (feature index 2).
+        let inspect = try ClipStreamBinary.run(["inspect-state", state, "--key", "host"])
+        #expect(inspect.stdoutText.contains("as of row 2851; 3 or more mutes): feature 2: "), "\(inspect.stdoutText)")
         let refused = try ClipStreamBinary.run(["score", input, "--load-state", state, "--mute-repeats", "off"])
         #expect(refused.status == 30)
         #expect(refused.stderr.contains("mute-repeats on in the state, off here"), "\(refused.stderr)")
