@@ -14,9 +14,13 @@ import RealModule
 /// repeats"). The hard case's one-column spikes pick a random column each time and are never
 /// muted.
 ///
-/// Layout of a key's `d + 2` values: the decayed alert count of each column, then the row of
-/// the last counted alert as two exact `Float`s (`high * 2^24 + low`). Counts decay only when
-/// an alert is counted, so a row that does not alert costs nothing.
+/// Layout of a key's ``storageCount`` values: ``slots`` columns (as whole `Float`s; an empty
+/// slot holds column 0 at count 0), their decayed alert counts, then the row of the last counted alert as two exact
+/// `Float`s (`high * 2^24 + low`). A column that is not in a slot takes an empty one or the one
+/// with the smallest count, and starts at 1 (so a habit is never overstated). Eight slots give
+/// SMD group 1 exactly what a count per column gives (`Docs/quality.md`), at 72 bytes a key
+/// whatever its width. Counts decay only when an alert is counted, so a row that does not
+/// alert costs nothing.
 public struct AlertHabit: Sendable, Equatable {
     /// Model features `d`.
     public let dimension: Int
@@ -26,8 +30,10 @@ public struct AlertHabit: Sendable, Equatable {
         self.dimension = dimension
     }
 
+    /// Columns a key remembers.
+    public static let slots = 8
     /// `Float`s per key.
-    public var storageCount: Int { dimension + 2 }
+    public var storageCount: Int { 2 * Self.slots + 2 }
 
     /// Rows over which a counted alert's weight falls by `e`.
     public static let memoryRows = 2_000.0
@@ -41,26 +47,41 @@ public struct AlertHabit: Sendable, Equatable {
     /// - Parameters:
     ///   - z: the row's standardized residual (`d` values).
     ///   - squaredNorm: `||z||^2` (1 when `z` is a unit direction).
-    ///   - block: the key's alert habit (``storageCount`` values).
+    ///   - block: the key's alert habit (``storageCount`` values; all 0 for a new key).
     /// - Complexity: O(d), on alerting rows only.
     func mutesAlert(
         z: UnsafePointer<Float>, squaredNorm: Double, row: Int, block: UnsafeMutablePointer<Float>
     ) -> Bool {
-        let d = dimension
         var column = 0
         var largest: Float = -1
-        for j in 0..<d where z[j] * z[j] > largest {
+        for j in 0..<dimension where z[j] * z[j] > largest {
             largest = z[j] * z[j]
             column = j
         }
         guard Double(largest) >= Self.dominantShare * squaredNorm else { return false }
-        let last = Int(block[d]) << Self.lowBits + Int(block[d + 1])
+        let k = Self.slots
+        let columns = block
+        let counts = block + k
+        let last = Int(block[2 * k]) << Self.lowBits + Int(block[2 * k + 1])
         let decay = Float(Double.exp(-Double(max(row - last, 0)) / Self.memoryRows))
-        for j in 0..<d { block[j] *= decay }
-        let muted = block[column] >= Self.repeats
-        block[column] += 1
-        block[d] = Float(row >> Self.lowBits)
-        block[d + 1] = Float(row & (1 << Self.lowBits - 1))
+        var slot = -1
+        var weakest = 0
+        for i in 0..<k {
+            counts[i] *= decay
+            // Empty slots hold column 0 at count 0 (a new key's block is all 0), which counts
+            // the same as holding nothing: of several slots of one column, the largest count.
+            if columns[i] == Float(column) && (slot < 0 || counts[i] > counts[slot]) { slot = i }
+            if counts[i] < counts[weakest] { weakest = i }
+        }
+        let muted = slot >= 0 && counts[slot] >= Self.repeats
+        if slot >= 0 {
+            counts[slot] += 1
+        } else {
+            columns[weakest] = Float(column)
+            counts[weakest] = 1
+        }
+        block[2 * k] = Float(row >> Self.lowBits)
+        block[2 * k + 1] = Float(row & (1 << Self.lowBits - 1))
         return muted
     }
 
@@ -72,19 +93,27 @@ public struct AlertHabit: Sendable, Equatable {
     public func habits(_ block: ArraySlice<Float>) -> (columns: [(column: Int, count: Float)], lastRow: Int) {
         guard block.count == storageCount else { return ([], 0) }
         let start = block.startIndex
-        let columns = (0..<dimension).map { (column: $0, count: block[start + $0]) }
+        let k = Self.slots
+        let columns = (0..<k).map { (column: Int(block[start + $0]), count: block[start + k + $0]) }
             .filter { $0.count >= 0.5 }.sorted { $0.count > $1.count }
-        return (columns, Int(block[start + dimension]) << Self.lowBits + Int(block[start + dimension + 1]))
+        return (columns, Int(block[start + 2 * k]) << Self.lowBits + Int(block[start + 2 * k + 1]))
     }
 
-    /// Whether `block` could be a key's alert habit: counts not negative, the last row two
-    /// whole numbers, the lower one below `2^24`.
+    /// Whether `block` could be a key's alert habit: each slot a column of the model (a whole
+    /// number in `0 ..< d`) with a count not negative, the last row two whole numbers, the lower
+    /// one below `2^24`.
     public func isSound(_ block: ArraySlice<Float>) -> Bool {
         guard block.count == storageCount else { return false }
-        let counts = block.prefix(dimension)
-        let high = block[block.startIndex + dimension]
-        let low = block[block.startIndex + dimension + 1]
-        return counts.allSatisfy { $0 >= 0 } && high >= 0 && high == high.rounded()
-            && high < Float(1 << 38) && low >= 0 && low == low.rounded() && low < Float(1 << Self.lowBits)
+        let start = block.startIndex
+        let k = Self.slots
+        for i in 0..<k {
+            let column = block[start + i]
+            let count = block[start + k + i]
+            guard column >= 0, column < Float(dimension), column == column.rounded(), count >= 0 else { return false }
+        }
+        let high = block[start + 2 * k]
+        let low = block[start + 2 * k + 1]
+        return high >= 0 && high == high.rounded() && high < Float(1 << 38)
+            && low >= 0 && low == low.rounded() && low < Float(1 << Self.lowBits)
     }
 }

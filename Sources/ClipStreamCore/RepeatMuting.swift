@@ -4,15 +4,11 @@ public enum RepeatMuting: String, Sendable, Hashable, CaseIterable {
     /// Every alert is raised.
     case off
     /// The default: the location model of inputs wider than
-    /// ``Season/automaticMaximumDimension`` features and at most ``automaticDimensions``
-    /// model features mutes repeats. Narrow inputs do not: one column carries every one of
-    /// their alerts, so every alert would look like a repeat.
+    /// ``Season/automaticMaximumDimension`` features mutes repeats. Narrow inputs do not: one
+    /// column carries every one of their alerts, so every alert would look like a repeat.
     case automatic = "auto"
     /// Every key of a location model mutes repeats.
     case on
-
-    /// Model widths ``automatic`` covers (the habit costs `4 (d + 2)` bytes per key).
-    public static let automaticDimensions = 1...64
 
     /// The setting's spelling on the command line and in a saved state.
     public var setting: String { rawValue }
@@ -24,11 +20,7 @@ extension Configuration {
     public var effectiveRepeatMuting: RepeatMuting {
         guard model == .location else { return .off }
         switch repeatMuting {
-        case .automatic:
-            let covered =
-                !Self.isNarrow(dimension: dimension, model: model)
-                && RepeatMuting.automaticDimensions.contains(modelDimension)
-            return covered ? .on : .off
+        case .automatic: return Self.isNarrow(dimension: dimension, model: model) ? .off : .on
         case .on, .off: return repeatMuting
         }
     }

@@ -33,7 +33,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Rank rows by their residual whitened against the covariance of the key's past residuals (alerts keep the plain score): auto (location models of 2-64 features, counting lags), on (at most 256), or off.")
     var whiten: Whitening = defaults.whitening
 
-    @Option(help: "Mute an alert whose row deviates in one column that already dominated 3 of the key's recent alerts (its habit; the alert field is left empty): auto (location models of inputs wider than 4 features, at most 64 model features), on, or off.")
+    @Option(help: "Mute an alert whose row deviates in one column that already dominated 3 of the key's recent alerts (its habit; the alert field is left empty): auto (location models of inputs wider than 4 features), on, or off.")
     var muteRepeats: RepeatMuting = defaults.repeatMuting
 
     @Option(help: "Horizon H: the learning rate stops decaying at H^-alpha (the memory knob).")

@@ -93,8 +93,8 @@ struct LagTests {
         // theta and scale over d = 20 model features, a window of 15 values, 88 bytes of
         // scalars, 180 calibration values (160 bins, 20 block sums) and the whitening's 4
         // scalars and two matrices in panels of 8 rows (widths 8, 16 and 20): 8 * 44 values
-        // each; the alert habit's 20 counts and its last row (2 values).
-        #expect(detector.bytesPerKey == 4 * (2 * 20 + 15 + 180 + 4 + 2 * 352 + 22) + 88)
+        // each; the alert habit's 8 slots (a column and a count each) and its last row.
+        #expect(detector.bytesPerKey == 4 * (2 * 20 + 15 + 180 + 4 + 2 * 352 + 18) + 88)
     }
 
     @Test func featureNamesFollowTheExtendedRow() {

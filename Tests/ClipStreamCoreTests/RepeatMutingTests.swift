@@ -81,8 +81,8 @@ struct RepeatMutingTests {
         #expect(effective(5) == .on)
         #expect(effective(4) == .off)  // narrow: one column carries every alert
         #expect(effective(1, lags: 8) == .off)
-        #expect(effective(65) == .off)
-        #expect(effective(16, lags: 4) == .off)  // 80 model features
+        #expect(effective(1_024) == .on)  // 8 slots: 72 bytes a key at any width
+        #expect(effective(16, lags: 4) == .on)
         #expect(effective(38, model: .linear(target: 0)) == .off)
         var c = Configuration(dimension: 38)
         c.model = .linear(target: 0)
@@ -106,11 +106,17 @@ struct RepeatMutingTests {
         let layout = try #require(c.alertHabitLayout)
         let start = c.alertHabitBlockOffset
         #expect(snapshot.values.count == start + layout.storageCount + ScoreCalibration.storageCount)
-        // Five spikes at rows 301 ... 901 (1-based), column 1 counted, the last row 901.
-        #expect(snapshot.values[start + 1] > 3 && snapshot.values[start + 1] < 5)
-        #expect(snapshot.values[start + 8] == 0 && snapshot.values[start + 9] == 901)
+        #expect(layout.storageCount == 18)
+        // Five spikes at rows 301 ... 901 (1-based), column 1 counted in the first slot, the
+        // last row 901.
+        #expect(snapshot.values[start] == 1)
+        #expect(snapshot.values[start + 8] > 3 && snapshot.values[start + 8] < 5)
+        #expect(snapshot.values[start + 16] == 0 && snapshot.values[start + 17] == 901)
         #expect(snapshot.isSound(for: c))
-        for (index, bad) in [(start + 1, Float(-1)), (start + 9, 0.5), (start + 9, Float(1 << 24))] {
+        let bad: [(Int, Float)] = [
+            (start, 8), (start, 0.5), (start + 8, -1), (start + 17, 0.5), (start + 17, Float(1 << 24)),
+        ]
+        for (index, bad) in bad {
             var broken = snapshot
             broken.values[index] = bad
             #expect(!broken.isSound(for: c), "value \(index) = \(bad)")
@@ -118,11 +124,12 @@ struct RepeatMutingTests {
     }
 }
 
-/// The habit's row is two exact `Float`s, so its decay stays exact past `2^24` rows.
+/// The habit's row is two exact `Float`s, so its decay stays exact past `2^24` rows; its slots
+/// keep the strongest columns.
 struct AlertHabitRowTests {
     @Test func rowsBeyondTwoToTheTwentyFourDecayByTheirTrueAge() {
         let habit = AlertHabit(dimension: 2)
-        var block: [Float] = [0, 0, 0, 0]
+        var block = [Float](repeating: 0, count: habit.storageCount)
         var z: [Float] = [4, 0.5]
         let start = (1 << 30) + 12_345
         block.withUnsafeMutableBufferPointer { b in
@@ -134,8 +141,38 @@ struct AlertHabitRowTests {
             #expect(!habit.mutesAlert(z: &z, squaredNorm: 16.25, row: start + 2_020, block: b.baseAddress!))
         }
         let third = 1 + (1 + Double.exp(-0.005)) * Double.exp(-0.005)
-        #expect(abs(Double(block[0]) - (1 + third * Double.exp(-1))) < 1e-5)
-        #expect(block[1] == 0)
-        #expect(Int(block[2]) << 24 + Int(block[3]) == start + 2_020)
+        #expect(block[0] == 0 && abs(Double(block[8]) - (1 + third * Double.exp(-1))) < 1e-5)
+        #expect(block[9...15].allSatisfy { $0 == 0 })
+        #expect(Int(block[16]) << 24 + Int(block[17]) == start + 2_020)
+    }
+
+    @Test func aNinthColumnTakesTheWeakestSlotAndStartsAtOne() {
+        let habit = AlertHabit(dimension: 12)
+        var block = [Float](repeating: 0, count: habit.storageCount)
+        func alert(_ column: Int, row: Int) -> Bool {
+            var z = [Float](repeating: 0.1, count: 12)
+            z[column] = 10
+            return block.withUnsafeMutableBufferPointer {
+                habit.mutesAlert(z: z, squaredNorm: Double(z.map { $0 * $0 }.reduce(0, +)), row: row, block: $0.baseAddress!)
+            }
+        }
+        // Columns 1 ... 8 fill the slots, column 3 five times (muted from its fifth, as its
+        // count before it is 4 less its decay): the rest once each.
+        var row = 100
+        for column in 1...8 {
+            for _ in 0..<(column == 3 ? 5 : 1) {
+                row += 1
+                let muted = alert(column, row: row)
+                #expect(muted == (column == 3 && row == 107), "column \(column) row \(row)")
+            }
+        }
+        #expect(Set(block[0..<8]) == Set((1...8).map(Float.init)))
+        // Column 11 replaces the weakest (the oldest of the single ones: column 1) at count 1.
+        row += 1
+        #expect(!alert(11, row: row))
+        let slot = block[0..<8].firstIndex(of: 11)
+        #expect(slot == 0, "\(block)")
+        #expect(block[8] == 1)
+        #expect(habit.habits(block[...]).columns.first?.column == 3)
     }
 }
