@@ -11,6 +11,7 @@ Muting changes no score, so the replay is exact: at the defaults (2,000 / 3 / 0.
 
     Scripts/sweep-mute-repeats.py                   # the grid (needs .build/release/clipstream, ../shared/data)
     Scripts/sweep-mute-repeats.py --leave-one-out   # the choice leaving one machine out
+    Scripts/sweep-mute-repeats.py --slots           # columns a key remembers (8 in the engine)
 """
 import collections, csv, importlib.util, math, os, subprocess, sys, tempfile
 
@@ -34,18 +35,26 @@ def scored_rows():
         return keys
 
 
-def replay(keys, memory, repeats, share):
-    """False alarms per 1,000 label-0 test rows per key, alerts on anomalies, segments found."""
+def replay(keys, memory, repeats, share, slots=8):
+    """False alarms per 1,000 label-0 test rows per key, alerts on anomalies, segments found.
+    Each key remembers `slots` columns, as `AlertHabit` does: a new column takes the slot with
+    the smallest count (the oldest of equals) and starts at 1."""
     rates, hits, segments, found = [], 0, 0, 0
     for rows in keys.values():
-        counts, last = collections.defaultdict(float), collections.defaultdict(int)
+        counts, last = {}, 0  # column -> decayed count, in slot order
         normal = false_alarms = 0
         in_segment = detected = False
         for i, (test, positive, alert, column, top_share) in enumerate(rows):
             if alert and column is not None and top_share >= share:
-                count = counts[column] * math.exp(-(i - last[column]) / memory)
-                alert = count < repeats
-                counts[column], last[column] = count + 1, i
+                decay = math.exp(-(i - last) / memory)
+                counts, last = {c: n * decay for c, n in counts.items()}, i
+                if column in counts:
+                    alert = counts[column] < repeats
+                    counts[column] += 1
+                else:
+                    if len(counts) >= slots:
+                        del counts[min(counts, key=counts.get)]
+                    counts[column] = 1
             if not test:
                 continue
             if positive and not in_segment:
@@ -83,6 +92,11 @@ def main():
     keys = scored_rows()
     if sys.argv[1:] == ["--leave-one-out"]:
         return leave_one_out(keys)
+    if sys.argv[1:] == ["--slots"]:
+        for slots in (1, 2, 3, 4, 8, 64):
+            rates, hits, found, segments = replay(keys, 2000, 3, 0.6, slots)
+            print(f"{slots} slots: {' '.join(f'{r:.1f}' for r in rates)}; alerts on anomalies {hits}; segments {found} of {segments}")
+        return
     print("| memory (rows) | repeats | share | false alarms / 1,000 per machine (1-2 ... 1-8) | in [0.5, 2] | alerts on anomalies | segments found |")
     print("|---|---|---|---|---|---|---|")
     settings = [(None, None, None)] + [(m, r, s) for m in (2000, 3000) for r in (2, 3, 4) for s in (0.5, 0.6, 0.7, 0.8)]
