@@ -89,9 +89,10 @@ public struct AlertHabit: Sendable, Equatable {
     static let lowBits = 24
 
     /// A key's habits as of its last counted alert: the columns with a decayed count of at
-    /// least `0.5`, largest first, and that alert's row (0 before any).
-    public func habits(_ block: ArraySlice<Float>) -> (columns: [(column: Int, count: Float)], lastRow: Int) {
-        guard block.count == storageCount else { return ([], 0) }
+    /// least `0.5`, largest first, and that alert's row (0 before any); nil for a block that
+    /// fails ``isSound(_:)``.
+    public func habits(_ block: ArraySlice<Float>) -> (columns: [(column: Int, count: Float)], lastRow: Int)? {
+        guard isSound(block) else { return nil }
         let start = block.startIndex
         let k = Self.slots
         let columns = (0..<k).map { (column: Int(block[start + $0]), count: block[start + k + $0]) }

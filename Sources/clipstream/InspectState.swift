@@ -58,7 +58,9 @@ struct InspectState: ParsableCommand {
                 layout.repeatMuting = RepeatMuting(rawValue: setting("mute-repeats") ?? "off") ?? .off
                 let seasonStart = layout.seasonalBlockOffset
                 if season != "off" && snapshot.values.count > seasonStart {
-                    let period = Int(snapshot.values[seasonStart])
+                    // A crafted file passes the checksum with any value: no trapping conversion.
+                    let stored = snapshot.values[seasonStart]
+                    let period = stored.isFinite && abs(stored) < 1e9 ? Int(stored) : -1
                     let described = period > 0 ? "\(period) rows" : period == 0 ? "not chosen yet (buffering its first \(Season.detectionRows) rows)" : "none found (no seasonal reference)"
                     out += "  seasonal period: \(described)\n"
                 }
@@ -71,12 +73,15 @@ struct InspectState: ParsableCommand {
                 }
                 if let habit = layout.alertHabitLayout {
                     let block = snapshot.values.dropFirst(layout.alertHabitBlockOffset).prefix(habit.storageCount)
-                    let (columns, lastRow) = habit.habits(block)
-                    let listed = columns.prefix(5).map { String(format: "feature %d: %.2f", $0.column, $0.count) }
-                    out += columns.isEmpty
-                        ? "  alert habit: none\n"
-                        : "  alert habit (decayed count of the alerts each feature dominated, as of row \(lastRow); "
-                            + "\(Int(AlertHabit.repeats)) or more mutes): " + listed.joined(separator: ", ") + "\n"
+                    if let (columns, lastRow) = habit.habits(block) {
+                        let listed = columns.prefix(5).map { String(format: "feature %d: %.2f", $0.column, $0.count) }
+                        out += columns.isEmpty
+                            ? "  alert habit: none\n"
+                            : "  alert habit (decayed count of the alerts each feature dominated, as of row \(lastRow); "
+                                + "\(Int(AlertHabit.repeats)) or more mutes): " + listed.joined(separator: ", ") + "\n"
+                    } else {
+                        out += "  alert habit: not a habit this build could have written\n"
+                    }
                 }
             } else {
                 for (name, count) in names.prefix(20) { out += "  \(name)  \(count) rows\n" }

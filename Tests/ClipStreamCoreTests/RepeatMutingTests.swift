@@ -173,6 +173,8 @@ struct AlertHabitRowTests {
         let slot = block[0..<8].firstIndex(of: 11)
         #expect(slot == 0, "\(block)")
         #expect(block[8] == 1)
-        #expect(habit.habits(block[...]).columns.first?.column == 3)
+        #expect(habit.habits(block[...])?.columns.first?.column == 3)
+        block[0] = .nan
+        #expect(habit.habits(block[...]) == nil)
     }
 }
