@@ -35,10 +35,13 @@ def scored_rows():
         return keys
 
 
+CEILING = 20  # AlertHabit.ceiling
+
+
 def replay(keys, memory, repeats, share, slots=8):
     """False alarms per 1,000 label-0 test rows per key, alerts on anomalies, segments found.
     Each key remembers `slots` columns, as `AlertHabit` does: a new column takes the slot with
-    the smallest count (the oldest of equals) and starts at 1."""
+    the smallest count (the oldest of equals) and starts at 1, and a count stops at CEILING."""
     rates, hits, segments, found = [], 0, 0, 0
     for rows in keys.values():
         counts, last = {}, 0  # column -> decayed count, in slot order
@@ -50,7 +53,7 @@ def replay(keys, memory, repeats, share, slots=8):
                 counts, last = {c: n * decay for c, n in counts.items()}, i
                 if column in counts:
                     alert = counts[column] < repeats
-                    counts[column] += 1
+                    counts[column] = min(counts[column] + 1, CEILING)
                 else:
                     if len(counts) >= slots:
                         del counts[min(counts, key=counts.get)]

@@ -22,10 +22,11 @@ import RealModule
 /// whatever its width. Counts decay only when an alert is counted, so a row that does not
 /// alert costs nothing.
 public struct AlertHabit: Sendable, Equatable {
-    /// Model features `d`.
+    /// The row's own features (the input width: with lags, the model's first `dimension`
+    /// features, which the decision follows too).
     public let dimension: Int
 
-    /// Creates the layout for a model of `dimension` features.
+    /// Creates the layout for rows of `dimension` features.
     public init(dimension: Int) {
         self.dimension = dimension
     }
@@ -39,24 +40,33 @@ public struct AlertHabit: Sendable, Equatable {
     public static let memoryRows = 2_000.0
     /// Decayed count of earlier alerts of the same column at which an alert is muted.
     public static let repeats: Float = 3
+    /// Ceiling of a count, so that a habit fades below ``repeats`` within `ln(20 / 3)` memories
+    /// (3,800 rows) of its last alert, however long it went on: uncapped, a 200-row storm in one
+    /// column left a count near 100, and later spikes there were muted for some 7,000 rows. SMD
+    /// group 1 gives the same false alarms at 20 as uncapped; at 10 or 15, machine 1-6 has 40
+    /// where the band allows 39.
+    public static let ceiling: Float = 20
     /// Least share of `||z||^2` in one column that makes an alert that column's.
     public static let dominantShare = 0.6
 
     /// Counts an alert of the key's row `row` and returns whether it repeats the key's habit
     /// (and is to be muted). Muted alerts count too: a habit stays one while it goes on.
     /// - Parameters:
-    ///   - z: the row's standardized residual (`d` values).
-    ///   - squaredNorm: `||z||^2` (1 when `z` is a unit direction).
+    ///   - z: the row's standardized residual (or its direction); its first ``dimension``
+    ///     values are the row's own.
     ///   - block: the key's alert habit (``storageCount`` values; all 0 for a new key).
     /// - Complexity: O(d), on alerting rows only.
-    func mutesAlert(
-        z: UnsafePointer<Float>, squaredNorm: Double, row: Int, block: UnsafeMutablePointer<Float>
-    ) -> Bool {
+    func mutesAlert(z: UnsafePointer<Float>, row: Int, block: UnsafeMutablePointer<Float>) -> Bool {
         var column = 0
         var largest: Float = -1
-        for j in 0..<dimension where z[j] * z[j] > largest {
-            largest = z[j] * z[j]
-            column = j
+        var squaredNorm = 0.0
+        for j in 0..<dimension {
+            let square = z[j] * z[j]
+            squaredNorm += Double(square)
+            if square > largest {
+                largest = square
+                column = j
+            }
         }
         guard Double(largest) >= Self.dominantShare * squaredNorm else { return false }
         let k = Self.slots
@@ -75,7 +85,7 @@ public struct AlertHabit: Sendable, Equatable {
         }
         let muted = slot >= 0 && counts[slot] >= Self.repeats
         if slot >= 0 {
-            counts[slot] += 1
+            counts[slot] = min(counts[slot] + 1, Self.ceiling)
         } else {
             columns[weakest] = Float(column)
             counts[weakest] = 1
@@ -100,9 +110,10 @@ public struct AlertHabit: Sendable, Equatable {
         return (columns, Int(block[start + 2 * k]) << Self.lowBits + Int(block[start + 2 * k + 1]))
     }
 
-    /// Whether `block` could be a key's alert habit: each slot a column of the model (a whole
-    /// number in `0 ..< d`) with a count not negative, the last row two whole numbers, the lower
-    /// one below `2^24`.
+    /// Whether `block` could be a key's alert habit: each slot a column of the row (a whole
+    /// number in `0 ..< d`) with a count in `[0, ceiling]`, the last row two whole numbers, the
+    /// lower one below `2^24`. (``KeySnapshot/isSound(for:)`` also holds the last row to the
+    /// key's row count.)
     public func isSound(_ block: ArraySlice<Float>) -> Bool {
         guard block.count == storageCount else { return false }
         let start = block.startIndex
@@ -110,7 +121,9 @@ public struct AlertHabit: Sendable, Equatable {
         for i in 0..<k {
             let column = block[start + i]
             let count = block[start + k + i]
-            guard column >= 0, column < Float(dimension), column == column.rounded(), count >= 0 else { return false }
+            guard column >= 0, column < Float(dimension), column == column.rounded(),
+                count >= 0, count <= Self.ceiling
+            else { return false }
         }
         let high = block[start + 2 * k]
         let low = block[start + 2 * k + 1]

@@ -17,8 +17,11 @@ public struct KeySnapshot: Sendable, Equatable {
             values.allSatisfy(\.isFinite),
             values[d..<2 * d].allSatisfy({ $0 > 0 }),
             values.suffix(ScoreCalibration.storageCount).allSatisfy({ $0 >= 0 }),
-            s.rowCount >= 0, s.scheduleRow >= 0, s.runLength >= 0, s.quietRowsLeft >= 0,
-            s.lowRunLength >= 0, s.lowRunVaried >= 0, s.farRunLength >= 0, (0...2).contains(s.rescalesNext),
+            // Counters within what `rowCount` rows can reach, and `rowCount` far from overflow.
+            (0..<(1 << 62)).contains(s.rowCount), (0...s.rowCount).contains(s.scheduleRow),
+            s.quietRowsLeft >= 0, s.quietRowsLeft <= 1_000_000,
+            [s.runLength, s.lowRunLength, s.farRunLength].allSatisfy({ $0 >= 0 && Int($0) <= s.rowCount }),
+            s.lowRunVaried >= 0, s.lowRunVaried <= s.lowRunLength, s.rescalesNext == 0 || s.rescalesNext == 1,
             s.clipLevel.isFinite, s.clipLevel >= 0,
             s.scoreLower.isFinite, s.scoreLower > 0, s.scoreUpper.isFinite, s.scoreUpper > 0,
             s.sustainedScore.isFinite, s.sustainedScore >= 0,
@@ -45,8 +48,9 @@ public struct KeySnapshot: Sendable, Equatable {
         let whitening = configuration.whiteningLayout.map {
             $0.isSound(slice(configuration.whiteningBlockOffset, $0.storageCount))
         }
-        let habit = configuration.alertHabitLayout.map {
-            $0.isSound(slice(configuration.alertHabitBlockOffset, $0.storageCount))
+        let habit = configuration.alertHabitLayout.map { layout -> Bool in
+            let block = slice(configuration.alertHabitBlockOffset, layout.storageCount)
+            return layout.isSound(block) && (layout.habits(block).map { $0.lastRow <= state.rowCount } ?? false)
         }
         return (seasonal ?? true) && (whitening ?? true) && (habit ?? true)
     }

@@ -29,8 +29,7 @@ public struct KeyState: Sendable, Equatable {
     /// rows that still vary (a key whose data stopped varying keeps its scales).
     public var lowRunVaried: Int32 = 0
     /// 1 when the row after a re-anchoring re-estimates the scales outright (they may shrink),
-    /// 2 when it also re-estimates `m` (a key that started over inside its warm-up), 0 when it
-    /// only widens them.
+    /// 0 when it only widens them.
     public var rescalesNext: Int32 = 0
     /// Consecutive rows pulling far beyond the median pull (regime-change re-anchoring that
     /// does not depend on the threshold).
@@ -38,4 +37,10 @@ public struct KeyState: Sendable, Equatable {
 
     /// A key that has seen nothing.
     public init() {}
+}
+
+extension Int32 {
+    /// One more, but never past `Int32.max`: a run counter of a key whose run outlasts it (or of
+    /// a crafted state) stops there instead of trapping.
+    var saturatingIncrement: Int32 { self == .max ? self : self + 1 }
 }

@@ -150,10 +150,10 @@ struct RegressionStep {
     private func runsRestart(
         above: Bool, residual: Double, state: UnsafeMutablePointer<KeyState>
     ) -> Bool {
-        state.pointee.runLength = above ? state.pointee.runLength + 1 : 0
+        state.pointee.runLength = above ? state.pointee.runLength.saturatingIncrement : 0
         let negative: Int32 = residual < 0 ? 1 : 0
         if residual != 0 && state.pointee.farRunLength > 0 && state.pointee.rescalesNext == negative {
-            state.pointee.farRunLength += 1
+            state.pointee.farRunLength = state.pointee.farRunLength.saturatingIncrement
         } else {
             state.pointee.farRunLength = residual != 0 ? 1 : 0
             state.pointee.rescalesNext = negative

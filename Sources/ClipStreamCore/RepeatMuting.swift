@@ -27,7 +27,7 @@ extension Configuration {
 
     /// The per-key layout of the alert habit (nil when repeats are not muted).
     public var alertHabitLayout: AlertHabit? {
-        effectiveRepeatMuting == .on ? AlertHabit(dimension: modelDimension) : nil
+        effectiveRepeatMuting == .on ? AlertHabit(dimension: dimension) : nil
     }
 
     /// Where the alert habit's values start in a key's reference block: after the seasonal

@@ -168,12 +168,7 @@ struct RowStep {
                     score: score, threshold: limit, decision: .withheld, pull: pull,
                     clipThreshold: 0, clipped: false)
             }
-            if state.pointee.rescalesNext == Self.restartsScales {
-                // The key started over: `m` too (it was measured against the old scales).
-                calibrate(x: x, theta: theta, scale: scale, state: state)
-            } else {
-                widenScale(x: x, theta: theta, scale: scale, state: state, keepWider: state.pointee.rescalesNext == 0)
-            }
+            widenScale(x: x, theta: theta, scale: scale, state: state, keepWider: state.pointee.rescalesNext == 0)
             state.pointee.rescalesNext = 0
             if state.pointee.quietRowsLeft > 0 { state.pointee.quietRowsLeft -= 1 }
             return RowScore(
@@ -208,8 +203,7 @@ struct RowStep {
             n <= configuration.warmupRows || quiet ? .withheld : (alerting > limit && !explained ? .alert : .normal)
         var muted = false
         if decision == .alert, let habit,
-            habit.mutesAlert(
-                z: z, squaredNorm: wide ? 1 : squaredNorm, row: n, block: storage.block(slot) + habitOffset)
+            habit.mutesAlert(z: z, row: n, block: storage.block(slot) + habitOffset)
         {
             decision = .withheld
             muted = true
@@ -244,20 +238,20 @@ struct RowStep {
             // at the clipped pace (10 rows near 1e5, then a level of 10: the estimate still at
             // 838 after 8,000 rows, 0 of 15 spikes alerted), while the threshold and the score
             // history learn the gap's scores. The key starts over on the current row.
-            state.pointee.farRunLength = pull > Self.shiftPullRatio * m ? state.pointee.farRunLength + 1 : 0
+            state.pointee.farRunLength = pull > Self.shiftPullRatio * m ? state.pointee.farRunLength.saturatingIncrement : 0
             if configuration.restartAfter > 0 && Int(state.pointee.farRunLength) >= Self.warmupShiftRows
                 && scalesInflated(x: x, scale: scale, theta: theta)
             {
-                restartWithinWarmup(x: x, theta: theta, storage: storage, slot: slot, state: state)
+                startOver(x: x, theta: theta, scale: scale, storage: storage, slot: slot, state: state)
                 return RowScore(
-                    score: score, threshold: limit, decision: decision, pull: pull,
+                    score: 1, threshold: threshold.threshold(state.pointee), decision: .withheld, pull: 0,
                     clipThreshold: 0, clipped: false, reanchored: true)
             }
         } else if n == configuration.warmupRows + 1 {
             state.pointee.farRunLength = 0
         }
         if n > configuration.warmupRows && !quiet {
-            state.pointee.runLength = above ? state.pointee.runLength + 1 : 0
+            state.pointee.runLength = above ? state.pointee.runLength.saturatingIncrement : 0
             // A run of rows that all pull far beyond the median pull: a regime change even when
             // the threshold cannot see it (frequent gross corruptions lift the score quantiles
             // above any shift, while the median pull ignores up to half the rows).
@@ -268,7 +262,7 @@ struct RowStep {
             if pull <= Self.shiftPullRatio * m || (!blind && !ignored) {
                 state.pointee.farRunLength = 0
             } else if !above {
-                state.pointee.farRunLength += 1
+                state.pointee.farRunLength = state.pointee.farRunLength.saturatingIncrement
             }
             let run = Int(max(state.pointee.runLength, state.pointee.farRunLength))
             if configuration.restartAfter > 0 && run >= configuration.restartAfter
@@ -292,9 +286,11 @@ struct RowStep {
             // and a scan of every row cost the engine a third of its rows/s at d = 64.)
             let absurdlyFar = instant < 1 && estimateIsAbsurdlyFar(x: x, theta: theta)
             if instant < Self.deflatedScore || absurdlyFar {
-                state.pointee.lowRunLength += 1
+                state.pointee.lowRunLength = state.pointee.lowRunLength.saturatingIncrement
                 let sustained = state.pointee.sustainedScore
-                if absurdlyFar || abs(instant - sustained) > 0.2 * sustained { state.pointee.lowRunVaried += 1 }
+                if absurdlyFar || abs(instant - sustained) > 0.2 * sustained {
+                    state.pointee.lowRunVaried = state.pointee.lowRunVaried.saturatingIncrement
+                }
             } else {
                 state.pointee.lowRunLength = 0
                 state.pointee.lowRunVaried = 0
@@ -574,9 +570,6 @@ struct RowStep {
     /// ROC-AUC (NAB mean 0.591 -> 0.587); SMD and the demo do not change. At 0.01 it tripped
     /// there too; without the variation test also on constant stretches.
     static let deflatedScore = 0.001
-    /// ``KeyState/rescalesNext`` of a key that started over inside its warm-up: the next row
-    /// re-estimates the scales and `m` (1: the scales only; 0: the scales only widen).
-    static let restartsScales: Int32 = 2
     /// Consecutive warm-up rows pulling beyond ``shiftPullRatio`` times `m` that re-anchor a key.
     static let warmupShiftRows = 20
 
@@ -685,28 +678,30 @@ struct RowStep {
     }
 
     /// Starts a key over on the current row inside its warm-up, after its level moved there:
-    /// the estimate, the lag window, the seasonal buffer and the scales as at an absurd start
-    /// (``restartOnCurrentRow``), and everything that learned the rows' scores since (the
-    /// threshold's trackers, the sustained score, the score history, the whitening's running
-    /// medians) as at a key's first row. Only the row count goes on.
-    private func restartWithinWarmup(
-        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>, storage: BankStorage, slot: Int,
-        state: UnsafeMutablePointer<KeyState>
+    /// everything it learned (estimate, scales, `m`, lag window, seasonal buffer, whitening,
+    /// alert habit, threshold trackers, score history) as at a new key whose first row this
+    /// is, so it gets a whole warm-up again and the next row sets its scales and `m`.
+    private func startOver(
+        x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>, scale: UnsafeMutablePointer<Float>,
+        storage: BankStorage, slot: Int, state: UnsafeMutablePointer<KeyState>
     ) {
-        restartOnCurrentRow(x: x, theta: theta, storage: storage, slot: slot, state: state)
-        if let season { season.forgetRows(before: state.pointee.rowCount - 1, x: x, block: storage.block(slot)) }
-        if let whitening {
-            (storage.block(slot) + whiteningOffset).update(repeating: 0, count: whitening.storageCount)
-        }
+        if storage.blockWidth > 0 { storage.block(slot).update(repeating: 0, count: storage.blockWidth) }
         storage.histogram(slot).update(repeating: 0, count: ScoreCalibration.storageCount)
-        let fresh = KeyState()
-        state.pointee.scoreLower = fresh.scoreLower
-        state.pointee.scoreUpper = fresh.scoreUpper
-        state.pointee.sustainedScore = fresh.sustainedScore
-        state.pointee.calibrationMass = fresh.calibrationMass
-        state.pointee.calibrationWeight = fresh.calibrationWeight
-        state.pointee.farRunLength = 0
-        state.pointee.rescalesNext = Self.restartsScales
+        state.pointee = KeyState()
+        state.pointee.rowCount = 1
+        if let season {
+            // As at a new key's first row: stored into the ring against unit scales.
+            scale.update(repeating: 1, count: configuration.modelDimension)
+            _ = season.instantScore(x: x, row: 0, block: storage.block(slot), locationScale: scale)
+        }
+        start(x: x, theta: theta, scale: scale, state: state)
+        if storage.lagWidth > 0 {
+            // The model row's lags are the old level's rows: the window and the estimate's lags
+            // take copies of the current row, as at a key's first row.
+            let width = configuration.dimension
+            LagWindow.fill(storage.lagWindow(slot), with: x, width: width, lagWidth: storage.lagWidth)
+            LagWindow.fill(theta + width, with: x, width: width, lagWidth: storage.lagWidth)
+        }
     }
 
     /// First row after a re-anchoring: as a key's second row, but scales only grow (unless

@@ -135,15 +135,31 @@ struct AlertHabitRowTests {
         block.withUnsafeMutableBufferPointer { b in
             // Three alerts of column 0, 10 rows apart: the third finds two before it.
             for k in 0..<3 {
-                #expect(!habit.mutesAlert(z: &z, squaredNorm: 16.25, row: start + 10 * k, block: b.baseAddress!))
+                #expect(!habit.mutesAlert(z: &z, row: start + 10 * k, block: b.baseAddress!))
             }
             // A fourth 2,000 rows after the third finds about 2.99 / e = 1.1: not muted.
-            #expect(!habit.mutesAlert(z: &z, squaredNorm: 16.25, row: start + 2_020, block: b.baseAddress!))
+            #expect(!habit.mutesAlert(z: &z, row: start + 2_020, block: b.baseAddress!))
         }
         let third = 1 + (1 + Double.exp(-0.005)) * Double.exp(-0.005)
         #expect(block[0] == 0 && abs(Double(block[8]) - (1 + third * Double.exp(-1))) < 1e-5)
         #expect(block[9...15].allSatisfy { $0 == 0 })
         #expect(Int(block[16]) << 24 + Int(block[17]) == start + 2_020)
+    }
+
+    /// A 200-row storm in one column counts every row, but only up to ``AlertHabit/ceiling``:
+    /// 2,000 rows after it the count is 20 / e = 7.4 (muted), 2,500 rows after that 8.4 e^-1.25
+    /// = 2.4, and the column alerts again (uncapped, the count was near 180, and it stayed
+    /// muted for some 9,000 rows).
+    @Test func aLongStormLeavesAHabitThatFades() {
+        let habit = AlertHabit(dimension: 4)
+        var block = [Float](repeating: 0, count: habit.storageCount)
+        let z: [Float] = [0.1, 0.1, 9, 0.1]
+        block.withUnsafeMutableBufferPointer { b in
+            for row in 1_000..<1_200 { _ = habit.mutesAlert(z: z, row: row, block: b.baseAddress!) }
+            #expect(b[8] == AlertHabit.ceiling)
+            #expect(habit.mutesAlert(z: z, row: 1_199 + 2_000, block: b.baseAddress!))
+            #expect(!habit.mutesAlert(z: z, row: 1_199 + 2_000 + 2_500, block: b.baseAddress!))
+        }
     }
 
     @Test func aNinthColumnTakesTheWeakestSlotAndStartsAtOne() {
@@ -153,7 +169,7 @@ struct AlertHabitRowTests {
             var z = [Float](repeating: 0.1, count: 12)
             z[column] = 10
             return block.withUnsafeMutableBufferPointer {
-                habit.mutesAlert(z: z, squaredNorm: Double(z.map { $0 * $0 }.reduce(0, +)), row: row, block: $0.baseAddress!)
+                habit.mutesAlert(z: z, row: row, block: $0.baseAddress!)
             }
         }
         // Columns 1 ... 8 fill the slots, column 3 five times (muted from its fifth, as its
@@ -176,5 +192,33 @@ struct AlertHabitRowTests {
         #expect(habit.habits(block[...])?.columns.first?.column == 3)
         block[0] = .nan
         #expect(habit.habits(block[...]) == nil)
+    }
+}
+
+/// A crafted state cannot hold counters a key's rows could not have reached (a run counter at
+/// `Int32.max` trapped on the next increment), and counters saturate instead of trapping.
+struct KeyStateBoundsTests {
+    @Test func countersBeyondTheRowCountAreRefusedAndIncrementsSaturate() {
+        var c = Configuration(dimension: 8)
+        c.repeatMuting = .on
+        var detector = LocationDetector(configuration: c)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 3)
+        for _ in 0..<50 { _ = detector.process(row: noise.row(mean: Array(repeating: 0, count: 8)), slot: slot) }
+        let snapshot = detector.snapshot(slot: slot)
+        #expect(snapshot.isSound(for: c))
+        for corrupt in [
+            { (s: inout KeyState) in s.farRunLength = .max }, { $0.runLength = 51 }, { $0.lowRunVaried = 1 },
+            { $0.scheduleRow = 51 }, { $0.rowCount = 1 << 62 }, { $0.quietRowsLeft = 2_000_000 },
+        ] {
+            var broken = snapshot
+            corrupt(&broken.state)
+            #expect(!broken.isSound(for: c), "\(broken.state)")
+        }
+        // The habit's last row may not lie past the key's rows.
+        var late = snapshot
+        late.values[c.alertHabitBlockOffset + 17] = 51
+        #expect(!late.isSound(for: c))
+        #expect(Int32.max.saturatingIncrement == .max && Int32(7).saturatingIncrement == 8)
     }
 }
