@@ -171,10 +171,13 @@ struct RowStep {
             widenScale(x: x, theta: theta, scale: scale, state: state, keepWider: state.pointee.rescalesNext == 0)
             state.pointee.rescalesNext = 0
             if state.pointee.quietRowsLeft > 0 { state.pointee.quietRowsLeft -= 1 }
+            // Decided only without a quiet window (`--restart-quiet 0`), and then like any row
+            // that passes the habit.
+            var decision: AlertDecision = configuration.restartQuietRows > 0 ? .withheld : (score > limit ? .alert : .normal)
+            let muted = decision == .alert && (habit?.mutesAlert(z: z, row: n, block: storage.block(slot) + habitOffset) ?? false)
+            if muted { decision = .withheld }
             return RowScore(
-                score: score, threshold: limit,
-                decision: configuration.restartQuietRows > 0
-                    ? .withheld : (score > limit ? .alert : .normal),
+                score: score, threshold: limit, decision: decision, muted: muted,
                 pull: pull, clipThreshold: 0, clipped: false)
         } else if n == 2 {
             calibrate(x: x, theta: theta, scale: scale, state: state)
