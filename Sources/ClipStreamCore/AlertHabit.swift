@@ -72,7 +72,7 @@ public struct AlertHabit: Sendable, Equatable {
         let k = Self.slots
         let columns = block
         let counts = block + k
-        let last = Int(block[2 * k]) << Self.lowBits + Int(block[2 * k + 1])
+        let last = Self.row(high: block[2 * k], low: block[2 * k + 1])
         let decay = Float(Double.exp(-Double(max(row - last, 0)) / Self.memoryRows))
         var slot = -1
         var weakest = 0
@@ -98,6 +98,9 @@ public struct AlertHabit: Sendable, Equatable {
     /// Bits of the last row's lower part (exact in a `Float`).
     static let lowBits = 24
 
+    /// The row stored as `high * 2^24 + low` (two whole `Float`s of a sound block).
+    private static func row(high: Float, low: Float) -> Int { Int(high) << lowBits + Int(low) }
+
     /// A key's habits as of its last counted alert: the columns with a decayed count of at
     /// least `0.5`, largest first, and that alert's row (0 before any); nil for a block that
     /// fails ``isSound(_:)``.
@@ -107,7 +110,7 @@ public struct AlertHabit: Sendable, Equatable {
         let k = Self.slots
         let columns = (0..<k).map { (column: Int(block[start + $0]), count: block[start + k + $0]) }
             .filter { $0.count >= 0.5 }.sorted { $0.count > $1.count }
-        return (columns, Int(block[start + 2 * k]) << Self.lowBits + Int(block[start + 2 * k + 1]))
+        return (columns, Self.row(high: block[start + 2 * k], low: block[start + 2 * k + 1]))
     }
 
     /// Whether `block` could be a key's alert habit: each slot a column of the row (a whole

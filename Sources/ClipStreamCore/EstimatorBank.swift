@@ -57,17 +57,7 @@ public struct EstimatorBank: Sendable {
 
     /// Returns one key to the state of a key that has seen nothing (what ``addKey()`` gives).
     public mutating func reset(slot: Int) {
-        let d = dimension
-        let w = lagWidth
-        let reference = blockWidth
-        withStorage { storage in
-            storage.theta(slot).update(repeating: 0, count: d)
-            storage.scale(slot).update(repeating: 1, count: d)
-            if w > 0 { storage.lagWindow(slot).update(repeating: 0, count: w) }
-            if reference > 0 { storage.block(slot).update(repeating: 0, count: reference) }
-            storage.histogram(slot).update(repeating: 0, count: ScoreCalibration.storageCount)
-            storage.state(slot).pointee = KeyState()
-        }
+        withStorage { $0.reset(slot) }
     }
 
     /// A copy of one key's location estimate (for tests and inspection, not the hot path).
@@ -204,5 +194,16 @@ public struct BankStorage {
     public func state(_ slot: Int) -> UnsafeMutablePointer<KeyState> {
         precondition(slot >= 0 && slot < keyCount)
         return states.unsafelyUnwrapped + slot
+    }
+
+    /// Returns key `slot` to the state of a key that has seen nothing (unit scales, every other
+    /// value 0, fresh scalars).
+    public func reset(_ slot: Int) {
+        theta(slot).update(repeating: 0, count: dimension)
+        scale(slot).update(repeating: 1, count: dimension)
+        if lagWidth > 0 { lagWindow(slot).update(repeating: 0, count: lagWidth) }
+        if blockWidth > 0 { block(slot).update(repeating: 0, count: blockWidth) }
+        histogram(slot).update(repeating: 0, count: ScoreCalibration.storageCount)
+        state(slot).pointee = KeyState()
     }
 }

@@ -50,7 +50,8 @@ public struct KeySnapshot: Sendable, Equatable {
         }
         let habit = configuration.alertHabitLayout.map { layout -> Bool in
             let block = slice(configuration.alertHabitBlockOffset, layout.storageCount)
-            return layout.isSound(block) && (layout.habits(block).map { $0.lastRow <= state.rowCount } ?? false)
+            // `habits` is nil for a block that is not sound.
+            return layout.habits(block).map { $0.lastRow <= state.rowCount } ?? false
         }
         return (seasonal ?? true) && (whitening ?? true) && (habit ?? true)
     }

@@ -174,7 +174,7 @@ struct RowStep {
             // Decided only without a quiet window (`--restart-quiet 0`), and then like any row
             // that passes the habit.
             var decision: AlertDecision = configuration.restartQuietRows > 0 ? .withheld : (score > limit ? .alert : .normal)
-            let muted = decision == .alert && (habit?.mutesAlert(z: z, row: n, block: storage.block(slot) + habitOffset) ?? false)
+            let muted = decision == .alert && mutesRepeat(z: z, row: n, storage: storage, slot: slot)
             if muted { decision = .withheld }
             return RowScore(
                 score: score, threshold: limit, decision: decision, muted: muted,
@@ -204,13 +204,8 @@ struct RowStep {
         let explained = whiteningBlock != nil && ranked < Self.explainedAlertRatio * limit
         var decision: AlertDecision =
             n <= configuration.warmupRows || quiet ? .withheld : (alerting > limit && !explained ? .alert : .normal)
-        var muted = false
-        if decision == .alert, let habit,
-            habit.mutesAlert(z: z, row: n, block: storage.block(slot) + habitOffset)
-        {
-            decision = .withheld
-            muted = true
-        }
+        let muted = decision == .alert && mutesRepeat(z: z, row: n, storage: storage, slot: slot)
+        if muted { decision = .withheld }
         // An alert reports a score at or above its threshold: the ranking score (whitened) can
         // sit below the plain score the decision followed.
         let score = decision == .alert ? max(ranked, limit) : ranked
@@ -669,15 +664,27 @@ struct RowStep {
         x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>, storage: BankStorage, slot: Int,
         state: UnsafeMutablePointer<KeyState>
     ) {
-        let width = configuration.dimension
         reanchor(x: x, theta: theta, state: state)
         state.pointee.rescalesNext = 1
-        if storage.lagWidth > 0 {
-            // The window still holds the absurd row, and the model row's lags are copies of
-            // it: both restart from the current row, as at a key's first row.
-            LagWindow.fill(storage.lagWindow(slot), with: x, width: width, lagWidth: storage.lagWidth)
-            LagWindow.fill(theta + width, with: x, width: width, lagWidth: storage.lagWidth)
-        }
+        // The window still holds the absurd row, and the model row's lags are copies of it.
+        restartLags(on: x, theta: theta, storage: storage, slot: slot)
+    }
+
+    /// Fills the key's lag window and its estimate's lags with copies of the current row, as at
+    /// a key's first row.
+    private func restartLags(
+        on x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>, storage: BankStorage, slot: Int
+    ) {
+        guard storage.lagWidth > 0 else { return }
+        let width = configuration.dimension
+        LagWindow.fill(storage.lagWindow(slot), with: x, width: width, lagWidth: storage.lagWidth)
+        LagWindow.fill(theta + width, with: x, width: width, lagWidth: storage.lagWidth)
+    }
+
+    /// Whether an alert of the key's row `row` repeats its habit (counting it; false without
+    /// repeat muting).
+    private func mutesRepeat(z: UnsafePointer<Float>, row: Int, storage: BankStorage, slot: Int) -> Bool {
+        habit?.mutesAlert(z: z, row: row, block: storage.block(slot) + habitOffset) ?? false
     }
 
     /// Starts a key over on the current row inside its warm-up, after its level moved there:
@@ -688,23 +695,13 @@ struct RowStep {
         x: UnsafePointer<Float>, theta: UnsafeMutablePointer<Float>, scale: UnsafeMutablePointer<Float>,
         storage: BankStorage, slot: Int, state: UnsafeMutablePointer<KeyState>
     ) {
-        if storage.blockWidth > 0 { storage.block(slot).update(repeating: 0, count: storage.blockWidth) }
-        storage.histogram(slot).update(repeating: 0, count: ScoreCalibration.storageCount)
-        state.pointee = KeyState()
+        storage.reset(slot)
         state.pointee.rowCount = 1
-        if let season {
-            // As at a new key's first row: stored into the ring against unit scales.
-            scale.update(repeating: 1, count: configuration.modelDimension)
-            _ = season.instantScore(x: x, row: 0, block: storage.block(slot), locationScale: scale)
-        }
+        // As at a new key's first row: stored into the ring against the fresh unit scales.
+        if let season { _ = season.instantScore(x: x, row: 0, block: storage.block(slot), locationScale: scale) }
         start(x: x, theta: theta, scale: scale, state: state)
-        if storage.lagWidth > 0 {
-            // The model row's lags are the old level's rows: the window and the estimate's lags
-            // take copies of the current row, as at a key's first row.
-            let width = configuration.dimension
-            LagWindow.fill(storage.lagWindow(slot), with: x, width: width, lagWidth: storage.lagWidth)
-            LagWindow.fill(theta + width, with: x, width: width, lagWidth: storage.lagWidth)
-        }
+        // The model row's lags are the old level's rows.
+        restartLags(on: x, theta: theta, storage: storage, slot: slot)
     }
 
     /// First row after a re-anchoring: as a key's second row, but scales only grow (unless
