@@ -17,6 +17,7 @@ extension Configuration {
             ("alert-rate", "\(alertRate)"), ("threshold-quantile", "\(thresholdQuantile)"),
             ("threshold-rate", "\(thresholdRate)"), ("warmup", "\(warmupRows)"),
             ("restart-after", "\(restartAfter)"), ("restart-quiet", "\(restartQuietRows)"),
+            ("run-alerts", "\(runAlerts)"),
             ("blas-min-dimension", "\(blasMinimumDimension)"),
         ]
     }

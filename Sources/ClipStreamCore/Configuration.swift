@@ -83,6 +83,11 @@ public struct Configuration: Sendable, Equatable {
     public var restartAfter: Int = 100
     /// Rows withheld after a re-anchoring while the estimate settles.
     public var restartQuietRows: Int = 10
+    /// Alerting rows per run: of a run of consecutive rows above the threshold, only the first
+    /// `runAlerts` alert and the rest are withheld (scores unchanged), so a level shift or a
+    /// long incident is reported once instead of on every row until the key re-anchors; 0
+    /// lets every row of a run alert. `Docs/quality.md`, "Alerts per run".
+    public var runAlerts: Int = 10
 
     // MARK: Kernels
 
@@ -165,6 +170,7 @@ public struct Configuration: Sendable, Equatable {
             restartAfter == 0 || (2...1_000_000).contains(restartAfter), "restart-after",
             "0 (off) or in 2...1000000")
         try check((0...1_000_000).contains(restartQuietRows), "restart-quiet", "in 0...1000000")
+        try check((0...1_000_000).contains(runAlerts), "run-alerts", "in 0...1000000")
         try check(warmupRows <= 1 << 40, "warmup", "at most 2^40")
         try check(horizon <= 1 << 40, "horizon", "at most 2^40")
         try check(initialEpochLength <= 1 << 40, "initial-epoch", "at most 2^40")

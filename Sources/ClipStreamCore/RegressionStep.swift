@@ -95,7 +95,8 @@ struct RegressionStep {
         let above = instant > limit
         let quiet = state.pointee.quietRowsLeft > 0
         let decision: AlertDecision =
-            n <= configuration.warmupRows || quiet ? .withheld : (above ? .alert : .normal)
+            n <= configuration.warmupRows || quiet || (above && configuration.withholdsRunAlert(after: state.pointee))
+            ? .withheld : (above ? .alert : .normal)
         let inRun = above && state.pointee.runLength > 0
         let restarted = n > configuration.warmupRows && !quiet && runsRestart(above: above, residual: residual, state: state)
         if quiet { state.pointee.quietRowsLeft -= 1 }

@@ -206,6 +206,7 @@ struct RowStep {
             n <= configuration.warmupRows || quiet ? .withheld : (alerting > limit && !explained ? .alert : .normal)
         let muted = decision == .alert && mutesRepeat(z: z, row: n, storage: storage, slot: slot)
         if muted { decision = .withheld }
+        if decision == .alert && configuration.withholdsRunAlert(after: state.pointee) { decision = .withheld }
         // An alert reports a score at or above its threshold: the ranking score (whitened) can
         // sit below the plain score the decision followed.
         let score = decision == .alert ? max(ranked, limit) : ranked

@@ -4,7 +4,7 @@ public enum AlertDecision: UInt8, Sendable, Equatable {
     case normal = 0
     /// `1`: an alert.
     case alert = 1
-    /// Empty: the decision was withheld (warm-up, re-anchoring). Counted as no alert.
+    /// Empty: the decision was withheld (warm-up, re-anchoring, a muted repeat, a run past its first `--run-alerts` rows). Counted as no alert.
     case abstained = 2
 }
 

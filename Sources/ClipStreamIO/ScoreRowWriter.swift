@@ -3,7 +3,7 @@ import ClipStreamEngine
 
 /// Formats `score` output: `row,key,score,threshold,alert[,label][,time][,top][,pull,lambda,clipped]`.
 ///
-/// `alert` is empty while the decision is withheld (warm-up, re-anchoring), else `0` or `1`;
+/// `alert` is empty while the decision is withheld (warm-up, re-anchoring, a muted repeat, a run past its first `--run-alerts` rows), else `0` or `1`;
 /// `top` is `name:+0.61;name:-0.22` (signed shares of `||z||^2`, two decimals), empty when the
 /// residual is zero; `lambda` and `clipped` are empty for a row that took no clipped step;
 /// numbers are the shortest text that reads back to the same `Float` (`Double` beyond

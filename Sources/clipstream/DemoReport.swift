@@ -30,7 +30,7 @@ struct DemoReport {
         }
         lines.append("  recall by kind: " + kinds.joined(separator: ", "))
         lines.append(
-            "  withheld   \(run.withheld) rows (warm-up and re-anchoring"
+            "  withheld   \(run.withheld) rows (warm-up, re-anchoring, runs past their first alerts"
                 + (run.muted > 0 ? "; \(run.muted) muted repeats)" : ")"))
         lines.append("top \(top) alerts:")
         for alert in run.topAlerts.sorted(by: { $0.score > $1.score }).prefix(top) {

@@ -84,6 +84,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Rows withheld after a re-anchoring.")
     var restartQuiet: Int = defaults.restartQuietRows
 
+    @Option(help: "Of a run of consecutive rows above the threshold, only the first N alert; later rows of the run are withheld, their scores unchanged (0: every row alerts).")
+    var runAlerts: Int = defaults.runAlerts
+
     /// The shard count to use: `--shards` or the active core count.
     var resolvedShards: Int { shards ?? ProcessInfo.processInfo.activeProcessorCount }
 
@@ -126,6 +129,7 @@ struct ModelOptions: ParsableArguments {
         c.warmupRows = warmup
         c.restartAfter = restartAfter
         c.restartQuietRows = restartQuiet
+        c.runAlerts = runAlerts
         do {
             try c.validate()
         } catch {

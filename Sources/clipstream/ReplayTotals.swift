@@ -21,8 +21,9 @@ struct ReplayTotals: Codable, Equatable {
     var alerts = 0
     var withheld = 0
     /// Muted repeats (among `withheld`); optional so that checkpoints written before muting
-    /// existed still resume.
-    var mutedCount: Int?
+    /// existed still resume (they decode as `nil`). Fresh totals start at 0, so they compare
+    /// equal to totals that have counted only empty batches.
+    var mutedCount: Int? = 0
     var muted: Int { mutedCount ?? 0 }
     /// Bad rows passed over (`--on-bad-row skip`), by reason.
     var badRowsByReason: [String: Int] = [:]
