@@ -12,26 +12,32 @@ keys with both classes, and pooled).
     Scripts/real-data-check.py smd [clipstream score options...]
     Scripts/real-data-check.py nab [clipstream score options...]
     Scripts/real-data-check.py smd --json FILE [score options...]   # the evaluate report, per key
+    Scripts/real-data-check.py smd:16:1 [score options...]  # 16 of SMD's 38 metrics, drawn with seed 1
+
+The `smd:D:SEED` form keeps D metrics (the same for every machine, in their original order): a
+stand-in for server telemetry of another width, to check that a default does not rely on 38.
 
 Needs a release build (.build/release/clipstream); Python 3 standard library only.
 """
-import csv, glob, gzip, json, os, subprocess, sys, tempfile
+import csv, glob, gzip, json, os, random, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "data")
 BINARY = os.path.join(ROOT, ".build", "release", "clipstream")
 
 
-def write_smd(path):
+def write_smd(path, width=38, seed=None):
+    kept = sorted(random.Random(seed).sample(range(38), width)) if seed is not None else list(range(38))
     machines = sorted({os.path.basename(p).split(".")[0]
                        for p in glob.glob(os.path.join(DATA, "smd", "machine-*.train.csv.gz"))})
     rows = {}
     for m in machines:
         train = list(csv.reader(gzip.open(os.path.join(DATA, "smd", m + ".train.csv.gz"), "rt")))[1:]
         test = list(csv.reader(gzip.open(os.path.join(DATA, "smd", m + ".test.csv.gz"), "rt")))[1:]
-        rows[m] = [("train", "0", r[1:]) for r in train] + [("test", r[1], r[2:]) for r in test]
+        rows[m] = [("train", "0", [r[1 + i] for i in kept]) for r in train] + \
+                  [("test", r[1], [r[2 + i] for i in kept]) for r in test]
     with open(path, "w") as out:
-        out.write("key,phase,label," + ",".join(f"m{i}" for i in range(38)) + "\n")
+        out.write("key,phase,label," + ",".join(f"m{i}" for i in kept) + "\n")
         return write_phases(out, {m: [(p, label, ",".join(v)) for p, label, v in rows[m]] for m in machines})
 
 
@@ -75,7 +81,11 @@ def main():
         report_path, options = options[1], options[2:]
     with tempfile.TemporaryDirectory() as tmp:
         source, scored = os.path.join(tmp, "in.csv"), os.path.join(tmp, "out.csv")
-        first_test = (write_smd if dataset == "smd" else write_nab)(source)
+        if dataset.startswith("smd:"):
+            _, width, seed = dataset.split(":")
+            first_test = write_smd(source, int(width), int(seed))
+        else:
+            first_test = (write_smd if dataset == "smd" else write_nab)(source)
         subprocess.run([BINARY, "score", source, "--label-column", "label", "--time-column", "phase",
                         "-o", scored] + options, check=True)
         report = json.loads(subprocess.run(
