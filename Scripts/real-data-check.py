@@ -75,6 +75,8 @@ def write_phases(out, rows):
 
 
 def main():
+    if len(sys.argv) < 2 or not (sys.argv[1] in ("smd", "nab") or sys.argv[1].startswith("smd:")):
+        sys.exit(__doc__)
     dataset, options = sys.argv[1], sys.argv[2:]
     report_path = None
     if options[:1] == ["--json"]:
@@ -82,8 +84,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         source, scored = os.path.join(tmp, "in.csv"), os.path.join(tmp, "out.csv")
         if dataset.startswith("smd:"):
-            _, width, seed = dataset.split(":")
-            first_test = write_smd(source, int(width), int(seed))
+            parts = dataset.split(":")
+            if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit() or not 1 <= int(parts[1]) <= 38:
+                sys.exit(f"real-data-check: '{dataset}' is not smd:WIDTH:SEED with WIDTH in 1...38")
+            first_test = write_smd(source, int(parts[1]), int(parts[2]))
         else:
             first_test = (write_smd if dataset == "smd" else write_nab)(source)
         subprocess.run([BINARY, "score", source, "--label-column", "label", "--time-column", "phase",

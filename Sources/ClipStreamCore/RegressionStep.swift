@@ -94,9 +94,10 @@ struct RegressionStep {
         let score = combinedScore(instant: instant, limit: limit, state: state)
         let above = instant > limit
         let quiet = state.pointee.quietRowsLeft > 0
+        let runCapped = n > configuration.warmupRows && !quiet && above
+            && configuration.withholdsRunAlert(after: state.pointee)
         let decision: AlertDecision =
-            n <= configuration.warmupRows || quiet || (above && configuration.withholdsRunAlert(after: state.pointee))
-            ? .withheld : (above ? .alert : .normal)
+            n <= configuration.warmupRows || quiet || runCapped ? .withheld : (above ? .alert : .normal)
         let inRun = above && state.pointee.runLength > 0
         let restarted = n > configuration.warmupRows && !quiet && runsRestart(above: above, residual: residual, state: state)
         if quiet { state.pointee.quietRowsLeft -= 1 }
@@ -133,7 +134,7 @@ struct RegressionStep {
                 clipThreshold: lambda, clipped: pull > lambda)
         }
         return RowScore(
-            score: score, threshold: limit, decision: decision, pull: pull,
+            score: score, threshold: limit, decision: decision, runCapped: runCapped, pull: pull,
             clipThreshold: lambda, clipped: pull > lambda, reanchored: restarted)
     }
 

@@ -22,6 +22,10 @@ public struct RowScore: Sendable, Equatable {
     /// Whether the row would have alerted but repeats its key's habit (``AlertHabit``): its
     /// decision is withheld and its score at most its threshold.
     public var muted: Bool
+    /// Whether the row would have alerted but comes after the first
+    /// ``Configuration/runAlerts`` rows of its run above the threshold: its decision is
+    /// withheld, its score unchanged.
+    public var runCapped: Bool
     /// `r`: the standardized residual's norm, the row's pre-clip pull.
     public var pull: Double
     /// `lambda`: the clip threshold applied to this row's update; 0 when the row took no
@@ -37,13 +41,14 @@ public struct RowScore: Sendable, Equatable {
 
     /// Creates a row result.
     public init(
-        score: Double, threshold: Double, decision: AlertDecision, muted: Bool = false, pull: Double,
-        clipThreshold: Double, clipped: Bool, reanchored: Bool = false
+        score: Double, threshold: Double, decision: AlertDecision, muted: Bool = false,
+        runCapped: Bool = false, pull: Double, clipThreshold: Double, clipped: Bool, reanchored: Bool = false
     ) {
         self.score = score
         self.threshold = threshold
         self.decision = decision
         self.muted = muted
+        self.runCapped = runCapped
         self.pull = pull
         self.clipThreshold = clipThreshold
         self.clipped = clipped

@@ -206,10 +206,12 @@ struct RowStep {
             n <= configuration.warmupRows || quiet ? .withheld : (alerting > limit && !explained ? .alert : .normal)
         let muted = decision == .alert && mutesRepeat(z: z, row: n, storage: storage, slot: slot)
         if muted { decision = .withheld }
-        if decision == .alert && configuration.withholdsRunAlert(after: state.pointee) { decision = .withheld }
         // An alert reports a score at or above its threshold: the ranking score (whitened) can
-        // sit below the plain score the decision followed.
+        // sit below the plain score the decision followed. So does a row withheld as late in
+        // its run, whose score must not depend on `runAlerts`.
         let score = decision == .alert ? max(ranked, limit) : ranked
+        let runCapped = decision == .alert && configuration.withholdsRunAlert(after: state.pointee)
+        if runCapped { decision = .withheld }
 
         // A run of consecutive rows above the threshold: a regime change or an anomaly segment.
         let inRun = above && state.pointee.runLength > 0
@@ -270,7 +272,7 @@ struct RowStep {
             {
                 reanchor(x: x, theta: theta, state: state)
                 return RowScore(
-                    score: score, threshold: limit, decision: decision, muted: muted, pull: pull,
+                    score: score, threshold: limit, decision: decision, muted: muted, runCapped: runCapped, pull: pull,
                     clipThreshold: 0, clipped: false, reanchored: true)
             }
             // The opposite failure: a long run of rows far inside every normal row means the
@@ -302,7 +304,7 @@ struct RowStep {
                     reanchor(x: x, theta: theta, state: state)
                     state.pointee.rescalesNext = 1
                     return RowScore(
-                        score: score, threshold: limit, decision: decision, muted: muted, pull: pull,
+                        score: score, threshold: limit, decision: decision, muted: muted, runCapped: runCapped, pull: pull,
                         clipThreshold: 0, clipped: false, reanchored: true)
                 }
             }
@@ -361,7 +363,7 @@ struct RowStep {
             threshold.learn(score: alerting, rowCount: n - thresholdStart, state: &state.pointee)
         }
         return RowScore(
-            score: score, threshold: limit, decision: decision, muted: muted, pull: pull,
+            score: score, threshold: limit, decision: decision, muted: muted, runCapped: runCapped, pull: pull,
             clipThreshold: lambda, clipped: pull > lambda)
     }
 

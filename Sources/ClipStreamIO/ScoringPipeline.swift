@@ -70,10 +70,12 @@ public struct ScoringSummary: Sendable, Equatable {
     public var keys = 0
     /// Rows with `alert = 1`.
     public var alerts = 0
-    /// Rows whose decision was withheld (muted repeats included).
+    /// Rows whose decision was withheld (muted repeats and capped runs included).
     public var withheld = 0
     /// Rows that would have alerted but repeat their key's habit (``RowScore/muted``).
     public var muted = 0
+    /// Rows that would have alerted but come late in their run (``RowScore/runCapped``).
+    public var runCapped = 0
     /// Bad rows passed over (`--on-bad-row skip`), by reason (``InputError/reason``).
     public var skipped: [String: Int] = [:]
     /// All bad rows passed over.
@@ -114,15 +116,15 @@ public struct StreamPosition: Sendable, Equatable {
 
 /// Receives a run's rows and batch boundaries, on the scoring thread.
 public protocol ScoringObserver: AnyObject {
-    /// Rows that did not alert and score at or below this are only counted (``counted(rows:alerts:withheld:muted:)``),
+    /// Rows that did not alert and score at or below this are only counted (``counted(rows:alerts:withheld:muted:runCapped:)``),
     /// not shown to ``scored(row:key:result:label:topIndices:topShares:explainCount:)``, and
     /// their attribution is skipped unless the output asks for it: an observer that keeps only
     /// the highest scores raises it as it fills up. Read once per batch, before the batch is
     /// scored. `-infinity` (the default) shows every row.
     var scoreFloor: Double { get }
     /// Called once per scored batch, before its rows are shown, with its counts (`withheld`
-    /// includes the `muted` repeats).
-    func counted(rows: Int, alerts: Int, withheld: Int, muted: Int)
+    /// includes the `muted` repeats and the `runCapped` rows).
+    func counted(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int)
     /// Called for each scored row that alerted or scored above ``scoreFloor``, in input order;
     /// `label` holds the label field's raw bytes (empty without a label column);
     /// `topIndices`/`topShares` hold the `explainCount` largest contributions (see
@@ -147,7 +149,7 @@ extension ScoringObserver {
     /// Every row is shown.
     public var scoreFloor: Double { -.infinity }
     /// Nothing: an observer that counts rows itself sees each of them in `scored`.
-    public func counted(rows: Int, alerts: Int, withheld: Int, muted: Int) {}
+    public func counted(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int) {}
 }
 
 /// Where a run's rows come from (``InputOpener/openRows(path:)`` picks by content).

@@ -71,6 +71,7 @@ struct RunState {
         var alerts = 0
         var withheld = 0
         var muted = 0
+        var runCapped = 0
         for i in 0..<batch.count {
             switch batch.results[i].decision {
             case .alert: alerts += 1
@@ -78,13 +79,15 @@ struct RunState {
             case .normal: break
             }
             if batch.results[i].muted { muted += 1 }
+            if batch.results[i].runCapped { runCapped += 1 }
         }
         summary.rows += batch.count
         summary.alerts += alerts
         summary.withheld += withheld
         summary.muted += muted
+        summary.runCapped += runCapped
         if let observer {
-            observer.counted(rows: batch.count, alerts: alerts, withheld: withheld, muted: muted)
+            observer.counted(rows: batch.count, alerts: alerts, withheld: withheld, muted: muted, runCapped: runCapped)
             show(slot, to: observer, above: floor)
         }
     }

@@ -29,9 +29,10 @@ struct DemoReport {
             return "\(kind.rawValue) \(format(Double(entry.alerted) / Double(entry.total), digits: 2))"
         }
         lines.append("  recall by kind: " + kinds.joined(separator: ", "))
-        lines.append(
-            "  withheld   \(run.withheld) rows (warm-up, re-anchoring, runs past their first alerts"
-                + (run.muted > 0 ? "; \(run.muted) muted repeats)" : ")"))
+        let reasons = ["warm-up and re-anchoring"]
+            + (run.muted > 0 ? ["\(run.muted) muted repeats"] : [])
+            + (run.runCapped > 0 ? ["\(run.runCapped) late in a run"] : [])
+        lines.append("  withheld   \(run.withheld) rows (" + reasons.joined(separator: "; ") + ")")
         lines.append("top \(top) alerts:")
         for alert in run.topAlerts.sorted(by: { $0.score > $1.score }).prefix(top) {
             let explanation = alert.top.map { entry in

@@ -146,8 +146,8 @@ final class ReplayRun: ScoringObserver {
     /// and no attribution (the output's own `--explain` is computed regardless).
     var scoreFloor: Double { totals.topFloor }
 
-    func counted(rows: Int, alerts: Int, withheld: Int, muted: Int) {
-        totals.count(rows: rows, alerts: alerts, withheld: withheld, muted: muted)
+    func counted(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int) {
+        totals.count(rows: rows, alerts: alerts, withheld: withheld, muted: muted, runCapped: runCapped)
     }
 
     func scored(

@@ -25,6 +25,9 @@ struct ReplayTotals: Codable, Equatable {
     /// equal to totals that have counted only empty batches.
     var mutedCount: Int? = 0
     var muted: Int { mutedCount ?? 0 }
+    /// Rows withheld late in their run (among `withheld`); optional like ``mutedCount``.
+    var runCappedCount: Int? = 0
+    var runCapped: Int { runCappedCount ?? 0 }
     /// Bad rows passed over (`--on-bad-row skip`), by reason.
     var badRowsByReason: [String: Int] = [:]
     var badRows: Int { badRowsByReason.values.reduce(0, +) }
@@ -42,11 +45,12 @@ struct ReplayTotals: Codable, Equatable {
     }
 
     /// Counts a batch of scored rows (each row once, whether or not it is shown to ``add``).
-    mutating func count(rows: Int, alerts: Int, withheld: Int, muted: Int) {
+    mutating func count(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int) {
         self.rows += rows
         self.alerts += alerts
         self.withheld += withheld
         mutedCount = self.muted + muted
+        runCappedCount = self.runCapped + runCapped
     }
 
     /// Notes one scored row, already counted: its alert for its key, and the row itself if it
@@ -58,7 +62,8 @@ struct ReplayTotals: Codable, Equatable {
     ) {
         switch result.decision {
         case .alert: alertsPerKey[key, default: 0] += 1
-        case .withheld: return
+        // A row late in its run is among the incident's rows: it may rank with the top ones.
+        case .withheld: if !result.runCapped { return }
         case .normal: break
         }
         if result.score <= topFloor { return }

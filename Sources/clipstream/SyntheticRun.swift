@@ -19,6 +19,7 @@ struct SyntheticRun {
     var alerts: [Bool] = []
     var withheld = 0
     var muted = 0
+    var runCapped = 0
     /// Per anomaly kind: (alerted, total).
     var recallByKind: [AnomalyKind: (alerted: Int, total: Int)] = [:]
     var topAlerts: [Alert] = []
@@ -72,6 +73,7 @@ struct SyntheticRun {
             alerts.append(result.decision == .alert)
             if result.decision == .withheld { withheld += 1 }
             if result.muted { muted += 1 }
+            if result.runCapped { runCapped += 1 }
             if let kind = infos[i].kind {
                 var entry = recallByKind[kind, default: (0, 0)]
                 entry.total += 1
