@@ -39,7 +39,7 @@ struct ReplayReport {
                 let why = explanation(a).map { String(format: "%@:%+.2f", $0.feature, $0.share) }.joined(separator: ";")
                 lines.append(String(
                     format: "  row %-10d %@  score %8.2f  threshold %6.2f%@  %@", a.row, a.key, a.score,
-                    a.threshold, a.alert ? "  alert" : "", why))
+                    a.threshold, a.alert ? "  alert" : a.lateInRun == true ? "  late in a run" : "", why))
             }
         }
         let perKey = totals.alertsPerKey.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -54,6 +54,7 @@ struct ReplayReport {
         let top: [[String: Any]] = totals.top.map { a in
             [
                 "row": a.row, "key": a.key, "score": a.score, "threshold": a.threshold, "alert": a.alert,
+                "late_in_run": a.lateInRun ?? false,
                 "explanation": explanation(a).map { ["feature": $0.feature, "share": Double($0.share)] },
             ]
         }

@@ -11,6 +11,9 @@ struct ReplayTotals: Codable, Equatable {
         var score: Double
         var threshold: Double
         var alert: Bool
+        /// Whether the row would have alerted but came late in its run (`--run-alerts`);
+        /// optional so that checkpoints written before it still resume.
+        var lateInRun: Bool?
         /// Model feature indices of the largest contributions, largest first.
         var features: [Int32]
         /// Their signed shares.
@@ -69,7 +72,7 @@ struct ReplayTotals: Codable, Equatable {
         if result.score <= topFloor { return }
         let anomaly = Anomaly(
             row: row, key: key, score: result.score, threshold: result.threshold,
-            alert: result.decision == .alert,
+            alert: result.decision == .alert, lateInRun: result.runCapped,
             features: Array(UnsafeBufferPointer(start: topIndices, count: explainCount)),
             shares: Array(UnsafeBufferPointer(start: topShares, count: explainCount)))
         let index = top.firstIndex { $0.score < anomaly.score } ?? top.count

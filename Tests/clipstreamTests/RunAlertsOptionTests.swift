@@ -7,7 +7,8 @@ import Testing
 /// still ranks them among the top anomalies.
 @Suite("CLI: alerts per run")
 struct RunAlertsOptionTests {
-    /// One key of 3 columns of uniform noise, 2,000 rows; every column jumps by 50 at row 1,000
+    /// One key of 3 columns of uniform noise, 2,000 rows; every column moves by 5 at row 1,000
+    /// and by 500 more at row 1,012 (inside the same run, so its highest rows come late in it),
     /// and stays there.
     static func fixture(_ directory: TemporaryDirectory) throws -> String {
         var lines = ["key,a,b,c"]
@@ -15,7 +16,7 @@ struct RunAlertsOptionTests {
         for t in 0..<2000 {
             let values = (0..<3).map { _ -> Double in
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return Double(state >> 11) / Double(1 << 53) - 0.5 + (t >= 1000 ? 50 : 0)
+                return Double(state >> 11) / Double(1 << 53) - 0.5 + (t >= 1000 ? 5 : 0) + (t >= 1012 ? 500 : 0)
             }
             lines.append("host," + values.map { "\($0)" }.joined(separator: ","))
         }
@@ -51,5 +52,8 @@ struct RunAlertsOptionTests {
             .sorted { a[$0].score != a[$1].score ? a[$0].score > a[$1].score : $0 < $1 }
         #expect(top.count == 10)
         #expect(top.compactMap { $0["row"] as? Int } == highest.prefix(10).map { $0 + 1 })
+        let late = highest.prefix(10).map { a[$0].alert == "" }
+        #expect(late.contains(true))
+        #expect(top.compactMap { $0["late_in_run"] as? Bool } == late)
     }
 }
