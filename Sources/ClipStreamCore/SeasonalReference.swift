@@ -53,6 +53,11 @@ public struct SeasonalReference: Sendable, Equatable {
     static let scaleRate = 0.01
     /// Clip of a difference in the scale update, in scales.
     static let scaleClip = 10.0
+    /// How far below a candidate period's autocorrelation some shorter lag's must fall: a
+    /// series that repeats decorrelates before it correlates again, while a merely smooth one
+    /// decays with noise bumps (which gave a traffic series a period of 14 rows, and a level
+    /// step or a trend one of 14-16).
+    static let troughDepth = 0.1
 
     /// Rows of the ring: the period when it is fixed, the detection buffer otherwise.
     public var capacity: Int { fixedPeriod > 0 ? fixedPeriod : Season.detectionRows }
@@ -154,9 +159,11 @@ public struct SeasonalReference: Sendable, Equatable {
     }
 
     /// The shortest lag in `shortestPeriod ..< count / 2` whose mean autocorrelation over the
-    /// columns that vary is a local maximum (inside that range) within 10% of the highest, if that exceeds
-    /// ``minimumCorrelation``; nil otherwise. (Multiples of a period correlate about as well as
-    /// the period itself, and noise decides which of them is highest.)
+    /// columns that vary (around each column's trend line) is a local maximum (inside that
+    /// range) within 10% of the highest and at least ``troughDepth`` above some shorter lag's,
+    /// if the highest exceeds ``minimumCorrelation``, moved to the highest lag of its hill
+    /// (within a tenth of it further); nil otherwise. (Multiples of a period correlate about
+    /// as well as the period itself, and noise decides which of them is highest.)
     static func choosePeriod(rows: UnsafePointer<Float>, count: Int, width d: Int) -> Int? {
         let lags = shortestPeriod..<(count / 2)
         guard lags.count >= 3 else { return nil }
@@ -166,6 +173,20 @@ public struct SeasonalReference: Sendable, Equatable {
             for j in 0..<d { means[j] += Double(rows[t * d + j]) }
         }
         for j in 0..<d { means[j] /= Double(count) }
+        // Correlated around each column's least-squares line through the buffer, not its mean:
+        // a cycle repeats around a trend, and a trend alone correlates at every lag.
+        let center = Double(count - 1) / 2
+        var spread = 0.0
+        for t in 0..<count { spread += (Double(t) - center) * (Double(t) - center) }
+        var slopes = [Double](repeating: 0, count: d)
+        for j in 0..<d {
+            var covariance = 0.0
+            for t in 0..<count { covariance += (Double(t) - center) * (Double(rows[t * d + j]) - means[j]) }
+            slopes[j] = covariance / spread
+        }
+        func residual(_ t: Int, _ j: Int) -> Double {
+            Double(rows[t * d + j]) - means[j] - slopes[j] * (Double(t) - center)
+        }
         for lag in lags {
             var total = 0.0
             var columns = 0
@@ -174,8 +195,8 @@ public struct SeasonalReference: Sendable, Equatable {
                 var early = 0.0
                 var late = 0.0
                 for t in 0..<(count - lag) {
-                    let a = Double(rows[t * d + j]) - means[j]
-                    let b = Double(rows[(t + lag) * d + j]) - means[j]
+                    let a = residual(t, j)
+                    let b = residual(t + lag, j)
                     cross += a * b
                     early += a * a
                     late += b * b
@@ -188,9 +209,16 @@ public struct SeasonalReference: Sendable, Equatable {
         }
         let highest = correlations.max() ?? -1
         guard highest > minimumCorrelation else { return nil }
-        return lags.dropFirst().first { lag in
-            correlations[lag] >= 0.9 * highest && correlations[lag] >= correlations[lag - 1]
-                && correlations[lag] >= correlations[lag + 1]
+        var lowest = Double.infinity
+        let first = lags.dropFirst().first { lag in
+            lowest = min(lowest, correlations[lag - 1])
+            return correlations[lag] >= 0.9 * highest && correlations[lag] >= correlations[lag - 1]
+                && correlations[lag] >= correlations[lag + 1] && lowest <= correlations[lag] - troughDepth
         }
+        // The top of that lag's hill: noise makes the first local maximum of a noisy peak sit
+        // on its flank (273 rows for a 288-row cycle of Poisson counts; now 292).
+        guard let first else { return nil }
+        let hill = first...min(first + first / 10, lags.upperBound - 1)
+        return hill.max { correlations[$0] < correlations[$1] } ?? first
     }
 }

@@ -79,6 +79,37 @@ struct SeasonalReferenceTests {
         #expect(alerts.isEmpty, "alerts at \(alerts)")
     }
 
+    /// The period found in a key's first 1,024 rows, or -1 for none.
+    static func periodFound(_ value: (Int, inout NoiseStream) -> Double) -> Int {
+        var detector = Self.detector(.automatic)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 17)
+        for t in 0..<Season.detectionRows { _ = detector.process(row: [Float(value(t, &noise))], slot: slot) }
+        return Int(detector.bank.referenceBlock(slot: slot)[0])
+    }
+
+    /// A cycle on a steep trend (the trend moves the level by 4 amplitudes over the buffer):
+    /// found once the autocorrelation is taken around the trend line (before: none found,
+    /// rising or falling).
+    @Test func aCycleOnATrendIsFound() {
+        for slope in [0.04, -0.04] {
+            let found = Self.periodFound { t, noise in
+                slope * Double(t) + 10 * sin(2 * Double.pi * Double(t) / 288) + Double(noise.row(mean: [0])[0])
+            }
+            #expect(abs(found - 288) <= 3, "slope \(slope): found \(found)")
+        }
+    }
+
+    /// Smooth series that do not repeat, a trend and a level step with noise: before the
+    /// trough test they got periods of 13 and 17 rows (their autocorrelation decays with noise
+    /// bumps near its start).
+    @Test func smoothSeriesWithoutACycleHaveNoPeriod() {
+        let trend = Self.periodFound { t, noise in 0.02 * Double(t) + Double(noise.row(mean: [0])[0]) }
+        let step = Self.periodFound { t, noise in (t < 500 ? 10 : 30) + 2 * Double(noise.row(mean: [0])[0]) }
+        #expect(trend == -1, "found \(trend)")
+        #expect(step == -1, "found \(step)")
+    }
+
     @Test func aKeyWithoutACycleDropsTheReference() {
         var detector = Self.detector(.automatic)
         let slot = detector.addKey()
