@@ -1,5 +1,6 @@
 import TestSupport
 import Foundation
+import Testing
 
 /// Runs the built `clipstream` executable, as argument-parser's example tests do.
 ///
@@ -83,5 +84,19 @@ enum ClipStreamBinary {
         return Result(
             status: process.terminationStatus, stdout: try directory.read("stdout"),
             stderr: String(decoding: try directory.read("stderr"), as: UTF8.self))
+    }
+}
+
+extension ClipStreamBinary {
+    /// Replays `input` with the default options into `directory` and returns the `--summary`
+    /// JSON object (nil if the run failed, recorded as an issue).
+    static func replaySummary(_ input: String, in directory: TemporaryDirectory) throws -> [String: Any]? {
+        let summary = directory.path("summary.json")
+        let replay = try run(["replay", input, "-o", directory.path("out.csv"), "--summary", summary])
+        guard replay.status == 0 else {
+            Issue.record("replay failed: \(replay.stderr)")
+            return nil
+        }
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any]
     }
 }

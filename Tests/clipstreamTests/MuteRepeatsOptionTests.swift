@@ -54,10 +54,7 @@ struct MuteRepeatsOptionTests {
             #expect(a[t].alert == b[t].alert && a[t].score == b[t].score, "row \(t)")
         }
 
-        let summary = directory.path("summary.json")
-        let replay = try ClipStreamBinary.run(["replay", input, "-o", directory.path("out.csv"), "--summary", summary])
-        #expect(replay.status == 0, "\(replay.stderr)")
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any]
+        let object = try ClipStreamBinary.replaySummary(input, in: directory)
         #expect(object?["muted"] as? Int == spikes.count - 4)
         #expect(object?["alerts"] as? Int == a.filter { $0.alert == "1" }.count)
     }

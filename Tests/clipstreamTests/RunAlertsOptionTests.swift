@@ -40,10 +40,7 @@ struct RunAlertsOptionTests {
             #expect(a[t].alert == b[t].alert || (a[t].alert == "" && b[t].alert == "1"), "row \(t)")
         }
 
-        let summary = directory.path("summary.json")
-        let replay = try ClipStreamBinary.run(["replay", input, "-o", directory.path("out.csv"), "--summary", summary])
-        #expect(replay.status == 0, "\(replay.stderr)")
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any]
+        let object = try ClipStreamBinary.replaySummary(input, in: directory)
         #expect(object?["run_capped"] as? Int == runAlerts.count - 10)
         #expect(object?["alerts"] as? Int == a.filter { $0.alert == "1" }.count)
         // The summary's top rows are the highest scores, alerting or late in the run alike.
