@@ -110,6 +110,16 @@ struct SeasonalReferenceTests {
         #expect(step == -1, "found \(step)")
     }
 
+    /// A column on an exact line (a counter, a clock) has nothing left around its trend but
+    /// `Float` rounding, whose regular pattern must not pass for a period (it gave 15, 25 and
+    /// 64 rows for these three before such columns were left out).
+    @Test func anExactRampHasNoPeriod() {
+        for (slope, offset) in [(0.1, 0.0), (0.37, 5.0), (60.0, 1.7e9)] {
+            let found = Self.periodFound { t, _ in offset + slope * Double(t) }
+            #expect(found == -1, "slope \(slope): found \(found)")
+        }
+    }
+
     @Test func aKeyWithoutACycleDropsTheReference() {
         var detector = Self.detector(.automatic)
         let slot = detector.addKey()
