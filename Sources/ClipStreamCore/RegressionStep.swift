@@ -94,10 +94,9 @@ struct RegressionStep {
         let score = combinedScore(instant: instant, limit: limit, state: state)
         let above = instant > limit
         let quiet = state.pointee.quietRowsLeft > 0
-        let runCapped = n > configuration.warmupRows && !quiet && above
-            && configuration.withholdsRunAlert(after: state.pointee)
-        let decision: AlertDecision =
-            n <= configuration.warmupRows || quiet || runCapped ? .withheld : (above ? .alert : .normal)
+        let warmingUp = n <= configuration.warmupRows || quiet
+        let runCapped = !warmingUp && above && configuration.withholdsRunAlert(after: state.pointee)
+        let decision: AlertDecision = warmingUp || runCapped ? .withheld : (above ? .alert : .normal)
         let inRun = above && state.pointee.runLength > 0
         let restarted = n > configuration.warmupRows && !quiet && runsRestart(above: above, residual: residual, state: state)
         if quiet { state.pointee.quietRowsLeft -= 1 }
