@@ -103,11 +103,15 @@ final class Producer: BatchProducer, @unchecked Sendable {
     /// (and quarantined) instead.
     private func append(to slot: ParsedBatch) throws(InputError) {
         let failure: InputError
-        do {
-            try slot.append(from: reader, dataRow: dataRow, partition: partition)
-            return
-        } catch {
-            failure = slot.isRepeatedHeader(reader) ? .repeatedHeader(line: reader.lineNumber) : error
+        if slot.isRepeatedHeader(reader) {
+            failure = .repeatedHeader(line: reader.lineNumber)
+        } else {
+            do {
+                try slot.append(from: reader, dataRow: dataRow, partition: partition)
+                return
+            } catch {
+                failure = error
+            }
         }
         guard policy.skips else { throw failure }
         let sink = quarantine

@@ -181,7 +181,10 @@ extension CSVReader {
     /// Throws when the record ending at `terminator` (exclusive) is over the limit.
     /// - Returns: The offset just past the terminator.
     private func checkedLength(terminatorAt terminator: Int) throws(InputError) -> Int {
-        if terminator - recordStart > maxLineLength {
+        // The limit counts the record without its terminator, CRLF's `\r` included.
+        let length = terminator - recordStart
+        let content = length > 0 && buffer[terminator - 1] == carriageReturn ? length - 1 : length
+        if content > maxLineLength {
             badRecordEnd = min(terminator + 1, filled)
             throw .lineTooLong(line: nextLine, limit: maxLineLength)
         }

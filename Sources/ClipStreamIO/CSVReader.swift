@@ -176,9 +176,14 @@ public final class CSVReader {
         if let end = badRecordEnd {
             emit(end)
         } else {
+            // The record's end is the first line feed outside quotes, so the scan goes on from
+            // where the parser stopped: a line feed inside a quoted field (one too long to
+            // buffer, say) would otherwise end the skip there, and the field's rest would be
+            // read as records of its own.
             var i = max(scanPosition, recordStart)
+            var quoting = state
             while true {
-                while i < filled && buffer[i] != UInt8(ascii: "\n") { i += 1 }
+                while i < filled && !Self.endsRecord(buffer[i], &quoting) { i += 1 }
                 if i < filled {
                     emit(i + 1)
                     break
@@ -206,6 +211,27 @@ public final class CSVReader {
         hasRecord = false
     }
 
+    /// Steps `state` over `byte` the way ``scan()`` does, only as far as quoting goes (a bad
+    /// record's malformed quote makes the rest of its field plain text); true at a line feed
+    /// that ends the record.
+    static func endsRecord(_ byte: UInt8, _ state: inout ParseState) -> Bool {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lineFeed = UInt8(ascii: "\n")
+        switch state {
+        case .fieldStart:
+            if byte == quote { state = .quoted } else if byte != comma { state = .unquoted }
+        case .unquoted:
+            if byte == comma { state = .fieldStart }
+        case .quoted:
+            if byte == quote { state = .quoteInQuoted }
+            return false
+        case .quoteInQuoted:
+            if byte == quote { state = .quoted } else if byte == comma { state = .fieldStart } else if byte != lineFeed { state = .unquoted }
+        case .carriageReturnAfterQuote:
+            if byte != lineFeed { state = .unquoted }
+        }
+        return byte == lineFeed
+    }
+
     private func advance(blocking: Bool) throws(InputError) -> ReadResult {
         if hasRecord {
             hasRecord = false
@@ -230,7 +256,10 @@ public final class CSVReader {
                 end = try finishAtEndOfInput()
             }
             guard let end else {
-                if filled - recordStart > maxLineLength {
+                // A `\r` at the end may be half of a CRLF, which the limit does not count.
+                let halfCRLF = filled > recordStart && buffer[filled - 1] == UInt8(ascii: "\r")
+                let pending = filled - recordStart - (halfCRLF ? 1 : 0)
+                if pending > maxLineLength {
                     throw .lineTooLong(line: nextLine, limit: maxLineLength)
                 }
                 if !blocking && !source.isReadable { return .wouldBlock }

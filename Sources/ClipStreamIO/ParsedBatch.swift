@@ -7,6 +7,8 @@ import ClipStreamEngine
 /// `ScoringPipeline`); everything is allocated once and reused.
 final class ParsedBatch: @unchecked Sendable {
     let schema: CSVSchema
+    /// The header's column names as bytes (``isRepeatedHeader(_:)``).
+    private let headerBytes: [[UInt8]]
     /// Values of the parsed rows; handles are set by the consumer.
     var batch: RowBatch
     /// Each row's key (CSV input; empty when ``usesKeyIDs``).
@@ -42,6 +44,7 @@ final class ParsedBatch: @unchecked Sendable {
 
     init(schema: CSVSchema, capacity: Int, explainCount: Int) {
         self.schema = schema
+        headerBytes = schema.columnNames.map { Array($0.utf8) }
         batch = RowBatch(
             dimension: schema.featureColumns.count, capacity: capacity, explainCount: explainCount)
         keys = []
@@ -133,11 +136,23 @@ final class ParsedBatch: @unchecked Sendable {
         batch.removeRows { flags[$0] }
     }
 
-    /// Whether the reader's current record repeats the header, field for field.
+    /// Whether the reader's current record repeats the header, field for field. A UTF-8
+    /// byte-order mark before the first field does not count: a file concatenated after another
+    /// brings its own. Checked before a row is parsed (a header of numeric names, `key,1,2`,
+    /// parses as a row), and cheap for data rows, whose first field differs at once.
     func isRepeatedHeader(_ reader: CSVReader) -> Bool {
-        guard reader.fieldCount == schema.columnNames.count else { return false }
-        return schema.columnNames.indices.allSatisfy { reader.string(at: $0) == schema.columnNames[$0] }
+        guard reader.fieldCount == headerBytes.count else { return false }
+        return headerBytes.indices.allSatisfy { i in
+            reader.withField(i) { field in
+                var bytes = field[...]
+                if i == 0 && bytes.starts(with: Self.byteOrderMark) { bytes = bytes.dropFirst(Self.byteOrderMark.count) }
+                return bytes.elementsEqual(headerBytes[i])
+            }
+        }
     }
+
+    /// The UTF-8 encoding of U+FEFF.
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     private func echoField(_ reader: CSVReader, _ column: Int?, slot: Int) {
         let start = echo.count

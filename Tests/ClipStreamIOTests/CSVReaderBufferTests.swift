@@ -41,7 +41,15 @@ struct CSVReaderBufferTests {
 
     @Test func recordAtTheLimitIsAcceptedAndOneByteMoreIsNot() throws {
         let atLimit = String(repeating: "x", count: 10)
-        #expect(try readAllRecords(ChunkedByteSource("h\n\(atLimit)\r\n"), maxLineLength: 11).count == 2)
+        // The terminator does not count, CRLF's `\r` included (it did, once: the same record
+        // passed with LF and failed with CRLF), however the chunks split it.
+        for chunk in [1, 3, 64] {
+            #expect(try readAllRecords(ChunkedByteSource("h\r\n\(atLimit)\r\n", chunkSize: chunk), maxLineLength: 10).count == 2)
+            #expect(try readAllRecords(ChunkedByteSource("h\r\n\"\(atLimit.dropLast(2))\"\r\n", chunkSize: chunk), maxLineLength: 10).count == 2)
+            #expect(
+                inputError { _ = try readAllRecords(ChunkedByteSource("h\r\n\(atLimit)x\r\n", chunkSize: chunk), maxLineLength: 10) }
+                    == .lineTooLong(line: 2, limit: 10))
+        }
         #expect(try readAllRecords(ChunkedByteSource("h\n\(atLimit)\n"), maxLineLength: 10).count == 2)
         #expect(
             inputError { _ = try readAllRecords(ChunkedByteSource("h\n\(atLimit)x\n"), maxLineLength: 10) }
