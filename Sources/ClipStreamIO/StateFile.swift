@@ -93,6 +93,13 @@ public enum StateFile {
         defer { reader.close() }
         let header = try reader.header()
         try reader.verifyRest(skippingKeys: header)
+        // Every key takes at least its state and values: a header asking for more than the file
+        // holds is damaged, checksum or not (read as is, a crafted one allocated gigabytes).
+        let perKey = MemoryLayout<KeyState>.stride + 4 * header.valuesPerKey
+        guard header.keyCount == 0 || perKey <= reader.size / header.keyCount else {
+            throw StateError.corrupt(
+                path: path, reason: "\(header.keyCount) keys of \(header.valuesPerKey) values do not fit in \(reader.size) bytes")
+        }
         return header
     }
 

@@ -22,6 +22,11 @@ struct CheckpointMetadata: Codable, Equatable {
         var audit: Bool
         var partition: String?
         var onBadRow: String
+        /// `--max-keys` and `--evict-idle` decide which rows are scored (nil: no limit, and not
+        /// evicting), so a resume under others would splice two runs. Absent from checkpoints
+        /// written before they were recorded, which read as nil.
+        var maxKeys: Int?
+        var evictIdle: Bool?
     }
 
     var format = 1
@@ -30,6 +35,10 @@ struct CheckpointMetadata: Codable, Equatable {
     /// Length of the output when this checkpoint was taken (everything before it flushed and
     /// synced).
     var outputBytes: Int
+    /// CRC-32 of the output's last ``outputTailBytes`` bytes before `outputBytes` (fewer in a
+    /// shorter output): a resume into another file, or one changed since, is refused instead of
+    /// continuing its bytes. Absent from checkpoints written before it was recorded.
+    var outputTailCRC: UInt32?
     /// Length of the quarantine file then (0 without one).
     var quarantineBytes: Int
     var input: InputFingerprint
@@ -37,6 +46,22 @@ struct CheckpointMetadata: Codable, Equatable {
     var totals: ReplayTotals
 
     static let fileName = "checkpoint.state"
+    /// Bytes of the output's tail that ``outputTailCRC`` covers.
+    static let outputTailBytes = 1 << 16
+
+    /// The CRC-32 of the `outputTailBytes` bytes of `fd` before offset `length` (nil when
+    /// they cannot be read: a file shorter than `length`, or not a regular file).
+    static func outputTailCRC(_ fd: Int32, length: Int) -> UInt32? {
+        let start = max(0, length - outputTailBytes)
+        var bytes = [UInt8](repeating: 0, count: length - start)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(start + done)) }
+            if n <= 0 { return nil }
+            done += n
+        }
+        return bytes.withUnsafeBytes { Checksum.crc32($0) }
+    }
 
     /// The fingerprint of `path` now: its size and the CRC-32 of its first `min(size, 1 MiB)`
     /// bytes (or of the first `headBytes` when checking an earlier fingerprint).
@@ -107,8 +132,10 @@ final class Checkpointer {
             }
             close(fd)
         }
+        let outputBytes = baseOutputBytes + position.outputBytes
         let metadata = CheckpointMetadata(
-            dataRows: position.dataRows, outputBytes: baseOutputBytes + position.outputBytes,
+            dataRows: position.dataRows, outputBytes: outputBytes,
+            outputTailCRC: CheckpointMetadata.outputTailCRC(outputFD, length: outputBytes),
             quarantineBytes: baseQuarantineBytes + position.quarantineBytes,
             input: input, output: outputOptions, totals: totals)
         writes += 1

@@ -34,6 +34,7 @@ struct Convert: ParsableCommand {
         columns.apply(to: &options)
         let paths = self.paths
         try CommandErrors.exitOnFailure {
+            for path in paths { try OutputTarget.refuseInput(input, asOutput: path) }
             let reader = try CSVReader(source: InputOpener.open(path: input))
             var descriptors: [Int32] = []
             defer { for fd in descriptors { close(fd) } }

@@ -54,11 +54,12 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let target = try OutputTarget(path: output)
         let source: ScoreOutputReader.LabelSource =
             labels.map { .file(path: $0, column: labelColumn ?? "label") } ?? .outputColumn
         try CommandErrors.exitOnFailure {
             let rows = try ScoreOutputReader.read(path: input, fromRow: fromRow, labels: source)
+            // Opened (and emptied) once every input was read.
+            let target = try OutputTarget(path: output)
             let report = EvaluationReport(rows: rows)
             let text =
                 json

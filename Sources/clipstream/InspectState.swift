@@ -35,7 +35,9 @@ struct InspectState: ParsableCommand {
             var found: (String, KeySnapshot)?
             var names: [(String, Int)] = []
             try StateFile.forEachKey(in: path) { name, snapshot in
-                rows += snapshot.state.rowCount
+                // Saturating: a crafted state's counts (checksum and all) must not trap here.
+                let (sum, overflow) = rows.addingReportingOverflow(snapshot.state.rowCount)
+                rows = overflow ? (sum < 0 ? Int.max : Int.min) : sum
                 names.append((name, snapshot.state.rowCount))
                 if name == key { found = (name, snapshot) }
             }

@@ -23,11 +23,31 @@ struct OutputTarget {
         owned = true
     }
 
+    /// Refuses an output path that names the input file itself (the same file through any
+    /// path or link): the run would empty or overwrite its input before reading it.
+    /// Standard input and output never count, and a path that does not exist yet cannot be
+    /// the input.
+    static func refuseInput(_ input: String, asOutput output: String?) throws {
+        guard let output, output != "-", input != "-" else { return }
+        var a = stat(), b = stat()
+        guard stat(output, &a) == 0, stat(input, &b) == 0 else { return }
+        if a.st_dev == b.st_dev && a.st_ino == b.st_ino {
+            throw ValidationError("the output \(output) is the input file \(input): writing it would destroy the rows before they are read")
+        }
+    }
+
     /// Empties a file opened with `truncating: false` (nothing for standard output).
     func truncate() throws {
-        if owned && ftruncate(fileDescriptor, 0) != 0 {
+        if owned && Self.isRegularFile(fileDescriptor) && ftruncate(fileDescriptor, 0) != 0 {
             throw ValidationError("cannot truncate the output: \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Whether `fd` is a regular file: only those can be cut. `/dev/null`, a FIFO or a
+    /// terminal cannot (`ftruncate` fails with `EINVAL`), and have nothing to cut.
+    static func isRegularFile(_ fd: Int32) -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     func close() throws {

@@ -38,7 +38,8 @@ final class ReplayRun: ScoringObserver {
         let outputOptions = CheckpointMetadata.OutputOptions(
             keyColumn: options.keyColumn, labelColumn: options.labelColumn,
             timeColumn: options.timeColumn, explain: options.explainCount, audit: options.audit,
-            partition: options.partition?.description, onBadRow: command.runOptions.columns.onBadRow)
+            partition: options.partition?.description, onBadRow: command.runOptions.columns.onBadRow,
+            maxKeys: options.maxKeys, evictIdle: options.evictsIdle ? true : nil)
 
         var resumed: CheckpointMetadata?
         var checkpointPath: String?
@@ -57,6 +58,7 @@ final class ReplayRun: ScoringObserver {
 
         // Opened now, cut (to nothing, or to the checkpoint's length) only once the state has
         // loaded: a refused state or checkpoint leaves OUTPUT as it was.
+        try OutputTarget.refuseInput(command.input, asOutput: command.output)
         let fd = try Self.openOutput(command.output)
         defer { close(fd) }
         if let resumed {
@@ -199,7 +201,7 @@ final class ReplayRun: ScoringObserver {
         let metadata = try Checkpointer.read(path)
         guard metadata.output == options else {
             throw StateError.checkpointMismatch(
-                path: path, reason: "it was made with other output options (key, label and time columns, --explain, --audit, --partition)")
+                path: path, reason: "it was made with other output options (key, label and time columns, --explain, --audit, --partition, --on-bad-row, --max-keys, --evict-idle)")
         }
         let now = try CheckpointMetadata.fingerprint(of: input, headBytes: metadata.input.headBytes)
         guard now.headBytes == metadata.input.headBytes, now.headCRC == metadata.input.headCRC,
@@ -213,12 +215,26 @@ final class ReplayRun: ScoringObserver {
                 path: path,
                 reason: "\(output) is shorter (\(size.map(String.init) ?? "missing")) than the \(metadata.outputBytes) bytes recorded")
         }
+        if let recorded = metadata.outputTailCRC {
+            let fd = open(output, O_RDONLY | O_CLOEXEC)
+            let now = fd >= 0 ? CheckpointMetadata.outputTailCRC(fd, length: metadata.outputBytes) : nil
+            if fd >= 0 { close(fd) }
+            guard now == recorded else {
+                throw StateError.checkpointMismatch(
+                    path: path,
+                    reason: "\(output) does not hold what the run wrote before it (its bytes before offset \(metadata.outputBytes) differ: another file, or changed since)")
+            }
+        }
         return metadata
     }
 
-    /// Opens OUTPUT for writing, created if missing, its bytes untouched (see ``cut(_:path:to:)``).
+    /// Opens OUTPUT for writing (and reading: a checkpoint reads back its tail), created if
+    /// missing, its bytes untouched (see ``cut(_:path:to:)``).
     static func openOutput(_ path: String) throws -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // A file we may write but not read still takes the output (its checkpoints then
+        // record no tail to check).
+        if fd < 0 && errno == EACCES { fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
         guard fd >= 0 else {
             throw OutputError.writeFailed(reason: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
@@ -228,6 +244,9 @@ final class ReplayRun: ScoringObserver {
     /// Cuts OUTPUT to `length` bytes (0 for a fresh run, the checkpoint's length when resuming)
     /// and positions the descriptor there.
     static func cut(_ fd: Int32, path: String, to length: Int) throws {
+        // Not a regular file (`-o /dev/null` to only save a state, a FIFO): nothing to cut, and
+        // only a fresh run can write there (a checkpoint's length is checked against the file).
+        if length == 0 && !OutputTarget.isRegularFile(fd) { return }
         guard ftruncate(fd, off_t(length)) == 0, lseek(fd, off_t(length), SEEK_SET) == length else {
             throw OutputError.writeFailed(reason: "cannot cut \(path) to \(length) bytes: \(String(cString: strerror(errno)))")
         }

@@ -25,13 +25,17 @@ struct Score: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        let target = try OutputTarget(path: output, truncating: runOptions.loadState == nil)
+        try CommandErrors.exitOnFailure { try OutputTarget.refuseInput(input, asOutput: output) }
+        // Emptied only once the input opened (and a loaded state fits): a run refused before
+        // its first row leaves an existing output as it was.
+        let target = try OutputTarget(path: output, truncating: false)
         var options = try runOptions.scoringOptions(shards: model.resolvedShards)
         let collector = runOptions.makeReportCollector(options: &options)
         let model = self.model
         let run = self.runOptions
         try CommandErrors.exitOnFailure {
             let source = try InputOpener.openRows(path: input)
+            if run.loadState == nil { try target.truncate() }
             let out = OutputBuffer(fileDescriptor: target.fileDescriptor)
             let pipeline = ScoringPipeline(
                 source: source, output: out, options: options, logger: logging.logger

@@ -134,6 +134,30 @@ struct ReplayResumeTests {
         #expect(otherInput.status == 31)
         #expect(otherInput.stderr.contains("another input"))
         #expect(try directory.read("out.csv") == before)
+        // A key limit decides which rows are scored: a resume under another would splice two
+        // runs (it once did, exit 0).
+        let otherLimit = try ClipStreamBinary.run(base + Self.options + ["--max-keys", "4"])
+        #expect(otherLimit.status == 31)
+        #expect(otherLimit.stderr.contains("--max-keys"))
+        // Another file as OUTPUT, longer than recorded (it once kept the other file's bytes
+        // and appended the rest of the run to them, exit 0), and OUTPUT changed since.
+        let elsewhere = try directory.write("elsewhere.csv", Array(repeating: UInt8(ascii: "x"), count: before.count + 10))
+        let otherFile = try ClipStreamBinary.run(
+            ["replay", input, "-o", elsewhere, "--checkpoint", directory.path("ck"), "--checkpoint-every", "5000", "--resume"]
+                + Self.options)
+        #expect(otherFile.status == 31)
+        #expect(otherFile.stderr.contains("does not hold what the run wrote"))
+        #expect(try directory.read("elsewhere.csv").count == before.count + 10)
+        let inspected = try ClipStreamBinary.run(["inspect-state", directory.path("ck/checkpoint.state")])
+        let recorded = try #require(
+            inspected.stdoutLines.first { $0.hasPrefix("checkpoint:") }.flatMap {
+                Int($0.split(separator: " ").drop { $0 != "output" }.dropFirst().first ?? "")
+            })
+        var changed = before
+        changed[recorded - 3] ^= 1
+        try directory.write("out.csv", changed)
+        #expect(try ClipStreamBinary.run(base + Self.options).status == 31)
+        try directory.write("out.csv", before)
         // An OUTPUT shorter than recorded.
         try directory.write("out.csv", Array(before.prefix(100)))
         let short = try ClipStreamBinary.run(base + Self.options)

@@ -93,6 +93,41 @@ struct StateAndPartitionTests {
         #expect(run.stderr.contains("holds values no model can have"))
     }
 
+    /// A crafted state passes its checksum with any value: `inspect-state` reports it without
+    /// trapping (a row count near `Int.max` once overflowed the sum of rows) and refuses a
+    /// header asking for more values than the file holds (one asked for 4 GB).
+    @Test func inspectStateSurvivesACraftedState() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, _) = try Self.fixture(directory)
+        let state = directory.path("model.state")
+        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
+        let original = StateBytes(bytes: try directory.read("model.state"))
+        var offset = StateBytes.settingsOffset
+        offset += 4 + original.uint32(at: offset)  // settings
+        offset += 4 + original.uint32(at: offset)  // metadata
+        let valuesPerKeyOffset = offset
+        offset += 4 + 8  // values per key, key count
+        offset += 4 + original.uint32(at: offset)  // the first key's name: its row count follows
+
+        var huge = original
+        huge.setUInt32(UInt32.max >> 1, at: valuesPerKeyOffset)
+        huge.resealChecksum()
+        try directory.write("model.state", huge.bytes)
+        let refused = try ClipStreamBinary.run(["inspect-state", state])
+        #expect(refused.status == 29)
+        #expect(refused.stderr.contains("do not fit"))
+
+        var overflowing = original
+        overflowing.setUInt32(UInt32.max, at: offset)
+        overflowing.setUInt32(UInt32.max >> 1, at: offset + 4)  // Int64.max rows
+        overflowing.resealChecksum()
+        try directory.write("model.state", overflowing.bytes)
+        let inspected = try ClipStreamBinary.run(["inspect-state", state])
+        #expect(inspected.status == 0)
+        #expect(inspected.stdoutLines.contains { $0.hasPrefix("rows seen: \(Int.max);") })
+    }
+
     @Test(arguments: [1, 2, 3])
     func partitionsMergedByRowEqualOneRun(count: Int) throws {
         let directory = try TemporaryDirectory()

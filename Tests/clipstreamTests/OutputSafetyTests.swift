@@ -1,0 +1,83 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// An output path never destroys an input: a command refuses an output that is its input file
+/// (through any path or link), and `score` leaves an existing output as it was when its input
+/// cannot be opened. (`score x.csv -o x.csv` once emptied `x.csv` and exited on "empty input".)
+@Suite("CLI: outputs never destroy inputs")
+struct OutputSafetyTests {
+    static let input = Array("key,f0\na,1\na,2\nb,3\n".utf8)
+
+    @Test(arguments: [
+        ["score", "IN", "-o", "IN"],
+        ["score", "IN", "-o", "LINK"],
+        ["replay", "IN", "-o", "IN"],
+        ["convert", "IN", "IN"],
+    ])
+    func aCommandRefusesToWriteItsInput(_ template: [String]) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = try directory.write("in.csv", Self.input)
+        try FileManager.default.createSymbolicLink(atPath: directory.path("link.csv"), withDestinationPath: path)
+        let arguments = template.map { $0 == "IN" ? path : $0 == "LINK" ? directory.path("link.csv") : $0 }
+        let run = try ClipStreamBinary.run(arguments)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("is the input file"))
+        #expect(try directory.read("in.csv") == Self.input)
+    }
+
+    @Test func scoreLeavesTheOutputAloneWhenItsInputCannotBeOpened() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let kept = Array("earlier results\n".utf8)
+        let output = try directory.write("out.csv", kept)
+        let run = try ClipStreamBinary.run(["score", directory.path("missing.csv"), "-o", output])
+        #expect(run.status == 3)
+        #expect(try directory.read("out.csv") == kept)
+        // A run that does start replaces it.
+        let input = try directory.write("in.csv", Self.input)
+        #expect(try ClipStreamBinary.run(["score", input, "-o", output]).status == 0)
+        #expect(String(decoding: try directory.read("out.csv"), as: UTF8.self).hasPrefix("row,key,score"))
+    }
+
+    /// `-o /dev/null` is no file to cut: Docs/replay.md warms a model up that way (it once
+    /// failed with "cannot cut /dev/null").
+    @Test func devNullTakesTheOutput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("in.csv", Self.input)
+        let state = directory.path("model.state")
+        #expect(try ClipStreamBinary.run(["replay", input, "-o", "/dev/null", "--quiet", "--save-state", state]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: state))
+        #expect(try ClipStreamBinary.run(["score", input, "-o", "/dev/null", "--load-state", state]).status == 0)
+        #expect(try ClipStreamBinary.run(["score", input, "-o", "/dev/null"]).status == 0)
+    }
+
+    /// An archive of no rows (a partition no key hashes to) replays to a header-only output;
+    /// a header-only CSV is still an error (exit 21).
+    @Test func anEmptyPartitionArchiveReplays() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("in.csv", Self.input)
+        let archive = directory.path("keys.arch")
+        #expect(try ClipStreamBinary.run(["convert", input, archive, "--partitions", "8"]).status == 0)
+        let sizes = try (0..<8).map { try directory.read("keys.arch.\($0)").count }
+        let empty = try #require(sizes.indices.min { sizes[$0] < sizes[$1] })
+        let run = try ClipStreamBinary.run(["replay", "\(archive).\(empty)", "-o", directory.path("out.csv"), "--quiet"])
+        #expect(run.status == 0)
+        #expect(try directory.read("out.csv") == Array("row,key,score,threshold,alert\n".utf8))
+        let headerOnly = try directory.write("header.csv", Array("key,f0\n".utf8))
+        #expect(try ClipStreamBinary.run(["replay", headerOnly, "-o", directory.path("out.csv"), "--quiet"]).status == 21)
+    }
+
+    /// `evaluate` reads its whole input first, so its report may replace it.
+    @Test func evaluateMayWriteOverItsInput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let scored = try directory.write("scored.csv", Array("row,key,score,threshold,alert,label\n1,a,0.5,1,,0\n2,a,2,1,1,1\n".utf8))
+        let run = try ClipStreamBinary.run(["evaluate", scored, "-o", scored])
+        #expect(run.status == 0)
+        #expect(String(decoding: try directory.read("scored.csv"), as: UTF8.self).contains("ROC-AUC"))
+    }
+}
