@@ -19,7 +19,7 @@ import Darwin
 /// ``InputError/malformedQuote(line:)``. Field counts are not checked here: callers compare
 /// ``fieldCount`` with the header's.
 ///
-/// Memory stays bounded whatever the input: the buffer never exceeds ``maxLineLength`` +
+/// Memory stays bounded whatever the input: the buffer never exceeds ``maxLineLength`` + 1 +
 /// ``readChunkSize`` bytes (a 1 GiB line without a newline throws ``InputError/lineTooLong(line:limit:)``
 /// once the limit is passed), and the field table holds at most one entry per byte of a record.
 ///
@@ -51,7 +51,8 @@ public final class CSVReader {
     // The buffer holds [0, filled); the record being parsed starts at `recordStart`, parsing
     // resumes at `scanPosition`, and the current (returned) record starts at `currentStart`.
     var buffer: UnsafeMutablePointer<UInt8>
-    /// The buffer's size in bytes; at most ``maxLineLength`` + ``readChunkSize``.
+    /// The buffer's size in bytes; at most ``maxLineLength`` + 1 + ``readChunkSize`` (the 1: a
+    /// record at the limit whose CRLF's `\r` has arrived and its `\n` not yet).
     public private(set) var bufferCapacity: Int
     var filled = 0
     var recordStart = 0
@@ -111,7 +112,7 @@ public final class CSVReader {
         self.source = source
         self.maxLineLength = maxLineLength
         self.readChunkSize = readChunkSize
-        bufferCapacity = min(2 * readChunkSize, maxLineLength + readChunkSize)
+        bufferCapacity = min(2 * readChunkSize, maxLineLength + 1 + readChunkSize)
         buffer = .allocate(capacity: bufferCapacity)
         spanCapacity = 64
         spans = .allocate(capacity: spanCapacity)
@@ -158,9 +159,11 @@ public final class CSVReader {
     /// needs no more memory than any other), and makes the reader usable again.
     ///
     /// The bad record ends at its terminator when that is known (an over-long record that did
-    /// end), else at the first line feed after the point of the error (inside a quoted field
-    /// that may be early; what follows is then read as new records). At the end of input it
-    /// ends there.
+    /// end), else at the first line feed outside quotes after the point of the error. A quote
+    /// still open ``quoteGrace`` times ``maxLineLength`` bytes on (a stray `"` in numeric
+    /// data) is given up, and the next line feed ends the record, so one bad byte costs a
+    /// bounded stretch of the stream (some 5 MiB at the defaults), not the rest of it. At the
+    /// end of input it ends there.
     /// - Throws: the source's read and decoding errors.
     public func skipBadRecord(_ sink: (UnsafeRawBufferPointer) -> Void) throws(InputError) {
         guard let failure, failure.isRecoverable else { preconditionFailure("no recoverable error to skip") }
@@ -182,8 +185,15 @@ public final class CSVReader {
             // read as records of its own.
             var i = max(scanPosition, recordStart)
             var quoting = state
+            var scanned = 0
             while true {
-                while i < filled && !Self.endsRecord(buffer[i], &quoting) { i += 1 }
+                let from = i
+                if scanned > Self.quoteGrace * maxLineLength {
+                    while i < filled && buffer[i] != UInt8(ascii: "\n") { i += 1 }
+                } else {
+                    while i < filled && !Self.endsRecord(buffer[i], &quoting) { i += 1 }
+                }
+                scanned += i - from
                 if i < filled {
                     emit(i + 1)
                     break
@@ -211,6 +221,10 @@ public final class CSVReader {
         hasRecord = false
     }
 
+    /// Multiple of ``maxLineLength`` a skipped record's quoted field may still run on past the
+    /// point of the error before its quote is given up (``skipBadRecord(_:)``).
+    static let quoteGrace = 4
+
     /// Steps `state` over `byte` the way ``scan()`` does, only as far as quoting goes (a bad
     /// record's malformed quote makes the rest of its field plain text); true at a line feed
     /// that ends the record.
@@ -227,7 +241,7 @@ public final class CSVReader {
         case .quoteInQuoted:
             if byte == quote { state = .quoted } else if byte == comma { state = .fieldStart } else if byte != lineFeed { state = .unquoted }
         case .carriageReturnAfterQuote:
-            if byte != lineFeed { state = .unquoted }
+            if byte == comma { state = .fieldStart } else if byte != lineFeed { state = .unquoted }
         }
         return byte == lineFeed
     }
@@ -311,7 +325,8 @@ public final class CSVReader {
             filled = pending
             recordStart = 0
         }
-        let limit = maxLineLength + readChunkSize
+        // One byte over the limit: a pending record may end in the `\r` of a CRLF.
+        let limit = maxLineLength + 1 + readChunkSize
         if bufferCapacity - filled < readChunkSize && bufferCapacity < limit {
             // Only records longer than the buffer get here; the caller checked the record is at
             // most maxLineLength, so the buffer stays within the limit.

@@ -24,6 +24,9 @@ final class QuarantineFile {
         guard fd >= 0 else {
             throw .writeFailed(reason: "cannot open the quarantine file \(path): \(Syscalls.message(forErrno: errno))")
         }
+        // `/dev/null` or a FIFO cannot be cut (nor resumed into: a checkpoint's offset fails).
+        var info = stat()
+        if offset == 0 && fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG { return }
         guard ftruncate(fd, off_t(offset)) == 0, lseek(fd, off_t(offset), SEEK_SET) == offset else {
             close(fd)
             throw .writeFailed(reason: "cannot prepare the quarantine file \(path): \(Syscalls.message(forErrno: errno))")

@@ -19,6 +19,9 @@ import Musl
 public enum StateFile {
     /// The first 8 bytes of every state file.
     public static let magic = Array("CLIPSTAT".utf8)
+    /// Bytes of a key's ``KeyState`` scalars in the file.
+    static let keyStateBytes = 88
+
     /// The format version this build writes and reads.
     public static let version: UInt32 = 2
 
@@ -95,8 +98,8 @@ public enum StateFile {
         try reader.verifyRest(skippingKeys: header)
         // Every key takes at least its state and values: a header asking for more than the file
         // holds is damaged, checksum or not (read as is, a crafted one allocated gigabytes).
-        let perKey = MemoryLayout<KeyState>.stride + 4 * header.valuesPerKey
-        guard header.keyCount == 0 || perKey <= reader.size / header.keyCount else {
+        let perKey = Self.keyStateBytes + 4 * header.valuesPerKey
+        guard 4 * header.valuesPerKey <= reader.size, header.keyCount == 0 || perKey <= reader.size / header.keyCount else {
             throw StateError.corrupt(
                 path: path, reason: "\(header.keyCount) keys of \(header.valuesPerKey) values do not fit in \(reader.size) bytes")
         }

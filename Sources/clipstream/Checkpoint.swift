@@ -29,7 +29,9 @@ struct CheckpointMetadata: Codable, Equatable {
         var evictIdle: Bool?
     }
 
-    var format = 1
+    /// 2 since the output options hold `--max-keys` and `--evict-idle` (a checkpoint of
+    /// format 1 did not record them, and resumes under any).
+    var format = 2
     /// Data records consumed (the next run skips them).
     var dataRows: Int
     /// Length of the output when this checkpoint was taken (everything before it flushed and

@@ -28,9 +28,10 @@ struct InspectState: ParsableCommand {
             func setting(_ name: String) -> String? {
                 header.settings.first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
             }
-            let dimension = Int(setting("dimension") ?? "") ?? 0
-            let lags = Int(setting("lags") ?? "") ?? 0
-            let modelDimension = dimension * (lags + 1)
+            // Read within bounds no engine exceeds: a crafted settings line must not trap below.
+            let dimension = min(max(Int(setting("dimension") ?? "") ?? 0, 0), header.valuesPerKey)
+            let lags = min(max(Int(setting("lags") ?? "") ?? 0, 0), header.valuesPerKey)
+            let modelDimension = min(dimension * (lags + 1), header.valuesPerKey)
             var rows = 0
             var found: (String, KeySnapshot)?
             var names: [(String, Int)] = []

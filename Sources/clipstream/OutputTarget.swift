@@ -25,14 +25,17 @@ struct OutputTarget {
 
     /// Refuses an output path that names the input file itself (the same file through any
     /// path or link): the run would empty or overwrite its input before reading it.
-    /// Standard input and output never count, and a path that does not exist yet cannot be
-    /// the input.
+    /// Standard output never counts, standard input only when it is that file, and a path
+    /// that does not exist yet cannot be the input.
     static func refuseInput(_ input: String, asOutput output: String?) throws {
-        guard let output, output != "-", input != "-" else { return }
+        guard let output, output != "-" else { return }
         var a = stat(), b = stat()
-        guard stat(output, &a) == 0, stat(input, &b) == 0 else { return }
+        // Standard input redirected from the file (`score - -o x.csv < x.csv`) counts too.
+        let found = input == "-" ? fstat(STDIN_FILENO, &b) == 0 && (b.st_mode & S_IFMT) == S_IFREG : stat(input, &b) == 0
+        guard found, stat(output, &a) == 0 else { return }
         if a.st_dev == b.st_dev && a.st_ino == b.st_ino {
-            throw ValidationError("the output \(output) is the input file \(input): writing it would destroy the rows before they are read")
+            let source = input == "-" ? "the file standard input reads" : "the input file \(input)"
+            throw ValidationError("the output \(output) is \(source): writing it would destroy the rows before they are read")
         }
     }
 

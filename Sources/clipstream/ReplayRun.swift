@@ -59,6 +59,7 @@ final class ReplayRun: ScoringObserver {
         // Opened now, cut (to nothing, or to the checkpoint's length) only once the state has
         // loaded: a refused state or checkpoint leaves OUTPUT as it was.
         try OutputTarget.refuseInput(command.input, asOutput: command.output)
+        if case .quarantine(let path) = options.badRowPolicy { try OutputTarget.refuseInput(command.input, asOutput: path) }
         let fd = try Self.openOutput(command.output)
         defer { close(fd) }
         if let resumed {
@@ -199,7 +200,9 @@ final class ReplayRun: ScoringObserver {
         options: CheckpointMetadata.OutputOptions
     ) throws -> CheckpointMetadata {
         let metadata = try Checkpointer.read(path)
-        guard metadata.output == options else {
+        var expected = options
+        if metadata.format < 2 { (expected.maxKeys, expected.evictIdle) = (nil, nil) }
+        guard metadata.output == expected else {
             throw StateError.checkpointMismatch(
                 path: path, reason: "it was made with other output options (key, label and time columns, --explain, --audit, --partition, --on-bad-row, --max-keys, --evict-idle)")
         }
@@ -228,13 +231,20 @@ final class ReplayRun: ScoringObserver {
         return metadata
     }
 
-    /// Opens OUTPUT for writing (and reading: a checkpoint reads back its tail), created if
-    /// missing, its bytes untouched (see ``cut(_:path:to:)``).
+    /// Opens OUTPUT for writing (and, a regular file, reading: a checkpoint reads back its
+    /// tail), created if missing, its bytes untouched (see ``cut(_:path:to:)``).
     static func openOutput(_ path: String) throws -> Int32 {
-        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        // A file we may write but not read still takes the output (its checkpoints then
-        // record no tail to check).
-        if fd < 0 && errno == EACCES { fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
+        var fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        // A regular file is reopened for reading too; a FIFO or a terminal is not (a reader's
+        // own read end would keep a pipe open after its consumer left), nor a file we may
+        // only write: their checkpoints record no tail to check.
+        if fd >= 0 && OutputTarget.isRegularFile(fd) {
+            let both = open(path, O_RDWR | O_CLOEXEC)
+            if both >= 0 {
+                close(fd)
+                fd = both
+            }
+        }
         guard fd >= 0 else {
             throw OutputError.writeFailed(reason: "cannot open \(path): \(String(cString: strerror(errno)))")
         }

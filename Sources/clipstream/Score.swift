@@ -30,6 +30,9 @@ struct Score: ParsableCommand {
         // its first row leaves an existing output as it was.
         let target = try OutputTarget(path: output, truncating: false)
         var options = try runOptions.scoringOptions(shards: model.resolvedShards)
+        if case .quarantine(let path) = options.badRowPolicy {
+            try CommandErrors.exitOnFailure { try OutputTarget.refuseInput(input, asOutput: path) }
+        }
         let collector = runOptions.makeReportCollector(options: &options)
         let model = self.model
         let run = self.runOptions

@@ -39,6 +39,44 @@ struct CSVReaderBufferTests {
         #expect(records.last == ReadRecord(line: 5001, fields: ["4999", "v4999"]))
     }
 
+    /// Reads `text` passing over bad records: the records read, and the bytes passed over.
+    static func readSkipping(_ text: String, maxLineLength: Int, chunkSize: Int) throws -> ([ReadRecord], String) {
+        let reader = CSVReader(source: ChunkedByteSource(text, chunkSize: chunkSize), maxLineLength: maxLineLength, readChunkSize: 16)
+        var records: [ReadRecord] = []
+        var skipped: [UInt8] = []
+        while true {
+            let result: CSVReader.ReadResult
+            do throws(InputError) {
+                result = try reader.next(blocking: true)
+            } catch {
+                guard error.isRecoverable else { throw error }
+                try reader.skipBadRecord { skipped += Array($0) }
+                continue
+            }
+            guard result == .record else { break }
+            records.append(currentRecord(reader))
+        }
+        return (records, String(decoding: skipped, as: UTF8.self))
+    }
+
+    /// A record too long to buffer ends at its first line feed outside quotes; a quote that
+    /// never closes (a stray `"` in numeric data) is given up after another 4 `maxLineLength`
+    /// bytes, so it costs a bounded stretch of the stream, not the rest of it.
+    @Test func aSkippedRecordEndsOutsideItsQuotesWithinABound() throws {
+        for chunk in [1, 5, 64] {
+            let quoted = "k,\"" + String(repeating: "x", count: 80) + "\nevil\",9\n"
+            let (records, skipped) = try Self.readSkipping("h,v\n\(quoted)k,1\nk,2\n", maxLineLength: 32, chunkSize: chunk)
+            #expect(records.map(\.fields) == [["h", "v"], ["k", "1"], ["k", "2"]])
+            #expect(records.map(\.line) == [1, 4, 5])
+            #expect(skipped == quoted)
+
+            let stray = "k,\"1.5\n" + String(repeating: "k,7\n", count: 100)
+            let (after, _) = try Self.readSkipping("h,v\n\(stray)", maxLineLength: 32, chunkSize: chunk)
+            #expect(after.count > 40)
+            #expect(after.dropFirst().allSatisfy { $0.fields == ["k", "7"] })
+        }
+    }
+
     @Test func recordAtTheLimitIsAcceptedAndOneByteMoreIsNot() throws {
         let atLimit = String(repeating: "x", count: 10)
         // The terminator does not count, CRLF's `\r` included (it did, once: the same record
@@ -63,7 +101,7 @@ struct CSVReaderBufferTests {
         let source = RepeatingByteSource(byte: UInt8(ascii: "7"), count: 3 << 20, chunkSize: 1 << 16)
         let reader = CSVReader(source: source)
         #expect(throws: InputError.lineTooLong(line: 1, limit: 1 << 20)) { try reader.next(blocking: true) }
-        #expect(reader.bufferCapacity <= CSVReader.defaultMaxLineLength + CSVReader.defaultReadChunkSize)
+        #expect(reader.bufferCapacity <= CSVReader.defaultMaxLineLength + 1 + CSVReader.defaultReadChunkSize)
         // It stopped soon after the limit rather than reading the whole 3 MiB.
         #expect(source.bytesConsumed <= CSVReader.defaultMaxLineLength + CSVReader.defaultReadChunkSize)
     }
@@ -74,7 +112,7 @@ struct CSVReaderBufferTests {
         let reader = CSVReader(source: source, maxLineLength: 1 << 20, readChunkSize: 1 << 16)
         #expect(try reader.next(blocking: true) == .record)
         #expect(throws: InputError.lineTooLong(line: 2, limit: 1 << 20)) { try reader.next(blocking: true) }
-        #expect(reader.bufferCapacity <= (1 << 20) + (1 << 16))
+        #expect(reader.bufferCapacity <= (1 << 20) + 1 + (1 << 16))
         #expect(source.largestRequest <= 1 << 16)
     }
 

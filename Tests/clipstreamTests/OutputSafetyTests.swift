@@ -14,13 +14,17 @@ struct OutputSafetyTests {
         ["score", "IN", "-o", "LINK"],
         ["replay", "IN", "-o", "IN"],
         ["convert", "IN", "IN"],
+        ["score", "IN", "--on-bad-row", "quarantine:IN"],
+        ["replay", "IN", "-o", "/dev/null", "--on-bad-row", "quarantine:LINK"],
     ])
     func aCommandRefusesToWriteItsInput(_ template: [String]) throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let path = try directory.write("in.csv", Self.input)
         try FileManager.default.createSymbolicLink(atPath: directory.path("link.csv"), withDestinationPath: path)
-        let arguments = template.map { $0 == "IN" ? path : $0 == "LINK" ? directory.path("link.csv") : $0 }
+        let arguments = template.map {
+            $0.replacingOccurrences(of: "LINK", with: directory.path("link.csv")).replacingOccurrences(of: "IN", with: path)
+        }
         let run = try ClipStreamBinary.run(arguments)
         #expect(run.status == 64)
         #expect(run.stderr.contains("is the input file"))
