@@ -7,7 +7,7 @@
 #   Scripts/replay-partitioned.sh -n 16 -S 8/host1,8/host2 --workdir /shared/run INPUT OUTPUT
 #
 # -n N        partitions (default: the core count)
-# -j J        partitions running at once on each host (default: N locally, parallel's default remotely)
+# -j J        partitions running at once on each host (default: GNU parallel's, one per core)
 # -S LOGINS   GNU parallel --sshlogin list; INPUT, the workdir and the clipstream binary must
 #             be reachable under the same paths on every host (a shared filesystem)
 # --workdir D where partition outputs, summaries and checkpoints go (default: OUTPUT.parts)
@@ -50,21 +50,34 @@ mkdir -p "$workdir"
 
 checkpoint=()
 for option in "$@"; do
-  if [[ $option == --checkpoint-every ]]; then checkpoint=(--checkpoint "$workdir/ck-{}"); fi
+  if [[ $option == --checkpoint-every || $option == --checkpoint-every=* ]]; then checkpoint=(--checkpoint "$workdir/ck-{}"); fi
 done
 remote=()
 if [[ -n $logins ]]; then remote=(-S "$logins" --workdir "$workdir"); fi
-parallel ${jobs:+-j "$jobs"} "${remote[@]}" --will-cite --halt now,fail=1 --line-buffer --tagstring 'partition {}' \
+# -q: each argument reaches replay as one word (paths and values with spaces or `;`).
+parallel -q ${jobs:+-j "$jobs"} "${remote[@]}" --will-cite --halt now,fail=1 --line-buffer --tagstring 'partition {}' \
   "$bin" replay "$input" -o "$workdir/part-{}.csv" --partition "{}/$partitions" \
   --summary "$workdir/part-{}.summary.json" "${checkpoint[@]}" --quiet "$@" \
   ::: $(seq 0 $((partitions - 1)))
 
 # Every part starts with the same header and lists its rows in increasing row number; the
 # row number is the first field and never quoted, so a numeric merge on it restores the order.
+# Unless a quoted key, label or time field holds a line break: a merge by lines would split
+# its row, so the parts are left for a CSV-aware merge instead (a quote opened on one line and
+# closed on another gives a line with an odd count of quotes).
+if grep -q '"' "$workdir"/part-*.csv \
+  && awk '{ odd = (odd + gsub(/"/, "&")) % 2 } odd { found = 1; exit } END { exit !found }' "$workdir"/part-*.csv; then
+  echo "replay-partitioned: a key, label or time field holds a line break; the parts in $workdir are complete but cannot be merged line by line" >&2
+  exit 65
+fi
 {
   head -n 1 "$workdir/part-0.csv"
-  for ((i = 0; i < partitions; i++)); do tail -n +2 "$workdir/part-$i.csv" > "$workdir/rows-$i.csv"; done
-  LC_ALL=C sort -m -t, -k1,1n $(for ((i = 0; i < partitions; i++)); do echo "$workdir/rows-$i.csv"; done)
+  rows=()
+  for ((i = 0; i < partitions; i++)); do
+    tail -n +2 "$workdir/part-$i.csv" > "$workdir/rows-$i.csv"
+    rows+=("$workdir/rows-$i.csv")
+  done
+  LC_ALL=C sort -m -t, -k1,1n "${rows[@]}"
 } > "$output"
 rm -f "$workdir"/rows-*.csv
 echo "replay-partitioned: $partitions partitions merged into $output (parts in $workdir)" >&2

@@ -88,16 +88,20 @@ public struct ShardRouter: Sendable {
 /// `String` equality is Unicode canonical equivalence: a precomposed "é" equals "e" plus a
 /// combining accent. Two sources whose names differ in bytes must keep separate models, and the
 /// byte hash that assigns shards and partitions must agree with key identity.
-struct ByteKey: Hashable, Sendable {
-    let string: String
+/// Every table of keys that decides which rows share a model (an archive's key ids, the
+/// `--max-keys` admissions) uses it too.
+public struct ByteKey: Hashable, Sendable {
+    /// The key.
+    public let string: String
 
-    init(_ string: String) { self.string = string }
+    /// Wraps `string`.
+    public init(_ string: String) { self.string = string }
 
-    static func == (a: ByteKey, b: ByteKey) -> Bool {
+    public static func == (a: ByteKey, b: ByteKey) -> Bool {
         a.string.utf8.elementsEqual(b.string.utf8)
     }
 
-    func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         var copy = string
         copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }

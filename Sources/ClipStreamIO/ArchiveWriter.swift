@@ -1,9 +1,12 @@
+import ClipStreamEngine
+
 /// Writes the binary archive format (`ArchiveFormat`) to a file descriptor: the header on
 /// creation, one checksummed block per ``write(_:)``, the end block on ``finish()``.
 public final class ArchiveWriter {
     private let output: OutputBuffer
     public let header: ArchiveHeader
-    private var keyIDs: [String: Int32] = [:]
+    /// By bytes: two spellings of one text (NFC and NFD) are two keys, as in the engine.
+    private var keyIDs: [ByteKey: Int32] = [:]
     private var pending: [UInt8] = []
     /// Rows written so far.
     public private(set) var rowCount = 0
@@ -41,11 +44,11 @@ public final class ArchiveWriter {
         ids.reserveCapacity(n)
         var newKeys: [String] = []
         for key in keys {
-            if let id = keyIDs[key] {
+            if let id = keyIDs[ByteKey(key)] {
                 ids.append(id)
             } else {
                 let id = Int32(keyIDs.count)
-                keyIDs[key] = id
+                keyIDs[ByteKey(key)] = id
                 newKeys.append(key)
                 ids.append(id)
             }

@@ -28,13 +28,13 @@ struct RunState {
     /// earlier in the same batch counts).
     private mutating func rejectBeyondLimit(_ slot: ParsedBatch, limit: Int) {
         let engine = self.engine
-        var admitted = Set<String>()
+        var admitted = Set<ByteKey>()  // by bytes, as the engine tells keys apart
         var rejected = 0
         slot.removeRows { i in
             let key = slot.keys[i]
-            if engine.router.existingHandle(for: key) != nil || admitted.contains(key) { return true }
+            if engine.router.existingHandle(for: key) != nil || admitted.contains(ByteKey(key)) { return true }
             if engine.keyCount + admitted.count < limit {
-                admitted.insert(key)
+                admitted.insert(ByteKey(key))
                 return true
             }
             rejected += 1
