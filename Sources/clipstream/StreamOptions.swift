@@ -25,8 +25,8 @@ struct StreamOptions: ParsableArguments {
     var regimeShiftMagnitude: Double = HardCaseConfiguration().regimeShiftMagnitude
     @Option(help: "Slow drift of the mean per row, in scale units.")
     var driftPerRow: Double = HardCaseConfiguration().driftPerRow
-    @Option(help: "Number of constant columns (the last ones).")
-    var constantColumns: Int = HardCaseConfiguration().constantColumns
+    @Option(help: "Number of constant columns (the last ones; default: 3, at most half of --dim).")
+    var constantColumns: Int?
     @Option(help: "Decades spanned by the per-column scales.")
     var scaleDecades: Double = HardCaseConfiguration().scaleDecades
 
@@ -44,7 +44,9 @@ struct StreamOptions: ParsableArguments {
         c.regimeShiftEvery = regimeShiftEvery
         c.regimeShiftMagnitude = regimeShiftMagnitude
         c.driftPerRow = driftPerRow
-        c.constantColumns = constantColumns
+        // A narrow stream keeps at least half its columns varying (3 of 4 constant left one, and
+        // --dim 3 failed).
+        c.constantColumns = constantColumns ?? min(HardCaseConfiguration().constantColumns, c.dimension / 2)
         c.scaleDecades = scaleDecades
         do {
             return try HardCaseStream(configuration: c)

@@ -9,7 +9,7 @@ import TestSupport
 ///
 ///     swift build
 ///     B=.build/debug/clipstream F=Tests/clipstreamTests/Fixtures
-///     $B generate --rows 900 --keys 3 --dim 5 --seed 7 --anomaly-fraction 0.05 \
+///     $B generate --rows 900 --keys 3 --dim 5 --constant-columns 3 --seed 7 --anomaly-fraction 0.05 \
 ///       | sed -e 's/,host-01,/,"web,01",/' -e 's/,host-02,/,"db ""main""",/' > $F/small.csv
 ///     $B score $F/small.csv --label-column label --time-column t --explain 2 --audit \
 ///       > $F/small.expected.csv
