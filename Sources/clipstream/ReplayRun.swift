@@ -20,6 +20,8 @@ final class ReplayRun: ScoringObserver {
     private var checkpointer: Checkpointer?
     private var stoppedBy: Int32?
     private var lastPosition = StreamPosition(dataRows: 0, inputBytes: 0, outputBytes: 0)
+    /// The input's own features: model features past them are lags (``ReplayTotals/add``).
+    private var ownFeatures = Int.max
     /// Fault injection (`--fault row:N`).
     private var killAfterRow: Int?
     /// Bad and rejected rows counted before this process (a resumed run).
@@ -110,6 +112,7 @@ final class ReplayRun: ScoringObserver {
         let outputPath = command.output
         pipeline.prepare = { created in
             engine = created
+            self.ownFeatures = created.configuration.dimension
             if resumed != nil, let checkpointPath {
                 try StateFile.load(checkpointPath, into: created)
             } else if let loadState {
@@ -159,7 +162,7 @@ final class ReplayRun: ScoringObserver {
     ) {
         totals.add(
             row: row, key: key, result: result, topIndices: topIndices, topShares: topShares,
-            explainCount: explainCount)
+            explainCount: explainCount, ownFeatures: ownFeatures)
     }
 
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool {

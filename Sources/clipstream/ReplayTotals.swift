@@ -59,9 +59,14 @@ struct ReplayTotals: Codable, Equatable {
     /// Notes one scored row, already counted: its alert for its key, and the row itself if it
     /// is among the highest scores so far (ties: the earlier row first). Every alert and every
     /// row above ``topFloor`` must come here.
+    ///
+    /// A row that did not alert and owes its score mostly to a lagged copy of an earlier row
+    /// (its largest contribution is a feature at or past `ownFeatures`) is an echo: with `L`
+    /// lags a spike ranks again on each of the `L` rows after it, and the list showed one
+    /// spike's echoes as `f0[t-1]`, `f0[t-2]`, ... . It stays out of the list.
     mutating func add(
         row: Int, key: String, result: RowScore, topIndices: UnsafePointer<Int32>,
-        topShares: UnsafePointer<Float>, explainCount: Int
+        topShares: UnsafePointer<Float>, explainCount: Int, ownFeatures: Int = .max
     ) {
         switch result.decision {
         case .alert: alertsPerKey[key, default: 0] += 1
@@ -70,6 +75,7 @@ struct ReplayTotals: Codable, Equatable {
         case .normal: break
         }
         if result.score <= topFloor { return }
+        if result.decision != .alert && explainCount > 0 && Int(topIndices[0]) >= ownFeatures && topShares[0] != 0 { return }
         let anomaly = Anomaly(
             row: row, key: key, score: result.score, threshold: result.threshold,
             alert: result.decision == .alert, lateInRun: result.runCapped,
