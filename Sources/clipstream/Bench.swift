@@ -28,7 +28,7 @@ struct Bench: ParsableCommand {
     var rows: Int?
     @Option(help: "Worker counts to measure: one value, or a comma list (default: 1, 2, 4, ... cores).")
     var threads: String?
-    @Option(help: "Rows run before measuring (default: max(2 K, min(64 K, 200,000)); at least 100 K puts every key past its warm-up).")
+    @Option(help: "Rows run before measuring (default: 64 per key, at most 200,000 and at least 2 per key; 100 per key puts every key past its warm-up).")
     var warmRows: Int?
     @Option(help: "Measurement windows per configuration (the median is reported).")
     var windows: Int = 5

@@ -7,7 +7,7 @@ private let defaults = Configuration(dimension: 1)
 
 /// The detector's tunables as command-line options (ALGORITHM.md sections 3-6).
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Logical key partitions (any N >= 1; output is identical for every N). Default: the core count.")
+    @Option(help: "Logical key partitions, 1...4096 (output is identical for every N). Default: the core count.")
     var shards: Int?
 
     @Option(help: "Target false-alarm rate p of each key's threshold.")

@@ -25,7 +25,7 @@ struct StreamOptions: ParsableArguments {
     var regimeShiftMagnitude: Double = HardCaseConfiguration().regimeShiftMagnitude
     @Option(help: "Slow drift of the mean per row, in scale units.")
     var driftPerRow: Double = HardCaseConfiguration().driftPerRow
-    @Option(help: "Number of constant columns (the last ones; default: 3, at most half of --dim).")
+    @Option(help: "Number of constant columns, the last ones (default: 3, or half of --dim when that is fewer).")
     var constantColumns: Int?
     @Option(help: "Decades spanned by the per-column scales.")
     var scaleDecades: Double = HardCaseConfiguration().scaleDecades
