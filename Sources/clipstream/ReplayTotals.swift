@@ -60,7 +60,8 @@ struct ReplayTotals: Codable, Equatable {
     /// is among the highest scores so far (ties: the earlier row first). Every alert and every
     /// row above ``topFloor`` must come here.
     ///
-    /// A row that did not alert and owes its score mostly to a lagged copy of an earlier row
+    /// A row below its threshold (neither an alert nor late in a run) that owes its score
+    /// mostly to a lagged copy of an earlier row
     /// (its largest contribution is a feature at or past `ownFeatures`) is an echo: with `L`
     /// lags a spike ranks again on each of the `L` rows after it, and the list showed one
     /// spike's echoes as `f0[t-1]`, `f0[t-2]`, ... . It stays out of the list.
@@ -75,7 +76,7 @@ struct ReplayTotals: Codable, Equatable {
         case .normal: break
         }
         if result.score <= topFloor { return }
-        if result.decision != .alert && explainCount > 0 && Int(topIndices[0]) >= ownFeatures && topShares[0] != 0 { return }
+        if result.decision == .normal && explainCount > 0 && Int(topIndices[0]) >= ownFeatures && topShares[0] != 0 { return }
         let anomaly = Anomaly(
             row: row, key: key, score: result.score, threshold: result.threshold,
             alert: result.decision == .alert, lateInRun: result.runCapped,
