@@ -155,14 +155,18 @@ public struct Configuration: Sendable, Equatable {
         try check(
             redescendPullRatio == 0 || (redescendPullRatio >= 1 && redescendPullRatio <= 1e6), "redescend",
             "0 (off) or in [1, 1e6]")
-        try check(scaleClip >= 1 && scaleClip.isFinite, "scale-clip", "at least 1")
-        try check(absoluteScaleFloor > 0 && absoluteScaleFloor.isFinite, "scale-floor", "positive")
+        // One message for the whole range: the CLI's value arrives as a `Float`, so 1e300 is
+        // already infinite here and 1e-300 zero.
+        try check(scaleClip >= 1 && scaleClip <= 1e6, "scale-clip", "in [1, 1e6]")
+        try check(absoluteScaleFloor > 0 && absoluteScaleFloor <= 1e20, "scale-floor", "in (0, 1e20] (and above 1e-45)")
         try check(relativeScaleFloor >= 0 && relativeScaleFloor < 1, "relative-scale-floor", "in [0, 1)")
         try check(scoreSmoothing > 0 && scoreSmoothing <= 1, "score-smoothing", "in (0, 1]")
         try check(alertRate > 0 && alertRate < 0.4, "alert-rate", "in (0, 0.4)")
+        try check(thresholdQuantile > 0.6 && thresholdQuantile < 1, "threshold-quantile", "in (0.6, 1)")
+        // The tail extends the tracked quantile up to `1 - p`, so `p` must be rarer than it.
         try check(
-            thresholdQuantile > 0.6 && thresholdQuantile < 1 - alertRate, "threshold-quantile",
-            "in (0.6, 1 - alert-rate)")
+            thresholdQuantile < 1 - alertRate, "alert-rate",
+            "below 1 - threshold-quantile (--threshold-quantile is \(thresholdQuantile))")
         try check(thresholdRate > 0 && thresholdRate < 1, "threshold-rate", "in (0, 1)")
         try check(warmupRows >= 4, "warmup", "at least 4")
         // One row alone must never re-anchor a key: that would undo the per-row influence bound.
@@ -174,8 +178,6 @@ public struct Configuration: Sendable, Equatable {
         try check(warmupRows <= 1 << 40, "warmup", "at most 2^40")
         try check(horizon <= 1 << 40, "horizon", "at most 2^40")
         try check(initialEpochLength <= 1 << 40, "initial-epoch", "at most 2^40")
-        try check(scaleClip <= 1e6, "scale-clip", "at most 1e6")
-        try check(absoluteScaleFloor <= 1e20, "scale-floor", "at most 1e20")
         try check(blasMinimumDimension >= 1, "blas-min-dimension", "at least 1")
     }
 }

@@ -53,13 +53,23 @@ public struct HardCaseConfiguration: Sendable, Equatable, Hashable {
     /// Creates the default configuration (the `clipstream demo` stream).
     public init() {}
 
+    /// Most keys a stream may have (each holds its state in memory while it is generated).
+    public static let maximumKeys = 10_000_000
+    /// Widest row a stream may have.
+    public static let maximumDimension = 1 << 16
+    /// Largest magnitude, in scale units: with scales over 24 decades, values stay well
+    /// inside `Float` (a spike of 1e38 overflowed to infinity and trapped the writer).
+    public static let maximumMagnitude = 1e6
+
     /// Checks every parameter and throws the first violation found.
     /// - Throws: ``SyntheticConfigurationError`` naming the parameter and its bad value.
     /// - Complexity: O(1).
     public func validate() throws(SyntheticConfigurationError) {
         guard rows >= 1 else { throw .rowsNotPositive(rows) }
         guard keys >= 1 else { throw .keysNotPositive(keys) }
+        guard keys <= Self.maximumKeys else { throw .keysTooMany(keys) }
         guard dimension >= 1 else { throw .dimensionNotPositive(dimension) }
+        guard dimension <= Self.maximumDimension else { throw .dimensionTooLarge(dimension) }
         guard constantColumns >= 0, constantColumns < dimension else {
             throw .constantColumnsOutOfRange(constantColumns: constantColumns, dimension: dimension)
         }
@@ -79,7 +89,7 @@ public struct HardCaseConfiguration: Sendable, Equatable, Hashable {
             (.spikeMagnitude, spikeMagnitude), (.shiftMagnitude, shiftMagnitude),
             (.regimeShiftMagnitude, regimeShiftMagnitude), (.driftPerRow, driftPerRow),
         ]
-        for (name, value) in magnitudes where !(value.isFinite && value >= 0) {
+        for (name, value) in magnitudes where !(value >= 0 && value <= Self.maximumMagnitude) {
             throw .magnitudeInvalid(name, value)
         }
         guard scaleDecades >= 0, scaleDecades <= 24 else {

@@ -12,6 +12,10 @@ public enum SyntheticConfigurationError: Error, Sendable, Equatable, CustomStrin
         case driftPerRow
     }
 
+    /// `keys` was above ``HardCaseConfiguration/maximumKeys``.
+    case keysTooMany(Int)
+    /// `dimension` was above ``HardCaseConfiguration/maximumDimension``.
+    case dimensionTooLarge(Int)
     /// `rows` was below 1.
     case rowsNotPositive(Int)
     /// `keys` was below 1.
@@ -52,8 +56,10 @@ public enum SyntheticConfigurationError: Error, Sendable, Equatable, CustomStrin
             "anomalySegmentLength must be at least 1, got \(value)"
         case .regimeShiftEveryNegative(let value):
             "regimeShiftEvery must be at least 0 (0 disables), got \(value)"
+        case .keysTooMany(let value): "keys must be at most \(HardCaseConfiguration.maximumKeys), got \(value)"
+        case .dimensionTooLarge(let value): "dimension must be at most \(HardCaseConfiguration.maximumDimension), got \(value)"
         case .magnitudeInvalid(let name, let value):
-            "\(name.rawValue) must be finite and at least 0, got \(value)"
+            "\(name.rawValue) must be in [0, \(HardCaseConfiguration.maximumMagnitude)], got \(value)"
         case .scaleDecadesOutOfRange(let value):
             "scaleDecades must be in [0, 24], got \(value)"
         }

@@ -54,8 +54,15 @@ struct Bench: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard dim >= 1, keys >= 1, windows >= 1, bufferMb >= 1, probeMb >= 1, (batchSize ?? 1) >= 1 else {
-            throw ValidationError("--dim, --keys, --windows, --buffer-mb, --probe-mb, --batch-size must be positive")
+        // Bounded above too: past these a count overflows or asks for memory no machine has
+        // (`--keys 2^63` trapped, `--buffer-mb 2^63` wrapped to a tiny buffer).
+        let ranges: [(String, Int, ClosedRange<Int>)] = [
+            ("--dim", dim, 1...16_777_216), ("--keys", keys, 1...100_000_000), ("--windows", windows, 1...1_000),
+            ("--buffer-mb", bufferMb, 1...1 << 20), ("--probe-mb", probeMb, 1...1 << 16),
+            ("--batch-size", batchSize ?? 1, 1...1 << 24),
+        ]
+        for (name, value, range) in ranges where !range.contains(value) {
+            throw ValidationError("\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
         }
         if let rows, rows < 1 { throw ValidationError("--rows must be positive") }
         if let warmRows, warmRows < 0 { throw ValidationError("--warm-rows must not be negative") }

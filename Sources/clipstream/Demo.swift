@@ -17,6 +17,10 @@ struct Demo: ParsableCommand {
     @Option(help: "Number of top alerts to show.")
     var top: Int = 5
 
+    func validate() throws {
+        guard top >= 0 else { throw ValidationError("--top must be at least 0") }
+    }
+
     mutating func run() throws {
         let generator = try stream.makeStream()
         let configuration = try model.configuration(dimension: generator.configuration.dimension)

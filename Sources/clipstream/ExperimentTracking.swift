@@ -31,7 +31,7 @@ struct ExperimentTracking: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard rows >= 1_000 else { throw ValidationError("--rows must be at least 1000") }
+        guard (1_000...100_000_000).contains(rows) else { throw ValidationError("--rows must be in 1000...100000000") }
         guard (1...20).contains(seeds) else { throw ValidationError("--seeds must be in 1...20") }
         _ = try dimensions()
     }

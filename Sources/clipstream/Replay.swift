@@ -60,7 +60,8 @@ struct Replay: ParsableCommand {
         if runOptions.evictIdle && checkpoint != nil {
             throw ValidationError("--evict-idle does not combine with --checkpoint yet (the eviction order is not checkpointed)")
         }
-        if progressEvery <= 0 { throw ValidationError("--progress-every must be positive") }
+        // `!(x > 0)` also rejects NaN.
+        if !(progressEvery > 0 && progressEvery.isFinite) { throw ValidationError("--progress-every must be a positive number of seconds") }
     }
 
     func run() throws {

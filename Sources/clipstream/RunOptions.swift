@@ -53,6 +53,15 @@ struct RunOptions: ParsableArguments {
         if reportKeys != "all" && (Int(reportKeys) ?? 0) < 1 {
             throw ValidationError("--report-keys must be a positive count or all")
         }
+        // Written at the end of the run: a folder that cannot take them is said now, not after
+        // the whole input was scored.
+        for (option, path) in [("--save-state", saveState), ("--report", report)] {
+            guard let path else { continue }
+            let folder = (path as NSString).deletingLastPathComponent
+            if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
+                throw ValidationError("\(option) \(path): cannot write in \(folder.isEmpty ? "." : folder) (\(String(cString: strerror(errno))))")
+            }
+        }
     }
 
     /// The partition, with `env/N` resolved from the scheduler's variables.

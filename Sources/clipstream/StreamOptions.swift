@@ -51,7 +51,27 @@ struct StreamOptions: ParsableArguments {
         do {
             return try HardCaseStream(configuration: c)
         } catch {
-            throw ValidationError("\(error)")
+            throw ValidationError(Self.message(error))
+        }
+    }
+
+    /// The configuration's complaint in the command line's own names.
+    static func message(_ error: SyntheticConfigurationError) -> String {
+        let limits = HardCaseConfiguration.self
+        switch error {
+        case .rowsNotPositive(let v): return "--rows must be at least 1, got \(v)"
+        case .keysNotPositive(let v), .keysTooMany(let v): return "--keys must be in 1...\(limits.maximumKeys), got \(v)"
+        case .dimensionNotPositive(let v), .dimensionTooLarge(let v): return "--dim must be in 1...\(limits.maximumDimension), got \(v)"
+        case .constantColumnsOutOfRange(let v, let d): return "--constant-columns must be in 0...\(d - 1) (below --dim \(d)), got \(v)"
+        case .degreesOfFreedomTooSmall(let v): return "--tail-df must be greater than 2, got \(v)"
+        case .anomalyFractionOutOfRange(let v): return "--anomaly-fraction must be in [0, 0.5], got \(v)"
+        case .regimeShiftEveryNegative(let v): return "--regime-shift-every must be at least 0 (0: none), got \(v)"
+        case .scaleDecadesOutOfRange(let v): return "--scale-decades must be in [0, 24], got \(v)"
+        case .magnitudeInvalid(let name, let v):
+            let option = ["spikeMagnitude": "--spike-magnitude", "shiftMagnitude": "--shift-magnitude",
+                "regimeShiftMagnitude": "--regime-shift-magnitude", "driftPerRow": "--drift-per-row"][name.rawValue] ?? name.rawValue
+            return "\(option) must be in [0, \(limits.maximumMagnitude)], got \(v)"
+        default: return "\(error)"
         }
     }
 }
