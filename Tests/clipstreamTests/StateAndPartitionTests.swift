@@ -78,14 +78,8 @@ struct StateAndPartitionTests {
         let state = directory.path("model.state")
         _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
         var bytes = StateBytes(bytes: try directory.read("model.state"))
-        // The first key's first location value sits after the header, the name and the
-        // 88 bytes of scalars; the settings and the name lengths are read from the file.
-        var offset = StateBytes.settingsOffset
-        offset += 4 + bytes.uint32(at: offset)  // settings
-        offset += 4 + bytes.uint32(at: offset)  // metadata
-        offset += 4 + 8  // values per key, key count
-        offset += 4 + bytes.uint32(at: offset) + 88  // name, scalars
-        bytes.setUInt32(Float.nan.bitPattern, at: offset)
+        // The first key's first location value follows its 88 bytes of scalars.
+        bytes.setUInt32(Float.nan.bitPattern, at: bytes.firstKeyScalarsOffset + 88)
         bytes.resealChecksum()
         try directory.write("model.state", bytes.bytes)
         let run = try ClipStreamBinary.run(["score", rest, "--load-state", state] + Self.options)
@@ -103,15 +97,9 @@ struct StateAndPartitionTests {
         let state = directory.path("model.state")
         _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
         let original = StateBytes(bytes: try directory.read("model.state"))
-        var offset = StateBytes.settingsOffset
-        offset += 4 + original.uint32(at: offset)  // settings
-        offset += 4 + original.uint32(at: offset)  // metadata
-        let valuesPerKeyOffset = offset
-        offset += 4 + 8  // values per key, key count
-        offset += 4 + original.uint32(at: offset)  // the first key's name: its row count follows
 
         var huge = original
-        huge.setUInt32(UInt32.max >> 1, at: valuesPerKeyOffset)
+        huge.setUInt32(UInt32.max >> 1, at: original.valuesPerKeyOffset)
         huge.resealChecksum()
         try directory.write("model.state", huge.bytes)
         let refused = try ClipStreamBinary.run(["inspect-state", state])
@@ -119,8 +107,9 @@ struct StateAndPartitionTests {
         #expect(refused.stderr.contains("do not fit"))
 
         var overflowing = original
-        overflowing.setUInt32(UInt32.max, at: offset)
-        overflowing.setUInt32(UInt32.max >> 1, at: offset + 4)  // Int64.max rows
+        let rowCount = original.firstKeyScalarsOffset
+        overflowing.setUInt32(UInt32.max, at: rowCount)
+        overflowing.setUInt32(UInt32.max >> 1, at: rowCount + 4)  // Int64.max rows
         overflowing.resealChecksum()
         try directory.write("model.state", overflowing.bytes)
         let inspected = try ClipStreamBinary.run(["inspect-state", state])

@@ -15,6 +15,22 @@ struct StateBytes {
     /// Offset of the settings text's length (after the magic and the version).
     static let settingsOffset = 12
 
+    /// Offset of the values-per-key count: after the settings and the metadata, whose lengths
+    /// are read from the file.
+    var valuesPerKeyOffset: Int {
+        var offset = Self.settingsOffset
+        offset += 4 + uint32(at: offset)  // settings
+        offset += 4 + uint32(at: offset)  // metadata
+        return offset
+    }
+
+    /// Offset of the first key's scalars (its row count first): after the key count and the
+    /// key's name.
+    var firstKeyScalarsOffset: Int {
+        let name = valuesPerKeyOffset + 4 + 8
+        return name + 4 + uint32(at: name)
+    }
+
     /// Replaces the trailing CRC-32 by the checksum of everything before it.
     mutating func resealChecksum() {
         bytes.removeLast(4)
