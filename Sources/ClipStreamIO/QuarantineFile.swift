@@ -25,8 +25,7 @@ final class QuarantineFile {
             throw .writeFailed(reason: "cannot open the quarantine file \(path): \(Syscalls.message(forErrno: errno))")
         }
         // `/dev/null` or a FIFO cannot be cut (nor resumed into: a checkpoint's offset fails).
-        var info = stat()
-        if offset == 0 && fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG { return }
+        if offset == 0 && !Syscalls.isRegularFile(fd) { return }
         guard ftruncate(fd, off_t(offset)) == 0, lseek(fd, off_t(offset), SEEK_SET) == offset else {
             close(fd)
             throw .writeFailed(reason: "cannot prepare the quarantine file \(path): \(Syscalls.message(forErrno: errno))")

@@ -64,18 +64,20 @@ public struct ScoringOptions: Sendable {
 
 /// Totals of a scoring run.
 public struct ScoringSummary: Sendable, Equatable {
+    /// What the scored rows decided.
+    public var counts = RowCounts()
     /// Data rows scored.
-    public var rows = 0
+    public var rows: Int { counts.rows }
     /// Distinct keys.
     public var keys = 0
     /// Rows with `alert = 1`.
-    public var alerts = 0
+    public var alerts: Int { counts.alerts }
     /// Rows whose decision was withheld (muted repeats and capped runs included).
-    public var withheld = 0
+    public var withheld: Int { counts.withheld }
     /// Rows that would have alerted but repeat their key's habit (``RowScore/muted``).
-    public var muted = 0
+    public var muted: Int { counts.muted }
     /// Rows that would have alerted but come late in their run (``RowScore/runCapped``).
-    public var runCapped = 0
+    public var runCapped: Int { counts.runCapped }
     /// Bad rows passed over (`--on-bad-row skip`), by reason (``InputError/reason``).
     public var skipped: [String: Int] = [:]
     /// All bad rows passed over.
@@ -116,15 +118,14 @@ public struct StreamPosition: Sendable, Equatable {
 
 /// Receives a run's rows and batch boundaries, on the scoring thread.
 public protocol ScoringObserver: AnyObject {
-    /// Rows that did not alert and score at or below this are only counted (``counted(rows:alerts:withheld:muted:runCapped:)``),
+    /// Rows that did not alert and score at or below this are only counted (``counted(_:)``),
     /// not shown to ``scored(row:key:result:label:topIndices:topShares:explainCount:)``, and
     /// their attribution is skipped unless the output asks for it: an observer that keeps only
     /// the highest scores raises it as it fills up. Read once per batch, before the batch is
     /// scored. `-infinity` (the default) shows every row.
     var scoreFloor: Double { get }
-    /// Called once per scored batch, before its rows are shown, with its counts (`withheld`
-    /// includes the `muted` repeats and the `runCapped` rows).
-    func counted(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int)
+    /// Called once per scored batch, before its rows are shown, with its counts.
+    func counted(_ counts: RowCounts)
     /// Called for each scored row that alerted or scored above ``scoreFloor``, in input order;
     /// `label` holds the label field's raw bytes (empty without a label column);
     /// `topIndices`/`topShares` hold the `explainCount` largest contributions (see
@@ -149,7 +150,7 @@ extension ScoringObserver {
     /// Every row is shown.
     public var scoreFloor: Double { -.infinity }
     /// Nothing: an observer that counts rows itself sees each of them in `scored`.
-    public func counted(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int) {}
+    public func counted(_ counts: RowCounts) {}
 }
 
 /// Where a run's rows come from (``InputOpener/openRows(path:)`` picks by content).
@@ -343,8 +344,7 @@ public final class ScoringPipeline {
         try output.flush()
         // An archive of no rows is no mistake: `convert --partitions` writes one for a partition
         // that no key hashes to, and that partition's worker must succeed.
-        var isArchive = false
-        if case .archive = input { isArchive = true }
+        let isArchive = if case .archive = input { true } else { false }
         if state.summary.rows == 0 && options.skipRows == 0 && options.partition == nil && !isArchive
             && state.summary.skipped.isEmpty && state.summary.rejected == 0
         {

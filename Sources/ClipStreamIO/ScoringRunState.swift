@@ -68,26 +68,11 @@ struct RunState {
         slot.batch.explainAbove = outputExplains ? -.infinity : floor
         engine.process(&slot.batch)
         let batch = slot.batch
-        var alerts = 0
-        var withheld = 0
-        var muted = 0
-        var runCapped = 0
-        for i in 0..<batch.count {
-            switch batch.results[i].decision {
-            case .alert: alerts += 1
-            case .withheld: withheld += 1
-            case .normal: break
-            }
-            if batch.results[i].muted { muted += 1 }
-            if batch.results[i].runCapped { runCapped += 1 }
-        }
-        summary.rows += batch.count
-        summary.alerts += alerts
-        summary.withheld += withheld
-        summary.muted += muted
-        summary.runCapped += runCapped
+        var counts = RowCounts()
+        for i in 0..<batch.count { counts.count(batch.results[i]) }
+        summary.counts.add(counts)
         if let observer {
-            observer.counted(rows: batch.count, alerts: alerts, withheld: withheld, muted: muted, runCapped: runCapped)
+            observer.counted(counts)
             show(slot, to: observer, above: floor)
         }
     }

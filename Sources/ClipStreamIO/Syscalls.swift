@@ -22,7 +22,14 @@ private func systemPoll(_ entry: UnsafeMutablePointer<pollfd>, _ count: Int, _ t
 
 /// The module's only calls into the C library's file API, each retried on `EINTR` and mapped to
 /// typed errors (swift-system's one-file-for-every-C-call convention).
-enum Syscalls {
+public enum Syscalls {
+    /// Whether `fd` is a regular file: only those can be cut. `/dev/null`, a FIFO or a
+    /// terminal cannot (`ftruncate` fails with `EINVAL`), and have nothing to cut.
+    public static func isRegularFile(_ fd: Int32) -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// The message for an `errno` value, e.g. "No such file or directory".
     static func message(forErrno code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }

@@ -30,9 +30,9 @@ struct DemoReport {
         }
         lines.append("  recall by kind: " + kinds.joined(separator: ", "))
         let reasons = ["warm-up and re-anchoring"]
-            + (run.muted > 0 ? ["\(run.muted) muted repeats"] : [])
-            + (run.runCapped > 0 ? ["\(run.runCapped) late in a run"] : [])
-        lines.append("  withheld   \(run.withheld) rows (" + reasons.joined(separator: "; ") + ")")
+            + (run.counts.muted > 0 ? ["\(run.counts.muted) muted repeats"] : [])
+            + (run.counts.runCapped > 0 ? ["\(run.counts.runCapped) late in a run"] : [])
+        lines.append("  withheld   \(run.counts.withheld) rows (" + reasons.joined(separator: "; ") + ")")
         lines.append("top \(top) alerts:")
         for alert in run.topAlerts.sorted(by: { $0.score > $1.score }).prefix(top) {
             let explanation = alert.top.map { entry in

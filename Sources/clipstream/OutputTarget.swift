@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClipStreamIO
 import Foundation
 
 /// Standard output or a created/truncated file, as a file descriptor.
@@ -31,7 +32,7 @@ struct OutputTarget {
         guard let output, output != "-" else { return }
         var a = stat(), b = stat()
         // Standard input redirected from the file (`score - -o x.csv < x.csv`) counts too.
-        let found = input == "-" ? fstat(STDIN_FILENO, &b) == 0 && (b.st_mode & S_IFMT) == S_IFREG : stat(input, &b) == 0
+        let found = input == "-" ? Syscalls.isRegularFile(STDIN_FILENO) && fstat(STDIN_FILENO, &b) == 0 : stat(input, &b) == 0
         guard found, stat(output, &a) == 0 else { return }
         if a.st_dev == b.st_dev && a.st_ino == b.st_ino {
             let source = input == "-" ? "the file standard input reads" : "the input file \(input)"
@@ -41,16 +42,9 @@ struct OutputTarget {
 
     /// Empties a file opened with `truncating: false` (nothing for standard output).
     func truncate() throws {
-        if owned && Self.isRegularFile(fileDescriptor) && ftruncate(fileDescriptor, 0) != 0 {
+        if owned && Syscalls.isRegularFile(fileDescriptor) && ftruncate(fileDescriptor, 0) != 0 {
             throw ValidationError("cannot truncate the output: \(String(cString: strerror(errno)))")
         }
-    }
-
-    /// Whether `fd` is a regular file: only those can be cut. `/dev/null`, a FIFO or a
-    /// terminal cannot (`ftruncate` fails with `EINVAL`), and have nothing to cut.
-    static func isRegularFile(_ fd: Int32) -> Bool {
-        var info = stat()
-        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     func close() throws {

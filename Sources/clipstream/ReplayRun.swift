@@ -60,8 +60,7 @@ final class ReplayRun: ScoringObserver {
 
         // Opened now, cut (to nothing, or to the checkpoint's length) only once the state has
         // loaded: a refused state or checkpoint leaves OUTPUT as it was.
-        try OutputTarget.refuseInput(command.input, asOutput: command.output)
-        if case .quarantine(let path) = options.badRowPolicy { try OutputTarget.refuseInput(command.input, asOutput: path) }
+        try command.runOptions.refuseWritingInput(command.input, output: command.output)
         let fd = try Self.openOutput(command.output)
         defer { close(fd) }
         if let resumed {
@@ -152,8 +151,8 @@ final class ReplayRun: ScoringObserver {
     /// and no attribution (the output's own `--explain` is computed regardless).
     var scoreFloor: Double { totals.topFloor }
 
-    func counted(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int) {
-        totals.count(rows: rows, alerts: alerts, withheld: withheld, muted: muted, runCapped: runCapped)
+    func counted(_ counts: RowCounts) {
+        totals.count(counts)
     }
 
     func scored(
@@ -241,7 +240,7 @@ final class ReplayRun: ScoringObserver {
         // A regular file is reopened for reading too; a FIFO or a terminal is not (a reader's
         // own read end would keep a pipe open after its consumer left), nor a file we may
         // only write: their checkpoints record no tail to check.
-        if fd >= 0 && OutputTarget.isRegularFile(fd) {
+        if fd >= 0 && Syscalls.isRegularFile(fd) {
             let both = open(path, O_RDWR | O_CLOEXEC)
             if both >= 0 {
                 close(fd)
@@ -259,7 +258,7 @@ final class ReplayRun: ScoringObserver {
     static func cut(_ fd: Int32, path: String, to length: Int) throws {
         // Not a regular file (`-o /dev/null` to only save a state, a FIFO): nothing to cut, and
         // only a fresh run can write there (a checkpoint's length is checked against the file).
-        if length == 0 && !OutputTarget.isRegularFile(fd) { return }
+        if length == 0 && !Syscalls.isRegularFile(fd) { return }
         guard ftruncate(fd, off_t(length)) == 0, lseek(fd, off_t(length), SEEK_SET) == length else {
             throw OutputError.writeFailed(reason: "cannot cut \(path) to \(length) bytes: \(String(cString: strerror(errno)))")
         }

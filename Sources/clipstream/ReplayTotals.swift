@@ -48,12 +48,12 @@ struct ReplayTotals: Codable, Equatable {
     }
 
     /// Counts a batch of scored rows (each row once, whether or not it is shown to ``add``).
-    mutating func count(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int) {
-        self.rows += rows
-        self.alerts += alerts
-        self.withheld += withheld
-        mutedCount = self.muted + muted
-        runCappedCount = self.runCapped + runCapped
+    mutating func count(_ counts: RowCounts) {
+        rows += counts.rows
+        alerts += counts.alerts
+        withheld += counts.withheld
+        mutedCount = muted + counts.muted
+        runCappedCount = runCapped + counts.runCapped
     }
 
     /// Notes one scored row, already counted: its alert for its key, and the row itself if it

@@ -40,8 +40,8 @@ final class ReportCollector: ScoringObserver {
     }
 
     /// The report draws every row (``scoreFloor`` stays at its default).
-    func counted(rows: Int, alerts: Int, withheld: Int, muted: Int, runCapped: Int) {
-        next?.counted(rows: rows, alerts: alerts, withheld: withheld, muted: muted, runCapped: runCapped)
+    func counted(_ counts: RowCounts) {
+        next?.counted(counts)
     }
 
     func batchWritten(_ position: StreamPosition, engine: ShardedEngine, output: OutputBuffer) throws -> Bool {

@@ -81,6 +81,12 @@ struct RunOptions: ParsableArguments {
         return resolved
     }
 
+    /// Refuses an output or a quarantine file that is `input` itself (``OutputTarget/refuseInput(_:asOutput:)``).
+    func refuseWritingInput(_ input: String, output: String?) throws {
+        try OutputTarget.refuseInput(input, asOutput: output)
+        if case .quarantine(let path) = BadRowPolicy(columns.onBadRow) { try OutputTarget.refuseInput(input, asOutput: path) }
+    }
+
     /// The pipeline options these flags set.
     func scoringOptions(shards: Int) throws -> ScoringOptions {
         var options = ScoringOptions()

@@ -25,14 +25,11 @@ struct Score: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        try CommandErrors.exitOnFailure { try OutputTarget.refuseInput(input, asOutput: output) }
+        try CommandErrors.exitOnFailure { try runOptions.refuseWritingInput(input, output: output) }
         // Emptied only once the input opened (and a loaded state fits): a run refused before
         // its first row leaves an existing output as it was.
         let target = try OutputTarget(path: output, truncating: false)
         var options = try runOptions.scoringOptions(shards: model.resolvedShards)
-        if case .quarantine(let path) = options.badRowPolicy {
-            try CommandErrors.exitOnFailure { try OutputTarget.refuseInput(input, asOutput: path) }
-        }
         let collector = runOptions.makeReportCollector(options: &options)
         let model = self.model
         let run = self.runOptions

@@ -68,8 +68,12 @@ struct StreamOptions: ParsableArguments {
         case .regimeShiftEveryNegative(let v): return "--regime-shift-every must be at least 0 (0: none), got \(v)"
         case .scaleDecadesOutOfRange(let v): return "--scale-decades must be in [0, 24], got \(v)"
         case .magnitudeInvalid(let name, let v):
-            let option = ["spikeMagnitude": "--spike-magnitude", "shiftMagnitude": "--shift-magnitude",
-                "regimeShiftMagnitude": "--regime-shift-magnitude", "driftPerRow": "--drift-per-row"][name.rawValue] ?? name.rawValue
+            let option = switch name {
+            case .spikeMagnitude: "--spike-magnitude"
+            case .shiftMagnitude: "--shift-magnitude"
+            case .regimeShiftMagnitude: "--regime-shift-magnitude"
+            case .driftPerRow: "--drift-per-row"
+            }
             return "\(option) must be in [0, \(limits.maximumMagnitude)], got \(v)"
         default: return "\(error)"
         }

@@ -1,5 +1,6 @@
 import ClipStreamCore
 import ClipStreamEngine
+import ClipStreamIO
 import ClipStreamSynthetic
 import Foundation
 
@@ -17,9 +18,8 @@ struct SyntheticRun {
     var scores: [Double] = []
     var labels: [Bool] = []
     var alerts: [Bool] = []
-    var withheld = 0
-    var muted = 0
-    var runCapped = 0
+    /// What the rows decided (withheld, muted, late in a run).
+    var counts = RowCounts()
     /// Per anomaly kind: (alerted, total).
     var recallByKind: [AnomalyKind: (alerted: Int, total: Int)] = [:]
     var topAlerts: [Alert] = []
@@ -71,9 +71,7 @@ struct SyntheticRun {
             scores.append(result.score)
             labels.append(infos[i].isAnomaly)
             alerts.append(result.decision == .alert)
-            if result.decision == .withheld { withheld += 1 }
-            if result.muted { muted += 1 }
-            if result.runCapped { runCapped += 1 }
+            counts.count(result)
             if let kind = infos[i].kind {
                 var entry = recallByKind[kind, default: (0, 0)]
                 entry.total += 1
