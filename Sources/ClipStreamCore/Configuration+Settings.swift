@@ -6,7 +6,7 @@ extension Configuration {
         [
             ("dimension", "\(dimension)"), ("lags", "\(lags)"), ("model", model.setting), ("l2", "\(l2Penalty)"),
             ("season", effectiveSeason.setting), ("whiten", effectiveWhitening.setting),
-            ("mute-repeats", effectiveRepeatMuting.setting),
+            ("mute-repeats", effectiveRepeatMuting.setting), ("explain-by", effectiveExplanationBasis.setting),
             ("horizon", "\(horizon)"),
             ("alpha", "\(alpha)"), ("initial-epoch", "\(initialEpochLength)"),
             ("clip-multiplier", "\(clipMultiplier)"), ("clip-level-rate", "\(clipLevelRate)"),

@@ -24,6 +24,9 @@ public struct Configuration: Sendable, Equatable {
     /// Whether each key mutes alerts that repeat its habit (``RepeatMuting``; resolved by
     /// ``effectiveRepeatMuting``).
     public var repeatMuting: RepeatMuting = .automatic
+    /// What a row's explanation attributes (``ExplanationBasis``; resolved by
+    /// ``effectiveExplanationBasis``).
+    public var explanationBasis: ExplanationBasis = .automatic
 
     // MARK: Learning-rate schedule (ALGORITHM.md section 5)
 

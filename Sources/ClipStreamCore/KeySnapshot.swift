@@ -32,8 +32,9 @@ public struct KeySnapshot: Sendable, Equatable {
     }
 
     /// ``isSound(dimension:)`` for a model of `configuration`, and a seasonal block, a
-    /// whitening block and an alert habit (if any) that its ``SeasonalReference``,
-    /// ``ResidualWhitening`` and ``AlertHabit`` could have written.
+    /// whitening block, an alert habit and a sustained deviation (if any) that its
+    /// ``SeasonalReference``, ``ResidualWhitening``, ``AlertHabit`` and ``SustainedDeviation``
+    /// could have written.
     public func isSound(for configuration: Configuration) -> Bool {
         let d = configuration.modelDimension
         guard isSound(dimension: d) else { return false }
@@ -53,7 +54,10 @@ public struct KeySnapshot: Sendable, Equatable {
             // `habits` is nil for a block that is not sound.
             return layout.habits(block).map { $0.lastRow <= state.rowCount } ?? false
         }
-        return (seasonal ?? true) && (whitening ?? true) && (habit ?? true)
+        let sustained = configuration.sustainedDeviationLayout.map {
+            $0.isSound(slice(configuration.sustainedDeviationBlockOffset, $0.storageCount))
+        }
+        return (seasonal ?? true) && (whitening ?? true) && (habit ?? true) && (sustained ?? true)
     }
 
     /// A snapshot of `state` and `values`.

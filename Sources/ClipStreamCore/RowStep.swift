@@ -21,6 +21,10 @@ struct RowStep {
     /// key's reference block.
     let habit: AlertHabit?
     let habitOffset: Int
+    /// The key's sustained deviation, if the configuration explains by it, and where it starts
+    /// in the key's reference block.
+    let sustainedDeviation: SustainedDeviation?
+    let sustainedDeviationOffset: Int
 
     @usableFromInline
     init(
@@ -37,6 +41,8 @@ struct RowStep {
         whiteningOffset = configuration.whiteningStartInBlock
         habit = configuration.alertHabitLayout
         habitOffset = configuration.alertHabitStartInBlock
+        sustainedDeviation = configuration.sustainedDeviationLayout
+        sustainedDeviationOffset = configuration.sustainedDeviationStartInBlock
     }
 
     /// Floor of the clip level `m` (standardized units; a typical pull is about `1.25 sqrt d`).
@@ -69,10 +75,17 @@ struct RowStep {
         if result.muted { result.score = min(result.score, result.threshold) }
         if explainCount > 0 {
             if residual.isComputed && result.score > explainAbove {
-                Attribution.topContributions(
-                    z: z, count: configuration.modelDimension,
-                    squaredNorm: residual.isWide ? 1 : residual.squaredNorm, k: explainCount,
-                    indices: topIndices, shares: topShares)
+                // The sustained deviation is empty until the key's first scored row after its
+                // start: the row explains itself until then.
+                let bySustained = sustainedDeviation != nil && Attribution.topShares(
+                    of: storage.block(slot) + sustainedDeviationOffset, count: configuration.modelDimension,
+                    k: explainCount, indices: topIndices, shares: topShares)
+                if !bySustained {
+                    Attribution.topContributions(
+                        z: z, count: configuration.modelDimension,
+                        squaredNorm: residual.isWide ? 1 : residual.squaredNorm, k: explainCount,
+                        indices: topIndices, shares: topShares)
+                }
             } else {
                 clearAttribution(explainCount, topIndices, topShares)
             }
@@ -155,6 +168,7 @@ struct RowStep {
             let score = combinedScore(
                 instant: ranking, seasonal: seasonal, limit: limit, state: state,
                 block: block)
+            learnSustainedDeviation(z: z, residual: residual, instant: instant, limit: limit, storage: storage, slot: slot)
             if state.pointee.quietRowsLeft > 1 && pull > Self.anchorPullRatio * state.pointee.clipLevel
                 && (Self.isAbsurd(instant: instant, limit: limit) || (!wide && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)))
             {
@@ -191,6 +205,7 @@ struct RowStep {
         let ranked = combinedScore(
             instant: ranking, seasonal: seasonal, limit: limit, state: state,
             block: block)
+        learnSustainedDeviation(z: z, residual: residual, instant: instant, limit: limit, storage: storage, slot: slot)
         // Decisions, runs and threshold learning follow the current row's instant score (with a
         // seasonal reference, the larger of both instants): the sustained one only ranks rows,
         // so it neither alerts nor skews quantiles.
@@ -371,6 +386,18 @@ struct RowStep {
     /// repeat muting).
     func mutesRepeat(z: UnsafePointer<Float>, row: Int, storage: BankStorage, slot: Int) -> Bool {
         habit?.mutesAlert(z: z, row: row, block: storage.block(slot) + habitOffset) ?? false
+    }
+
+    /// Adds the row's deviation to the key's sustained deviation (if it keeps one), clipped as
+    /// the sustained score clips the instant score.
+    private func learnSustainedDeviation(
+        z: UnsafePointer<Float>, residual: Residual, instant: Double, limit: Double, storage: BankStorage, slot: Int
+    ) {
+        guard let sustainedDeviation else { return }
+        sustainedDeviation.learn(
+            z: z, squaredNorm: residual.isWide ? 1 : residual.squaredNorm,
+            clippedScore: min(instant, Self.sustainedCap * limit), smoothing: configuration.scoreSmoothing,
+            block: storage.block(slot) + sustainedDeviationOffset)
     }
 
     /// The scale step's parameters for a row learned at `rate`.

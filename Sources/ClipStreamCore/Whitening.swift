@@ -37,9 +37,11 @@ extension Configuration {
         effectiveWhitening == .on ? ResidualWhitening(dimension: modelDimension) : nil
     }
 
-    /// `Float`s per key of the reference block: the seasonal reference's, the whitening's, then
-    /// the alert habit's.
-    public var referenceBlockWidth: Int { alertHabitStartInBlock + (alertHabitLayout?.storageCount ?? 0) }
+    /// `Float`s per key of the reference block: the seasonal reference's, the whitening's, the
+    /// alert habit's, then the sustained deviation's.
+    public var referenceBlockWidth: Int {
+        sustainedDeviationStartInBlock + (sustainedDeviationLayout?.storageCount ?? 0)
+    }
 
     /// Where the whitening's values start in a key's reference block: after the seasonal ones.
     public var whiteningStartInBlock: Int { seasonalLayout?.storageCount ?? 0 }

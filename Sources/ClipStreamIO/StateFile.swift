@@ -41,7 +41,7 @@ public enum StateFile {
     /// before them implies: such a state loads as if it recorded it.
     static let settingsAddedLater = [
         "model": "location", "l2": "0.0001", "redescend": "0.0", "season": "off", "whiten": "off",
-        "mute-repeats": "off", "run-alerts": "0",
+        "mute-repeats": "off", "run-alerts": "0", "explain-by": "row",
     ]
 
     /// The settings lines of `configuration`.

@@ -36,6 +36,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Mute an alert whose row deviates in one column that already dominated 3 of the key's recent alerts (its habit; the alert field is left empty): auto (location models of inputs wider than 4 features), on, or off.")
     var muteRepeats: RepeatMuting = defaults.repeatMuting
 
+    @Option(help: "What --explain attributes: sustained (each feature's share of the key's sustained deviation, an average over recent rows like the sustained score's, signed by the direction it held: names the features of an incident still going on), row (each feature's share of the row's own ||z||^2), or auto (sustained for models of at most 64 features, row for wider ones). Models with lags, regression models and --score-smoothing 1 explain by the row.")
+    var explainBy: ExplanationBasis = defaults.explanationBasis
+
     @Option(help: "Horizon H: the learning rate stops decaying at H^-alpha (the memory knob).")
     var horizon: Int = defaults.horizon
 
@@ -113,6 +116,7 @@ struct ModelOptions: ParsableArguments {
         c.season = season
         c.whitening = whiten
         c.repeatMuting = muteRepeats
+        c.explanationBasis = explainBy
         c.horizon = horizon
         c.alpha = alpha
         c.initialEpochLength = initialEpoch
@@ -194,6 +198,11 @@ enum LagsSetting: ExpressibleByArgument, Equatable {
 }
 
 extension Whitening: ExpressibleByArgument {
+    /// The default's spelling in the help text.
+    public var defaultValueDescription: String { setting }
+}
+
+extension ExplanationBasis: ExpressibleByArgument {
     /// The default's spelling in the help text.
     public var defaultValueDescription: String { setting }
 }

@@ -105,7 +105,9 @@ struct RepeatMutingTests {
         let snapshot = detector.snapshot(slot: slot)
         let layout = try #require(c.alertHabitLayout)
         let start = c.alertHabitBlockOffset
-        #expect(snapshot.values.count == start + layout.storageCount + ScoreCalibration.storageCount)
+        // The habit ends where the sustained deviation (8 values) starts, before the histogram.
+        #expect(start + layout.storageCount == c.sustainedDeviationBlockOffset)
+        #expect(snapshot.values.count == start + layout.storageCount + 8 + ScoreCalibration.storageCount)
         #expect(layout.storageCount == 18)
         // Five spikes at rows 301 ... 901 (1-based), column 1 counted in the first slot, the
         // last row 901.

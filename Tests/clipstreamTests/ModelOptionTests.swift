@@ -50,17 +50,17 @@ struct ModelOptionTests {
         #expect(otherTarget.stderr.contains("model linear:0 in the state, linear:3 here"))
     }
 
-    /// A state written before the `model`, `l2`, `redescend`, `season`, `whiten` and
-    /// `run-alerts` settings existed (none of their lines) reads as the location model without
-    /// the redescending influence, a seasonal reference, a whitening or a cap on a run's
-    /// alerts: it resumes under `--redescend 0 --whiten off --run-alerts 0`, and the default
-    /// refuses it, naming the differences.
+    /// A state written before the `model`, `l2`, `redescend`, `season`, `whiten`, `run-alerts`
+    /// and `explain-by` settings existed (none of their lines) reads as the location model
+    /// without the redescending influence, a seasonal reference, a whitening, a cap on a run's
+    /// alerts or a sustained deviation: it resumes under `--redescend 0 --whiten off
+    /// --run-alerts 0 --explain-by row`, and the default refuses it, naming the differences.
     @Test func aStateFromBeforeTheModelSettingsLoads() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let (_, first, rest) = try StateAndPartitionTests.fixture(directory)
         let state = directory.path("model.state")
-        let older = Self.options + ["--redescend", "0", "--whiten", "off", "--run-alerts", "0"]
+        let older = Self.options + ["--redescend", "0", "--whiten", "off", "--run-alerts", "0", "--explain-by", "row"]
         _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + older)
         let expected = try ClipStreamBinary.run(["score", rest, "--load-state", state] + older)
         #expect(expected.status == 0, "\(expected.stderr)")
@@ -71,10 +71,10 @@ struct ModelOptionTests {
         let settings = String(decoding: bytes.bytes[start..<start + length], as: UTF8.self)
         let stripped = settings.split(separator: "\n")
             .filter { line in
-                ["model=", "l2=", "redescend=", "season=", "whiten=", "run-alerts="].allSatisfy { !line.hasPrefix($0) }
+                ["model=", "l2=", "redescend=", "season=", "whiten=", "run-alerts=", "explain-by="].allSatisfy { !line.hasPrefix($0) }
             }
             .joined(separator: "\n")
-        #expect(settings.split(separator: "\n").count == stripped.split(separator: "\n").count + 6)
+        #expect(settings.split(separator: "\n").count == stripped.split(separator: "\n").count + 7)
         bytes.bytes.replaceSubrange(start..<start + length, with: Array(stripped.utf8))
         bytes.setUInt32(UInt32(stripped.utf8.count), at: StateBytes.settingsOffset)
         bytes.resealChecksum()
@@ -88,6 +88,7 @@ struct ModelOptionTests {
         #expect(defaults.stderr.contains("redescend 0.0 in the state, 4.0 here"), "\(defaults.stderr)")
         #expect(defaults.stderr.contains("whiten off in the state, on here"), "\(defaults.stderr)")
         #expect(defaults.stderr.contains("run-alerts 0 in the state, 10 here"), "\(defaults.stderr)")
+        #expect(defaults.stderr.contains("explain-by row in the state, sustained here"), "\(defaults.stderr)")
     }
 
     @Test func aWrongModelChoiceIsAUsageError() throws {

@@ -1,0 +1,97 @@
+/// What the `top` explanation of a row attributes: the row's own deviation, or the key's
+/// sustained one (``SustainedDeviation``).
+public enum ExplanationBasis: String, Sendable, Hashable, CaseIterable {
+    /// Each feature's share of the row's `||z||^2`.
+    case row
+    /// The default: the sustained deviation for models of at most ``automaticLargestDimension``
+    /// features, the row for wider ones.
+    case automatic = "auto"
+    /// Each feature's share of the sustained deviation, the per-feature part of the sustained
+    /// score, signed by the direction it has held.
+    case sustained
+
+    /// Widest model ``automatic`` explains by the sustained deviation: the largest the
+    /// whitening takes by default, where the deviation's `d` values per key and per row are
+    /// lost among the covariance's `d^2`. Wider models explain by the row: the extra read and
+    /// write of `d` values per row cost 10-20% of rows/s at d = 1,024 on the dev box.
+    public static let automaticLargestDimension = Whitening.automaticDimensions.upperBound
+
+    /// The setting's spelling on the command line and in a saved state.
+    public var setting: String { rawValue }
+}
+
+extension Configuration {
+    /// The basis this configuration explains by, `row` or `sustained`: ``explanationBasis``
+    /// with `auto` resolved against the model's width, except that these explain by the row:
+    /// the regression models (one residual, no per-feature deviation), a score without a
+    /// sustained part (``scoreSmoothing`` 1), and a model with lags, whose window of rows
+    /// already holds the recent past (and whose echo rows, those owing their score to a lagged
+    /// copy of a spike, are told apart by the row's own attribution).
+    public var effectiveExplanationBasis: ExplanationBasis {
+        guard model == .location && scoreSmoothing < 1 && lags == 0 else { return .row }
+        switch explanationBasis {
+        case .automatic: return modelDimension <= ExplanationBasis.automaticLargestDimension ? .sustained : .row
+        case .row, .sustained: return explanationBasis
+        }
+    }
+
+    /// The per-key layout of the sustained deviation (nil when rows explain themselves).
+    public var sustainedDeviationLayout: SustainedDeviation? {
+        effectiveExplanationBasis == .sustained ? SustainedDeviation(dimension: modelDimension) : nil
+    }
+
+    /// Where the sustained deviation starts in a key's reference block: after the alert habit.
+    public var sustainedDeviationStartInBlock: Int { alertHabitStartInBlock + (alertHabitLayout?.storageCount ?? 0) }
+
+    /// Where a key's sustained deviation starts in its ``KeySnapshot/values``.
+    public var sustainedDeviationBlockOffset: Int { seasonalBlockOffset + sustainedDeviationStartInBlock }
+}
+
+/// The sustained score split by feature: for each model feature `j`, an exponential moving
+/// average (the score's smoothing `b`) of its signed part of the row's squared deviation,
+/// `e_j <- (1 - b) e_j + b d c^2 z_j |z_j| / ||z||^2` with `c` the row's instant score clipped
+/// like the sustained score's. A row's explanation ranks features by `|e_j|` and signs them as
+/// `e_j`, so it names the features of an incident that is still going on, and the direction
+/// they went, not only the current row's deviations (which, once the estimate has followed a
+/// shift, point back the other way).
+///
+/// Why: inside a labelled SMD anomaly the score is mostly the sustained one, carried by the
+/// incident's first rows, while the current row's largest deviations often sit elsewhere.
+/// Against SMD's interpretation labels (the metrics the operators found involved;
+/// `Scripts/explanation-check.py`), the share of a labelled row's involved metrics among its
+/// top ones rose from 0.48 to 0.62 (`Docs/quality.md`, "Explanations"). Signed, the average
+/// loses 0.003 of that against one of `z_j^2`, and says which way each feature went.
+public struct SustainedDeviation: Sendable, Equatable {
+    /// Model features.
+    public let dimension: Int
+
+    /// Creates the layout for a model of `dimension` features.
+    public init(dimension: Int) {
+        self.dimension = dimension
+    }
+
+    /// `Float`s per key: one per model feature.
+    public var storageCount: Int { dimension }
+
+    /// Learns one row's deviation.
+    /// - Parameters:
+    ///   - z: the row's standardized residual, or its unit direction.
+    ///   - squaredNorm: `||z||^2` (1 for a unit direction); a zero norm adds nothing.
+    ///   - clippedScore: the row's instant score, clipped as the sustained score clips it.
+    ///   - smoothing: the score's smoothing `b`.
+    ///   - block: the key's sustained deviation (``storageCount`` values).
+    /// - Complexity: O(d), no allocation.
+    func learn(
+        z: UnsafePointer<Float>, squaredNorm: Double, clippedScore: Double, smoothing: Double,
+        block: UnsafeMutablePointer<Float>
+    ) {
+        let keep = Float(1 - smoothing)
+        let gain = squaredNorm > 0 ? Float(smoothing * Double(dimension) * clippedScore * clippedScore / squaredNorm) : 0
+        for j in 0..<dimension { block[j] = keep * block[j] + gain * z[j] * abs(z[j]) }
+    }
+
+    /// Whether `block` could have been written by ``learn``: ``storageCount`` finite values.
+    public func isSound(_ block: ArraySlice<Float>) -> Bool {
+        block.count == storageCount && block.allSatisfy(\.isFinite)
+    }
+}
