@@ -77,9 +77,16 @@ struct RowStep {
             if residual.isComputed && result.score > explainAbove {
                 // The sustained deviation is empty until the key's first scored row after its
                 // start: the row explains itself until then.
-                let bySustained = sustainedDeviation != nil && Attribution.topShares(
-                    of: storage.block(slot) + sustainedDeviationOffset, count: configuration.modelDimension,
-                    k: explainCount, indices: topIndices, shares: topShares)
+                var bySustained = false
+                if let sustainedDeviation {
+                    // `work` is free once the step is done.
+                    sustainedDeviation.explained(
+                        z: z, gain: residual.sustainedGain, smoothing: configuration.scoreSmoothing,
+                        block: storage.block(slot) + sustainedDeviationOffset, into: work)
+                    bySustained = Attribution.topShares(
+                        of: work, count: configuration.modelDimension, k: explainCount, indices: topIndices,
+                        shares: topShares)
+                }
                 if !bySustained {
                     Attribution.topContributions(
                         z: z, count: configuration.modelDimension,
@@ -100,6 +107,8 @@ struct RowStep {
         /// `||z||^2`; with `isWide`, `z` is a unit direction computed in `Double`.
         var squaredNorm = 0.0
         var isWide = false
+        /// The row's gain in the sustained deviation (0 when the row did not enter it).
+        var sustainedGain: Float = 0
     }
 
     private func rawStep(
@@ -168,7 +177,7 @@ struct RowStep {
             let score = combinedScore(
                 instant: ranking, seasonal: seasonal, limit: limit, state: state,
                 block: block)
-            learnSustainedDeviation(z: z, residual: residual, instant: instant, limit: limit, storage: storage, slot: slot)
+            learnSustainedDeviation(z: z, residual: &residual, instant: instant, limit: limit, storage: storage, slot: slot)
             if state.pointee.quietRowsLeft > 1 && pull > Self.anchorPullRatio * state.pointee.clipLevel
                 && (Self.isAbsurd(instant: instant, limit: limit) || (!wide && isBlind(limit: limit, clipLevel: state.pointee.clipLevel) && Self.isSpreadOut(z, count: d)))
             {
@@ -205,7 +214,7 @@ struct RowStep {
         let ranked = combinedScore(
             instant: ranking, seasonal: seasonal, limit: limit, state: state,
             block: block)
-        learnSustainedDeviation(z: z, residual: residual, instant: instant, limit: limit, storage: storage, slot: slot)
+        learnSustainedDeviation(z: z, residual: &residual, instant: instant, limit: limit, storage: storage, slot: slot)
         // Decisions, runs and threshold learning follow the current row's instant score (with a
         // seasonal reference, the larger of both instants): the sustained one only ranks rows,
         // so it neither alerts nor skews quantiles.
@@ -391,10 +400,11 @@ struct RowStep {
     /// Adds the row's deviation to the key's sustained deviation (if it keeps one), clipped as
     /// the sustained score clips the instant score.
     private func learnSustainedDeviation(
-        z: UnsafePointer<Float>, residual: Residual, instant: Double, limit: Double, storage: BankStorage, slot: Int
+        z: UnsafePointer<Float>, residual: inout Residual, instant: Double, limit: Double, storage: BankStorage,
+        slot: Int
     ) {
         guard let sustainedDeviation else { return }
-        sustainedDeviation.learn(
+        residual.sustainedGain = sustainedDeviation.learn(
             z: z, squaredNorm: residual.isWide ? 1 : residual.squaredNorm,
             clippedScore: min(instant, Self.sustainedCap * limit), smoothing: configuration.scoreSmoothing,
             block: storage.block(slot) + sustainedDeviationOffset)

@@ -9,6 +9,9 @@ public struct GeneratedRowInfo: Sendable, Equatable, Hashable {
     public var isAnomaly: Bool
     /// The anomaly's kind, `nil` exactly when `isAnomaly` is `false`.
     public var kind: AnomalyKind?
+    /// The feature a `spike-one` anomaly moves (`nil` for every other row): what an
+    /// explanation of the row should name first.
+    public var movedFeature: Int?
     /// `true` on the first row of a new regime: the key's mean jumped just before this row.
     /// Such rows are labelled normal (0): the detector must follow the shift, not flag it forever.
     public var isRegimeShift: Bool
@@ -20,13 +23,16 @@ public struct GeneratedRowInfo: Sendable, Equatable, Hashable {
     ///   - isAnomaly: the ground-truth label.
     ///   - kind: the anomaly's kind; `nil` for a normal row.
     ///   - isRegimeShift: whether the key's mean jumped just before this row.
+    ///   - movedFeature: the feature a `spike-one` anomaly moves.
     public init(
-        index: Int, key: Int, isAnomaly: Bool, kind: AnomalyKind?, isRegimeShift: Bool = false
+        index: Int, key: Int, isAnomaly: Bool, kind: AnomalyKind?, isRegimeShift: Bool = false,
+        movedFeature: Int? = nil
     ) {
         self.index = index
         self.key = key
         self.isAnomaly = isAnomaly
         self.kind = kind
         self.isRegimeShift = isRegimeShift
+        self.movedFeature = movedFeature
     }
 }

@@ -81,14 +81,14 @@ struct HardCaseKeyState: Sendable {
     }
 
     /// Advances the key by one row and writes that row's features into `values`.
-    /// - Returns: the row's anomaly kind (`nil` for a normal row) and whether a regime shift
-    ///   happened just before it.
+    /// - Returns: the row's anomaly kind (`nil` for a normal row), the feature a `spike-one`
+    ///   anomaly moves, and whether a regime shift happened just before it.
     /// - Complexity: O(dimension); no allocation.
     mutating func generateRow(
         into values: UnsafeMutableBufferPointer<Float>,
         configuration c: HardCaseConfiguration,
         segmentStartProbability: Double
-    ) -> (kind: AnomalyKind?, isRegimeShift: Bool) {
+    ) -> (kind: AnomalyKind?, movedFeature: Int?, isRegimeShift: Bool) {
         let n = rowCount
         rowCount += 1
         if n > 0 {
@@ -132,7 +132,7 @@ struct HardCaseKeyState: Sendable {
         }
         // Constant columns stay constant in every row, anomalies included.
         for j in varyingCount..<mean.count { values[j] = Float(mean[j]) }
-        return (kind, isRegimeShift)
+        return (kind, kind == .spikeOne ? segmentCoordinate : nil, isRegimeShift)
     }
 
     /// Draws the kind, signs and coordinate of a new anomaly segment of `length` rows.

@@ -88,12 +88,12 @@ public struct HardCaseStream: Sendable {
         }
         let key = tickOrder[tickPosition]
         tickPosition += 1
-        let (kind, isRegimeShift) = keyStates[key].generateRow(
+        let (kind, movedFeature, isRegimeShift) = keyStates[key].generateRow(
             into: values, configuration: configuration,
             segmentStartProbability: segmentStartProbability)
         let info = GeneratedRowInfo(
             index: rowsEmitted, key: key, isAnomaly: kind != nil, kind: kind,
-            isRegimeShift: isRegimeShift)
+            isRegimeShift: isRegimeShift, movedFeature: movedFeature)
         rowsEmitted += 1
         return info
     }

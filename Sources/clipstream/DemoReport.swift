@@ -29,6 +29,11 @@ struct DemoReport {
             return "\(kind.rawValue) \(format(Double(entry.alerted) / Double(entry.total), digits: 2))"
         }
         lines.append("  recall by kind: " + kinds.joined(separator: ", "))
+        if run.spikeOneAlerts > 0 {
+            lines.append(
+                "  explained  \(run.spikeOneNamed) of \(run.spikeOneAlerts) spike-one alerts name the moved feature first ("
+                    + format(Double(run.spikeOneNamed) / Double(run.spikeOneAlerts), digits: 2) + ")")
+        }
         let reasons = ["warm-up and re-anchoring"]
             + (run.counts.muted > 0 ? ["\(run.counts.muted) muted repeats"] : [])
             + (run.counts.runCapped > 0 ? ["\(run.counts.runCapped) late in a run"] : [])

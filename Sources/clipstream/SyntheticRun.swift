@@ -22,6 +22,9 @@ struct SyntheticRun {
     var counts = RowCounts()
     /// Per anomaly kind: (alerted, total).
     var recallByKind: [AnomalyKind: (alerted: Int, total: Int)] = [:]
+    /// Alerts on `spike-one` rows, and how many of them name the moved feature first.
+    var spikeOneAlerts = 0
+    var spikeOneNamed = 0
     var topAlerts: [Alert] = []
     var engineSeconds = 0.0
     var dimension = 0
@@ -79,6 +82,10 @@ struct SyntheticRun {
                 recallByKind[kind] = entry
             }
             guard result.decision == .alert else { continue }
+            if let moved = infos[i].movedFeature, k > 0 {
+                spikeOneAlerts += 1
+                if Int(batch.topIndices[i * k]) == moved { spikeOneNamed += 1 }
+            }
             let top = (0..<k).map { (batch.topIndices[i * k + $0], batch.topShares[i * k + $0]) }
             topAlerts.append(Alert(
                 row: infos[i].index + 1, key: engine.name(of: handles[infos[i].key]),

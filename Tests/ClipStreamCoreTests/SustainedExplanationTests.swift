@@ -60,18 +60,22 @@ struct SustainedExplanationTests {
         #expect(abs(row.shares.values.map { abs($0) }.reduce(0, +) - 1) < 1e-5)
     }
 
-    /// `e_j <- (1 - b) e_j + b d c^2 z_j |z_j| / ||z||^2`, by hand.
-    @Test func learningFollowsTheFormula() {
+    /// `e_j <- (1 - b) e_j + b d c^2 z_j |z_j| / ||z||^2`, and what a row's explanation ranks,
+    /// `e_j + (1 - b) d c^2 z_j |z_j| / ||z||^2`, by hand.
+    @Test func learningAndExplainingFollowTheFormulas() {
         let layout = SustainedDeviation(dimension: 2)
         var block: [Float] = [0, 0]
-        // gain = 0.5 * 2 * 2^2 / 25 = 0.16.
-        layout.learn(z: [-3, 4], squaredNorm: 25, clippedScore: 2, smoothing: 0.5, block: &block)
+        // gain = 2 * 2^2 / 25 = 0.32; learned at b = 0.5: 0.16 z_j |z_j|.
+        #expect(layout.learn(z: [-3, 4], squaredNorm: 25, clippedScore: 2, smoothing: 0.5, block: &block) == 0.32)
         #expect(abs(block[0] + 1.44) < 1e-6 && abs(block[1] - 2.56) < 1e-6)
-        // A unit direction (the overflow path): gain = 0.5 * 2 * 1 / 1 = 1.
-        layout.learn(z: [1, 0], squaredNorm: 1, clippedScore: 1, smoothing: 0.5, block: &block)
+        var explained: [Float] = [.nan, .nan]
+        layout.explained(z: [-3, 4], gain: 0.32, smoothing: 0.5, block: block, into: &explained)
+        #expect(abs(explained[0] + 2.88) < 1e-6 && abs(explained[1] - 5.12) < 1e-6)
+        // A unit direction (the overflow path): gain = 2 * 1 / 1 = 2.
+        #expect(layout.learn(z: [1, 0], squaredNorm: 1, clippedScore: 1, smoothing: 0.5, block: &block) == 2)
         #expect(abs(block[0] - 0.28) < 1e-6 && abs(block[1] - 1.28) < 1e-6)
         // A zero residual adds nothing and only decays.
-        layout.learn(z: [0, 0], squaredNorm: 0, clippedScore: 0, smoothing: 0.5, block: &block)
+        #expect(layout.learn(z: [0, 0], squaredNorm: 0, clippedScore: 0, smoothing: 0.5, block: &block) == 0)
         #expect(abs(block[0] - 0.14) < 1e-6 && abs(block[1] - 0.64) < 1e-6)
     }
 

@@ -26,6 +26,12 @@ struct DemoTests {
         #expect(precision > 0.6)
         #expect(recall > 0.9)
         #expect(text.contains("top 5 alerts:"))
+        // A spike-one anomaly moves one known feature: the explanation names it first.
+        let explained = try #require(
+            text.split(separator: "\n").first { $0.contains("spike-one alerts name the moved feature first") },
+            "no explained line:\n\(text)")
+        let counts = explained.split(separator: " ").compactMap { Int($0) }
+        #expect(counts.count == 2 && counts[1] > 20 && counts[0] * 100 >= counts[1] * 95, "\(explained)")
     }
 
     /// The first number after `label` (skipping spaces), e.g. `0.829` in `(precision 0.829,`.
