@@ -27,7 +27,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Extend each row with its key's previous L rows (a shingle: short-term dynamics for narrow series): auto (8 for the location model of inputs with at most 4 features, else 0), or L (0: the row alone).")
     var lags: LagsSetting = .automatic
 
-    @Option(help: "Also score each row against the key's row one period earlier: auto (keys of inputs with at most 4 features find their period in their first 1,024 rows; wider inputs: off), off, or a period P in rows.")
+    @Option(help: "Also score each row against the key's row one period earlier: auto (keys of inputs with at most 4 features find their period in their first 1,024 rows; wider inputs: off), off, or a period P in rows (each key then keeps P rows: 4 P d bytes).")
     var season: Season = defaults.season
 
     @Option(help: "Rank rows by their residual whitened against the covariance of the key's past residuals (alerts keep the plain score): auto (location models of 2-64 features, counting lags), on (at most 256), or off.")
