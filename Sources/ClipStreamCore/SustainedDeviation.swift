@@ -75,6 +75,11 @@ public struct SustainedDeviation: Sendable, Equatable {
     /// `Float`s per key: one per model feature.
     public var storageCount: Int { dimension }
 
+    /// Ceiling of a row's whole part `d c^2`: far beyond any row a threshold lets through, and
+    /// far enough below `Float`'s range that a deviation plus a row's part (``explained``) stays
+    /// finite.
+    static let largestPart = 1e30
+
     /// Learns one row's deviation.
     /// - Parameters:
     ///   - z: the row's standardized residual, or its unit direction.
@@ -82,7 +87,8 @@ public struct SustainedDeviation: Sendable, Equatable {
     ///   - clippedScore: the row's instant score, clipped as the sustained score clips it.
     ///   - smoothing: the score's smoothing `b`.
     ///   - block: the key's sustained deviation (``storageCount`` values).
-    /// - Returns: the row's gain `d c^2 / ||z||^2` (its part is `gain z_j |z_j|`).
+    /// - Returns: the row's gain `d c^2 / ||z||^2` (its part is `gain z_j |z_j|`; `d c^2` at most
+    ///   ``largestPart``).
     /// - Complexity: O(d), no allocation.
     @discardableResult
     func learn(
@@ -90,7 +96,11 @@ public struct SustainedDeviation: Sendable, Equatable {
         block: UnsafeMutablePointer<Float>
     ) -> Float {
         let keep = Float(1 - smoothing)
-        let gain = squaredNorm > 0 ? Float(Double(dimension) * clippedScore * clippedScore / squaredNorm) : 0
+        // The row's whole part, `d c^2`, bounded: on the overflow path (`z` a unit direction, a
+        // row like 1e30) `c` is only clipped at 4 thresholds, and unbounded the part reached
+        // Float's infinity, which left NaN in the key's state for good.
+        let part = min(Double(dimension) * clippedScore * clippedScore, Self.largestPart)
+        let gain = squaredNorm > 0 ? Float(part / squaredNorm) : 0
         let learned = Float(smoothing) * gain
         for j in 0..<dimension { block[j] = keep * block[j] + learned * z[j] * abs(z[j]) }
         return gain
@@ -112,5 +122,35 @@ public struct SustainedDeviation: Sendable, Equatable {
     /// Whether `block` could have been written by ``learn``: ``storageCount`` finite values.
     public func isSound(_ block: ArraySlice<Float>) -> Bool {
         block.count == storageCount && block.allSatisfy(\.isFinite)
+    }
+}
+
+/// How a key's snapshot changes between two configurations that differ at most in whether they
+/// keep a sustained deviation: a state saved under one explanation basis loads under the other,
+/// as explanations change no score. Gaining one, a key starts it empty (its rows explain
+/// themselves until it fills); losing one, the key drops it.
+public struct SustainedDeviationChange: Sendable, Equatable {
+    /// Values a key's snapshot gains (negative: loses), at `offset`.
+    public let valuesAdded: Int
+    private let offset: Int
+
+    /// The change from snapshots of `old` to snapshots of `new`.
+    public init(from old: Configuration, to new: Configuration) {
+        let before = old.sustainedDeviationLayout?.storageCount ?? 0
+        let after = new.sustainedDeviationLayout?.storageCount ?? 0
+        valuesAdded = after - before
+        offset = valuesAdded > 0 ? new.sustainedDeviationBlockOffset : old.sustainedDeviationBlockOffset
+    }
+
+    /// `snapshot` (of the old configuration) as the new configuration holds it.
+    public func apply(to snapshot: KeySnapshot) -> KeySnapshot {
+        guard valuesAdded != 0, snapshot.values.count >= offset - min(valuesAdded, 0) else { return snapshot }
+        var values = snapshot.values
+        if valuesAdded > 0 {
+            values.insert(contentsOf: repeatElement(Float(0), count: valuesAdded), at: offset)
+        } else {
+            values.removeSubrange(offset..<offset - valuesAdded)
+        }
+        return KeySnapshot(state: snapshot.state, values: values)
     }
 }

@@ -4,8 +4,8 @@ import ClipStreamEngine
 /// Formats `score` output: `row,key,score,threshold,alert[,label][,time][,top][,pull,lambda,clipped]`.
 ///
 /// `alert` is empty while the decision is withheld (warm-up, re-anchoring, a muted repeat, a run past its first `--run-alerts` rows), else `0` or `1`;
-/// `top` is `name:+0.61;name:-0.22` (signed shares of `||z||^2`, two decimals), empty when the
-/// residual is zero; `lambda` and `clipped` are empty for a row that took no clipped step;
+/// `top` is `name:+0.61;name:-0.22` (signed shares, two decimals: of the key's sustained
+/// deviation or of the row's `||z||^2`, `--explain-by`), empty when nothing is attributed; `lambda` and `clipped` are empty for a row that took no clipped step;
 /// numbers are the shortest text that reads back to the same `Float` (`Double` beyond
 /// `Float`'s range). One CSV record per row (a key holding a newline is quoted, so its record
 /// spans two physical lines).
@@ -180,13 +180,15 @@ public struct ScoreRowWriter {
 
     private mutating func formatTop(_ indices: UnsafePointer<Int32>, _ shares: UnsafePointer<Float>) {
         scratch.removeAll(keepingCapacity: true)
-        // A zero residual (a key's first row, or a row equal to the estimate) explains nothing.
+        // Nothing attributed (a key's first row, or a row equal to the estimate and no sustained
+        // deviation) explains nothing.
         if shares[0] == 0 { return }
         for i in 0..<explainCount {
             if i > 0 { scratch.append(UInt8(ascii: ";")) }
             scratch.append(contentsOf: featureNames[Int(indices[i])])
             scratch.append(UInt8(ascii: ":"))
-            let share = shares[i]
+            // Never anything but finite in [-1, 1]; a bad value must not trap the writer.
+            let share = shares[i].isFinite ? max(-1, min(1, shares[i])) : 0
             scratch.append(share < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
             let hundredths = Int((abs(Double(share)) * 100).rounded())
             scratch.append(UInt8(ascii: "0") + UInt8(hundredths / 100))

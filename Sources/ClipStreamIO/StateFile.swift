@@ -44,6 +44,17 @@ public enum StateFile {
         "mute-repeats": "off", "run-alerts": "0", "explain-by": "row",
     ]
 
+    /// The setting naming what explanations attribute (``ExplanationBasis``).
+    static let explanationSetting = "explain-by"
+
+    /// The explanation basis a state recorded (`row` or `sustained`).
+    private static func explanationBasis(_ setting: String?, in path: String) throws -> ExplanationBasis {
+        guard let setting, let basis = ExplanationBasis(rawValue: setting), basis != .automatic else {
+            throw StateError.corrupt(path: path, reason: "explain-by \(setting ?? "absent") is neither row nor sustained")
+        }
+        return basis
+    }
+
     /// The settings lines of `configuration`.
     public static func settingsLines(_ configuration: Configuration) -> [String] {
         configuration.settings.map { "\($0.name)=\($0.value)" }
@@ -116,21 +127,30 @@ public enum StateFile {
         let expected = settingsLines(engine.configuration)
         var theirs = Dictionary(header.settings.map(split), uniquingKeysWith: { a, _ in a })
         for (name, value) in settingsAddedLater where theirs[name] == nil { theirs[name] = value }
-        let ours = Dictionary(expected.map(split), uniquingKeysWith: { a, _ in a })
+        var ours = Dictionary(expected.map(split), uniquingKeysWith: { a, _ in a })
+        // What explanations attribute changes no score: a state loads under either basis, its
+        // keys' sustained deviations added (empty) or dropped (``SustainedDeviationChange``).
+        let basis = try explanationBasis(theirs.removeValue(forKey: explanationSetting), in: path)
+        ours.removeValue(forKey: explanationSetting)
         if theirs != ours {
-            let differences = expected.map(split).compactMap { name, value -> String? in
+            let differences = expected.map(split).filter { $0.0 != explanationSetting }.compactMap { name, value -> String? in
                 let other = theirs[name] ?? "absent"
                 return other == value ? nil : "\(name) \(other) in the state, \(value) here"
             }
             throw StateError.configurationMismatch(
                 path: path, differences: differences.isEmpty ? ["settings differ"] : differences)
         }
-        guard header.valuesPerKey == engine.valuesPerKey else {
+        var written = engine.configuration
+        written.explanationBasis = basis
+        let change = SustainedDeviationChange(from: written, to: engine.configuration)
+        let stateValues = engine.valuesPerKey - change.valuesAdded
+        guard header.valuesPerKey == stateValues else {
             throw StateError.configurationMismatch(
-                path: path, differences: ["\(header.valuesPerKey) values per key in the state, \(engine.valuesPerKey) here"])
+                path: path, differences: ["\(header.valuesPerKey) values per key in the state, \(stateValues) here"])
         }
         precondition(engine.keyCount == 0, "load into an empty engine")
-        try readKeys(path, header) { name, snapshot in
+        try readKeys(path, header) { name, written in
+            let snapshot = change.apply(to: written)
             guard snapshot.isSound(for: engine.configuration) else {
                 throw StateError.corrupt(
                     path: path, reason: "key \(name) holds values no model can have (NaN, infinity, a scale <= 0, a negative count)")

@@ -23,7 +23,8 @@ public enum Attribution {
 
     /// Selects the `k` coordinates with the largest share `|values[j]| / sum(|values|)` and
     /// writes their indices and shares, signed as `values[j]`, largest first; ties keep the
-    /// lower index first. Writes nothing and returns false when every value is 0.
+    /// lower index first. Writes nothing and returns false when every value is 0 (or their sum
+    /// is not finite).
     ///
     /// - Parameters:
     ///   - values: `count` signed contributions.
@@ -38,7 +39,7 @@ public enum Attribution {
     ) -> Bool {
         var total = 0.0
         for j in 0..<count { total += Double(abs(values[j])) }
-        guard total > 0 else { return false }
+        guard total > 0 && total.isFinite else { return false }
         selectTop(count: count, total: total, k: k, indices: indices, shares: shares, isNegative: { values[$0] < 0 }) {
             abs(values[$0])
         }

@@ -79,6 +79,20 @@ struct SustainedExplanationTests {
         #expect(abs(block[0] - 0.14) < 1e-6 && abs(block[1] - 0.64) < 1e-6)
     }
 
+    /// A unit direction whose clipped score is astronomically large (a row like 1e30 against a
+    /// threshold that climbed under hostile input) adds at most ``SustainedDeviation/largestPart``
+    /// (1e30).
+    @Test func aRowsPartIsBounded() {
+        let layout = SustainedDeviation(dimension: 2)
+        var block: [Float] = [0, 0]
+        let gain = layout.learn(z: [1, 0], squaredNorm: 1, clippedScore: 1e30, smoothing: 0.5, block: &block)
+        #expect(Double(gain) <= 1.0001e30)
+        #expect(block[0].isFinite && block[1] == 0)
+        var explained: [Float] = [.nan, .nan]
+        layout.explained(z: [1, 0], gain: gain, smoothing: 0.5, block: block, into: &explained)
+        #expect(explained[0].isFinite && explained[1] == 0)
+    }
+
     @Test func sharesOfSignedValues() {
         let values: [Float] = [-1, 3, 0, -4]
         var indices = [Int32](repeating: -1, count: 2)
@@ -111,6 +125,27 @@ struct SustainedExplanationTests {
         c.model = .location
         c.explanationBasis = .row
         #expect(c.sustainedDeviationLayout == nil && c.referenceBlockWidth == c.sustainedDeviationStartInBlock)
+    }
+
+    /// Rows like 1e30 take the overflow path (a unit direction), where the row's clipped score
+    /// is only bounded by its threshold: the deviation and every explanation stay finite.
+    @Test func absurdRowsLeaveTheDeviationFinite() {
+        let c = Configuration(dimension: 8)
+        var detector = LocationDetector(configuration: c)
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 9)
+        for t in 0..<3_000 {
+            var row = noise.row(mean: Array(repeating: 0, count: 8))
+            if t >= 300 && t % 50 == 0 { row[t % 8] = t % 100 == 0 ? 1e30 : -3e38 }
+            let shares = Self.explained(&detector, row: row, slot: slot).shares.values
+            let finite = shares.allSatisfy { $0.isFinite }
+            #expect(finite, "row \(t)")
+        }
+        let snapshot = detector.snapshot(slot: slot)
+        #expect(snapshot.isSound(for: c))
+        let start = c.sustainedDeviationBlockOffset
+        let bounded = snapshot.values[start..<start + 8].allSatisfy { $0.isFinite && abs($0) <= 1e30 }
+        #expect(bounded)
     }
 
     @Test func aNonFiniteSustainedDeviationIsRefused() {
