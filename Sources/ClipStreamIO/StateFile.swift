@@ -47,6 +47,13 @@ public enum StateFile {
     /// The setting naming what explanations attribute (``ExplanationBasis``).
     static let explanationSetting = "explain-by"
 
+    /// The explanation basis `header` recorded (`row` when it predates the setting), or nil when
+    /// it names neither `row` nor `sustained`.
+    public static func explanationBasis(recordedIn header: Header) -> ExplanationBasis? {
+        let recorded = header.settings.map(split).first { $0.0 == explanationSetting }?.1 ?? settingsAddedLater[explanationSetting]
+        return try? explanationBasis(recorded, in: "")
+    }
+
     /// The explanation basis a state recorded (`row` or `sustained`).
     private static func explanationBasis(_ setting: String?, in path: String) throws -> ExplanationBasis {
         guard let setting, let basis = ExplanationBasis(rawValue: setting), basis != .automatic else {

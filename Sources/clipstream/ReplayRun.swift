@@ -113,7 +113,14 @@ final class ReplayRun: ScoringObserver {
             engine = created
             self.ownFeatures = created.configuration.dimension
             if resumed != nil, let checkpointPath {
-                try StateFile.load(checkpointPath, into: created)
+                let header = try StateFile.load(checkpointPath, into: created)
+                // A state loads under either basis, but OUTPUT's `top` column must keep its meaning.
+                let basis = created.configuration.effectiveExplanationBasis
+                if explain > 0, let recorded = StateFile.explanationBasis(recordedIn: header), recorded != basis {
+                    throw StateError.checkpointMismatch(
+                        path: checkpointPath,
+                        reason: "its output explains rows with --explain-by \(recorded.rawValue), this run with \(basis.rawValue) (resume with --explain-by \(recorded.rawValue))")
+                }
             } else if let loadState {
                 try StateFile.load(loadState, into: created)
             }

@@ -139,6 +139,12 @@ struct ReplayResumeTests {
         let otherLimit = try ClipStreamBinary.run(base + Self.options + ["--max-keys", "4"])
         #expect(otherLimit.status == 31)
         #expect(otherLimit.stderr.contains("--max-keys"))
+        // The state loads under either explanation basis, but OUTPUT's `top` column would
+        // change its meaning halfway.
+        let otherBasis = try ClipStreamBinary.run(base + Self.options + ["--explain-by", "row"])
+        #expect(otherBasis.status == 31)
+        #expect(otherBasis.stderr.contains("--explain-by sustained"), "\(otherBasis.stderr)")
+        #expect(try directory.read("out.csv") == before)
         // Another file as OUTPUT, longer than recorded (it once kept the other file's bytes
         // and appended the rest of the run to them, exit 0), and OUTPUT changed since.
         let elsewhere = try directory.write("elsewhere.csv", Array(repeating: UInt8(ascii: "x"), count: before.count + 10))
