@@ -27,6 +27,9 @@ public struct Configuration: Sendable, Equatable {
     /// What a row's explanation attributes (``ExplanationBasis``; resolved by
     /// ``effectiveExplanationBasis``).
     public var explanationBasis: ExplanationBasis = .automatic
+    /// Whether a feature value that is NaN is a missing value the key imputes (``MissingCells``)
+    /// instead of a row the caller must refuse; needs ``canImputeMissing``.
+    public var imputesMissing = false
 
     // MARK: Learning-rate schedule (ALGORITHM.md section 5)
 
@@ -146,6 +149,9 @@ public struct Configuration: Sendable, Equatable {
             try check(
                 modelDimension <= Whitening.largestDimension, "whiten",
                 "off or auto for more than \(Whitening.largestDimension) model features (dimension * (lags + 1))")
+        }
+        if imputesMissing {
+            try check(canImputeMissing, "missing", "bad-row unless the location model runs without lags or a seasonal reference (--lags 0 --season off)")
         }
         if repeatMuting == .on {
             try check(model == .location, "mute-repeats", "off or auto with --model \(model.name)")

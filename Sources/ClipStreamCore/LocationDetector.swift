@@ -25,6 +25,10 @@ public struct LocationDetector: Sendable {
     private var shingle: [Float]
     /// The residual whitening's factorization scratch (empty without whitening).
     private var whiteningFactor: [Double]
+    /// A row with its missing cells imputed, then their scales before the step; and their
+    /// columns (both empty unless the configuration imputes).
+    private var imputation: [Float]
+    private var missingColumns: [Int32]
 
     /// Creates an empty detector; `configuration` must already be validated.
     public init(configuration: Configuration) {
@@ -40,6 +44,9 @@ public struct LocationDetector: Sendable {
         work = [Float](repeating: 0, count: width)
         shingle = [Float](repeating: 0, count: configuration.lags > 0 ? width : 0)
         whiteningFactor = [Double](repeating: 0, count: configuration.whiteningLayout?.factorScratchCount ?? 0)
+        let imputing = configuration.imputesMissing ? width : 0
+        imputation = [Float](repeating: 0, count: 2 * imputing)
+        missingColumns = [Int32](repeating: 0, count: imputing)
     }
 
     /// Adds a key and returns its slot.
@@ -65,23 +72,54 @@ public struct LocationDetector: Sendable {
     ) {
         let step = self.rowContext
         let inputWidth = configuration.dimension
+        let imputes = configuration.imputesMissing
         residual.withUnsafeMutableBufferPointer { z in
             work.withUnsafeMutableBufferPointer { w in
                 shingle.withUnsafeMutableBufferPointer { extended in
                     // The factor's base address is nil without whitening (an empty array).
                     whiteningFactor.withUnsafeMutableBufferPointer { factor in
-                        bank.withStorage { storage in
-                            LagWindow.forEachModelRow(
-                                rows: rows, rowStride: rowStride, order: order, slots: slots,
-                                inputWidth: inputWidth, storage: storage, shingle: extended
-                            ) { n, i, slot, x in
-                                results[n] = step.step(
-                                    x: x, slot: slot, storage: storage,
-                                    z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
-                                    whiteningScratch: factor.baseAddress,
-                                    explainCount: explainCount, explainAbove: explainAbove,
-                                    topIndices: topIndices + i * explainCount,
-                                    topShares: topShares + i * explainCount)
+                        imputation.withUnsafeMutableBufferPointer { imputation in
+                            missingColumns.withUnsafeMutableBufferPointer { columns in
+                                // Unused unless the configuration imputes (the arrays are empty).
+                                var missing = MissingCells(
+                                    columns: columns.baseAddress ?? .placeholder,
+                                    scales: imputation.baseAddress.map { $0 + inputWidth } ?? .placeholder)
+                                let imputed = imputation.baseAddress ?? .placeholder
+                                bank.withStorage { storage in
+                                    LagWindow.forEachModelRow(
+                                        rows: rows, rowStride: rowStride, order: order, slots: slots,
+                                        inputWidth: inputWidth, storage: storage, shingle: extended
+                                    ) { n, i, slot, x in
+                                        var row = x
+                                        missing.count = 0
+                                        if imputes,
+                                            missing.impute(
+                                                x, width: inputWidth, theta: storage.theta(slot),
+                                                scale: storage.scale(slot), into: imputed)
+                                        {
+                                            let state = storage.state(slot).pointee
+                                            guard state.rowCount >= 2 else {
+                                                results[n] = step.unlearnedRow(
+                                                    state: state, explainCount: explainCount,
+                                                    topIndices: topIndices + i * explainCount,
+                                                    topShares: topShares + i * explainCount)
+                                                return
+                                            }
+                                            row = UnsafePointer(imputed)
+                                        }
+                                        results[n] = step.step(
+                                            x: row, slot: slot, storage: storage,
+                                            z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
+                                            whiteningScratch: factor.baseAddress,
+                                            explainCount: explainCount, explainAbove: explainAbove,
+                                            topIndices: topIndices + i * explainCount,
+                                            topShares: topShares + i * explainCount, hasMissing: missing.count > 0)
+                                        if missing.count > 0 {
+                                            missing.restore(theta: storage.theta(slot), scale: storage.scale(slot), imputed: row)
+                                            results[n].imputedValues = Int32(truncatingIfNeeded: missing.count)
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

@@ -38,6 +38,8 @@ public struct RowScore: Sendable, Equatable {
     public var tookClippedStep: Bool { clipThreshold > 0 }
     /// Whether this row re-anchored the key on a new level (a regime change).
     public var reanchored: Bool
+    /// Missing values the key imputed in this row (``Configuration/imputesMissing``).
+    public var imputedValues: Int32 = 0
 
     /// Creates a row result.
     public init(

@@ -60,12 +60,13 @@ struct RowStep {
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
         whiteningScratch: UnsafeMutablePointer<Double>?,
         explainCount: Int, explainAbove: Double = -.infinity,
-        topIndices: UnsafeMutablePointer<Int32>, topShares: UnsafeMutablePointer<Float>
+        topIndices: UnsafeMutablePointer<Int32>, topShares: UnsafeMutablePointer<Float>,
+        hasMissing: Bool = false
     ) -> RowScore {
         var residual = Residual()
         var result = rawStep(
             x: x, slot: slot, storage: storage, z: z, work: work, whiteningScratch: whiteningScratch,
-            residual: &residual)
+            residual: &residual, hasMissing: hasMissing)
         if configuration.calibratesScores {
             calibration.report(&result, histogram: storage.histogram(slot), state: storage.state(slot))
         }
@@ -114,7 +115,7 @@ struct RowStep {
     private func rawStep(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
-        whiteningScratch: UnsafeMutablePointer<Double>?, residual: inout Residual
+        whiteningScratch: UnsafeMutablePointer<Double>?, residual: inout Residual, hasMissing: Bool
     ) -> RowScore {
         let d = configuration.modelDimension
         let theta = storage.theta(slot)
@@ -249,7 +250,9 @@ struct RowStep {
         // scales are still settling: a key whose first row was 1e30 took their outsized z in at
         // weight 1/n and ranked ~30x low for 2,400 rows (now ~5x); NAB 0.704 / 0.366 -> 0.712
         // / 0.368, SMD and the demo within 0.001 or better.
-        if let whitening, let whiteningBlock, n > configuration.warmupRows && !quiet,
+        // Nor does a row with imputed cells, whose zeros there are not deviations
+        // (``MissingCells``).
+        if let whitening, let whiteningBlock, n > configuration.warmupRows && !quiet && !hasMissing,
             !Self.isAbsurd(instant: instant, limit: limit)
         {
             // `work` is free here: the BLAS update, its other user, comes after.
@@ -416,6 +419,16 @@ struct RowStep {
             rate: Float(rate), clip: configuration.scaleClip,
             absoluteFloor: configuration.absoluteScaleFloor,
             relativeFloor: configuration.relativeScaleFloor)
+    }
+
+    /// The result of a row the key does not learn: a row with a missing cell before the key has
+    /// two complete rows (``MissingCells``), reported like a key's first row.
+    func unlearnedRow(state: KeyState, explainCount: Int, topIndices: UnsafeMutablePointer<Int32>, topShares: UnsafeMutablePointer<Float>) -> RowScore {
+        clearAttribution(explainCount, topIndices, topShares)
+        let calibrated = configuration.calibratesScores
+        return RowScore(
+            score: calibrated ? 0 : 1, threshold: calibrated ? 0 : threshold.threshold(state), decision: .withheld,
+            pull: 0, clipThreshold: 0, clipped: false)
     }
 
     func clearAttribution(
