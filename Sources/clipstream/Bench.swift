@@ -64,6 +64,7 @@ struct Bench: ParsableCommand {
         for (name, value, range) in ranges where !range.contains(value) {
             throw ValidationError("\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
         }
+        if csv != nil && json { throw ValidationError("--csv measures the CSV reader and prints one line; --json is for the engine's measurement") }
         if let rows, rows < 1 { throw ValidationError("--rows must be positive") }
         if let warmRows, warmRows < 0 { throw ValidationError("--warm-rows must not be negative") }
         guard kernel == "auto" || KernelStrategy(rawValue: kernel) != nil else {
@@ -93,12 +94,17 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        try CommandErrors.exitOnFailure { try measureAll() }
+    }
+
+    private func measureAll() throws {
         if let csv {
             try ReaderBenchmark.run(path: csv)
             return
         }
         var configuration = try model.configuration(dimension: dim)
         if kernel != "auto" { configuration.blasMinimumDimension = kernel == "blas" ? 1 : Configuration.neverBLAS }
+        try Self.refuseStateBeyondMemory(configuration: configuration, keys: keys)
         let keyOrder = BenchKeyOrder(rawValue: order) ?? .roundRobin
         let input = BenchInput(dimension: dim, keys: keys, megabytes: bufferMb, order: keyOrder)
         let probe = BandwidthProbe(megabytes: probeMb)
@@ -114,11 +120,27 @@ struct Bench: ParsableCommand {
                 measurement.speedup = 1
             }
             if json {
-                FileHandle.standardOutput.write(Data((measurement.jsonLine + "\n").utf8))
+                try CommandErrors.writeStandardOutput(measurement.jsonLine + "\n")
             }
             results.append(measurement)
         }
-        if !json { print(BenchMeasurement.table(results)) }
+        if !json { try CommandErrors.writeStandardOutput(BenchMeasurement.table(results) + "\n") }
+    }
+
+    /// Refuses a key count whose model state alone would not fit in the machine's memory (the
+    /// run was killed by the kernel after filling it, `--dim 16 --keys 100000000`: 24 GB).
+    static func refuseStateBeyondMemory(configuration: Configuration, keys: Int) throws {
+        let d = configuration.modelDimension
+        let perKey = EstimatorBank(
+            dimension: d, lagWidth: d - configuration.dimension, blockWidth: configuration.referenceBlockWidth
+        ).bytesPerKey
+        let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
+        let state = Double(perKey) * Double(keys)
+        if physical > 0 && state > Double(physical) {
+            throw ValidationError(String(
+                format: "%d keys of %d bytes need %.1f GB of model state; this machine has %.1f GB",
+                keys, perKey, state / 1e9, Double(physical) / 1e9))
+        }
     }
 
     /// The process's peak resident memory so far (`getrusage`'s `ru_maxrss`, KiB on Linux).

@@ -24,13 +24,16 @@ enum ReaderBenchmark {
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            print(String(
+            // As `score` refuses them: nothing to measure.
+            if rows == 0 { throw InputError.emptyInput }
+            if rows == 1 { throw InputError.headerOnly }
+            try CommandErrors.writeStandardOutput(String(
                 format: """
                     bench --csv %@: %d data rows, %d numeric fields, %.1f MB of field text in %.2f s
                     %.0f MB/s of CSV text, %.3f M rows/s, %.1f M fields/s (one thread; checksum %g)
                     """,
                 path, rows - 1, parsed, Double(bytes) / 1e6, seconds, Double(bytes) / 1e6 / seconds,
-                Double(rows - 1) / 1e6 / seconds, Double(parsed) / 1e6 / seconds, Double(checksum)))
+                Double(rows - 1) / 1e6 / seconds, Double(parsed) / 1e6 / seconds, Double(checksum)) + "\n")
         }
     }
 }

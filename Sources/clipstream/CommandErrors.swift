@@ -33,6 +33,14 @@ enum CommandErrors {
         }
     }
 
+    /// Writes `text` to standard output, failing as every output does (`write failed`, exit
+    /// 20; a closed pipe 19) instead of trapping the process.
+    static func writeStandardOutput(_ text: String) throws {
+        let out = OutputBuffer(fileDescriptor: STDOUT_FILENO)
+        out.write(text)
+        try out.flush()
+    }
+
     static func report(_ message: String) {
         FileHandle.standardError.write(Data("clipstream: error: \(message)\n".utf8))
     }

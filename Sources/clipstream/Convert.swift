@@ -35,6 +35,7 @@ struct Convert: ParsableCommand {
         let paths = self.paths
         try CommandErrors.exitOnFailure {
             for path in paths { try OutputTarget.refuseInput(input, asOutput: path) }
+            try columns.refuseQuarantineClash(input: input, outputs: paths)
             let reader = try CSVReader(source: InputOpener.open(path: input))
             var descriptors: [Int32] = []
             defer { for fd in descriptors { close(fd) } }

@@ -24,6 +24,17 @@ struct InputColumnOptions: ParsableArguments {
         }
     }
 
+    /// Refuses a quarantine file that is the input (appending to it would destroy the rows
+    /// before they are read) or one of the outputs (the output's bytes would overwrite the
+    /// quarantined lines, or the reverse).
+    func refuseQuarantineClash(input: String, outputs: [String]) throws {
+        guard case .quarantine(let path) = BadRowPolicy(onBadRow) else { return }
+        try OutputTarget.refuseInput(input, asOutput: path)
+        for output in outputs where output != "-" && OutputTarget.nameSameFile(path, output) {
+            throw ValidationError("the quarantine file \(path) is the output \(output): give each its own file")
+        }
+    }
+
     /// Sets the columns and the bad-row policy of `options`.
     func apply(to options: inout ScoringOptions) {
         options.keyColumn = keyColumn

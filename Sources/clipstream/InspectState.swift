@@ -90,7 +90,7 @@ struct InspectState: ParsableCommand {
                 for (name, count) in names.prefix(20) { out += "  \(name)  \(count) rows\n" }
                 if names.count > 20 { out += "  ... \(names.count - 20) more\n" }
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            try CommandErrors.writeStandardOutput(out)
         }
     }
 }

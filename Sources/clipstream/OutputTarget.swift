@@ -40,6 +40,14 @@ struct OutputTarget {
         }
     }
 
+    /// Whether two paths name one file: the same file when both exist (through any path or
+    /// link), else the same standardized path.
+    static func nameSameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        if stat(a, &x) == 0 && stat(b, &y) == 0 { return x.st_dev == y.st_dev && x.st_ino == y.st_ino }
+        return URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
+    }
+
     /// Empties a file opened with `truncating: false` (nothing for standard output).
     func truncate() throws {
         if owned && Syscalls.isRegularFile(fileDescriptor) && ftruncate(fileDescriptor, 0) != 0 {

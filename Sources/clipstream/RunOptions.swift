@@ -84,7 +84,7 @@ struct RunOptions: ParsableArguments {
     /// Refuses an output or a quarantine file that is `input` itself (``OutputTarget/refuseInput(_:asOutput:)``).
     func refuseWritingInput(_ input: String, output: String?) throws {
         try OutputTarget.refuseInput(input, asOutput: output)
-        if case .quarantine(let path) = BadRowPolicy(columns.onBadRow) { try OutputTarget.refuseInput(input, asOutput: path) }
+        try columns.refuseQuarantineClash(input: input, outputs: output.map { [$0] } ?? [])
     }
 
     /// The pipeline options these flags set.

@@ -16,6 +16,8 @@ struct OutputSafetyTests {
         ["convert", "IN", "IN"],
         ["score", "IN", "--on-bad-row", "quarantine:IN"],
         ["replay", "IN", "-o", "/dev/null", "--on-bad-row", "quarantine:LINK"],
+        // `convert` once appended its bad rows to its input and left 47 bytes of it, exit 0.
+        ["convert", "IN", "OUT", "--on-bad-row", "quarantine:IN"],
     ])
     func aCommandRefusesToWriteItsInput(_ template: [String]) throws {
         let directory = try TemporaryDirectory()
@@ -24,11 +26,31 @@ struct OutputSafetyTests {
         try FileManager.default.createSymbolicLink(atPath: directory.path("link.csv"), withDestinationPath: path)
         let arguments = template.map {
             $0.replacingOccurrences(of: "LINK", with: directory.path("link.csv")).replacingOccurrences(of: "IN", with: path)
+                .replacingOccurrences(of: "OUT", with: directory.path("out.arc"))
         }
         let run = try ClipStreamBinary.run(arguments)
         #expect(run.status == 64)
         #expect(run.stderr.contains("is the input file"))
         #expect(try directory.read("in.csv") == Self.input)
+    }
+
+    /// A quarantine file that is an output: `convert` renamed its archive over the quarantined
+    /// lines (exit 0, the lines lost), `score` interleaved them with its output.
+    @Test(arguments: [
+        ["score", "IN", "-o", "OUT", "--on-bad-row", "quarantine:OUT"],
+        ["convert", "IN", "OUT", "--on-bad-row", "quarantine:OUT"],
+        ["convert", "IN", "OUT", "--partitions", "2", "--on-bad-row", "quarantine:OUT.1"],
+    ])
+    func aQuarantineFileIsNotAnOutput(_ template: [String]) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = try directory.write("in.csv", Self.input + Array("a,1,2\n".utf8))
+        let arguments = template.map {
+            $0.replacingOccurrences(of: "OUT", with: directory.path("out")).replacingOccurrences(of: "IN", with: path)
+        }
+        let run = try ClipStreamBinary.run(arguments)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("is the output"), "\(run.stderr)")
     }
 
     @Test func scoreLeavesTheOutputAloneWhenItsInputCannotBeOpened() throws {
