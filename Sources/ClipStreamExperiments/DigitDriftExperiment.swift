@@ -15,9 +15,10 @@ public struct DigitDriftVariant: Sendable {
     }
 
     /// ClipStream's defaults, unclipped, at the `1/t` rate and on unit-length images; then the
-    /// same comparisons with one scale shared by every pixel and a short horizon (H = 256,
-    /// alpha = 2/3), the model this stream needs: per-pixel scales let the near-constant
-    /// border pixels dominate the score (ROC-AUC about 0.52 with the defaults).
+    /// same comparisons with one scale shared by every pixel, a short horizon (H = 256,
+    /// alpha = 2/3) and the instant score alone, the model this stream needs: per-pixel scales
+    /// let the near-constant border pixels dominate the score (ROC-AUC about 0.52 with the
+    /// defaults).
     public static func standard() -> [DigitDriftVariant] {
         let d = DigitImages.pixels
         func configuration(shared: Bool, clipped: Bool = true, runningMean: Bool = false) -> Configuration {
@@ -28,6 +29,10 @@ public struct DigitDriftVariant: Sendable {
                 c.absoluteScaleFloor = 1
                 c.horizon = 256
                 c.alpha = 2.0 / 3.0
+                // Each anomaly is one sample: the sustained score (the default since these
+                // tables were first made) only carries its height onto the normal samples after
+                // it (ROC-AUC 0.779 -> 0.603 at 3% anomalies).
+                c.scoreSmoothing = 1
             }
             if !clipped {
                 c.clipMultiplier = 1e12

@@ -17,8 +17,8 @@ struct ExperimentDigits: ParsableCommand {
             (one key, pixel space, d = 784); reported: ROC-AUC and PR-AUC over the stream, \
             ROC-AUC per segment, and the samples after a switch until the ROC-AUC of 250-sample \
             windows (pooled over the 7 switches) is back within 0.05 of its settled level. The \
-            images are MNIST's 10,000 labelled test images (the training labels are not in \
-            the data folder), drawn with replacement.
+            images are MNIST's 10,000 labelled test images (the training images are not \
+            used), drawn with replacement.
             """)
 
     @Option(help: "Folder with MNIST's test-images.u8.gz and test-labels.u8.gz.")
