@@ -15,6 +15,17 @@ extension FloatParser {
     }
 
     /// Whether `bytes` (after the sign) spell `nan`, `inf` or `infinity` in any case.
+    /// Whether a field that ``parse(_:)`` called ``Result/nonFinite`` spells NaN (`nan` in any
+    /// case, signed or not, blanks around it), not an infinity or an overflow.
+    public static func spellsNaN(_ field: UnsafeRawBufferPointer) -> Bool {
+        var start = 0
+        var end = field.count
+        while start < end && isBlank(field[start]) { start += 1 }
+        while end > start && isBlank(field[end - 1]) { end -= 1 }
+        if start < end && (field[start] == UInt8(ascii: "-") || field[start] == UInt8(ascii: "+")) { start += 1 }
+        return equalsIgnoringASCIICase(UnsafeRawBufferPointer(rebasing: field[start..<end]), "nan")
+    }
+
     static func isNonFiniteSpelling(_ bytes: UnsafeRawBufferPointer) -> Bool {
         equalsIgnoringASCIICase(bytes, "nan") || equalsIgnoringASCIICase(bytes, "inf")
             || equalsIgnoringASCIICase(bytes, "infinity")

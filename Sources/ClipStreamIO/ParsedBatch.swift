@@ -42,8 +42,13 @@ final class ParsedBatch: @unchecked Sendable {
     var quarantineBytesWritten = 0
     private let placeholder = KeyHandle(shard: 0, slot: 0)
 
-    init(schema: CSVSchema, capacity: Int, explainCount: Int) {
+    /// Whether an empty or NaN feature value is a missing value (stored as NaN for the engine
+    /// to impute, counted there) instead of a bad row.
+    let keepsMissing: Bool
+
+    init(schema: CSVSchema, capacity: Int, explainCount: Int, keepsMissing: Bool = false) {
         self.schema = schema
+        self.keepsMissing = keepsMissing
         headerBytes = schema.columnNames.map { Array($0.utf8) }
         batch = RowBatch(
             dimension: schema.featureColumns.count, capacity: capacity, explainCount: explainCount)
@@ -76,6 +81,7 @@ final class ParsedBatch: @unchecked Sendable {
             throw .wrongFieldCount(line: line, expected: schema.columnNames.count, found: reader.fieldCount)
         }
         let schema = self.schema
+        let keepsMissing = self.keepsMissing
         // Decoded once: the partition test and the row's key share it.
         let parsedKey = reader.string(at: schema.keyColumn)
         if let partition, let key = parsedKey, !key.isEmpty, !partition.contains(key) {
@@ -86,11 +92,14 @@ final class ParsedBatch: @unchecked Sendable {
                 for (f, column) in schema.featureColumns.enumerated() {
                     switch reader.float(at: column) {
                     case .value(let v): row[f] = v
+                    case .empty where keepsMissing: row[f] = .nan
                     case .empty:
                         throw .emptyField(line: line, column: schema.columnNames[column])
                     case .nonNumeric:
                         throw .nonNumeric(
                             line: line, column: schema.columnNames[column], text: Self.text(reader, column))
+                    case .nonFinite where keepsMissing && reader.withField(column, { FloatParser.spellsNaN($0) }):
+                        row[f] = .nan
                     case .nonFinite:
                         throw .nonFinite(
                             line: line, column: schema.columnNames[column], text: Self.text(reader, column))

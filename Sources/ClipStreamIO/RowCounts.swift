@@ -13,6 +13,9 @@ public struct RowCounts: Sendable, Equatable {
     public var muted = 0
     /// Rows that would have alerted but come late in their run (``RowScore/runCapped``).
     public var runCapped = 0
+    /// Rows with missing values the key imputed, and how many values (``RowScore/imputedValues``).
+    public var imputedRows = 0
+    public var imputedValues = 0
 
     /// No rows yet.
     public init() {}
@@ -28,6 +31,10 @@ public struct RowCounts: Sendable, Equatable {
         }
         if result.muted { muted += 1 }
         if result.runCapped { runCapped += 1 }
+        if result.imputedValues > 0 {
+            imputedRows += 1
+            imputedValues += Int(result.imputedValues)
+        }
     }
 
     /// Adds another tally.
@@ -37,5 +44,7 @@ public struct RowCounts: Sendable, Equatable {
         withheld += other.withheld
         muted += other.muted
         runCapped += other.runCapped
+        imputedRows += other.imputedRows
+        imputedValues += other.imputedValues
     }
 }

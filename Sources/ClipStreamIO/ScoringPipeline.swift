@@ -270,7 +270,9 @@ public final class ScoringPipeline {
         // `filled` start at 0 and `free` is signalled once per slot: libdispatch traps when a
         // semaphore is released below the value it was created with.
         let slots = (0..<3).map { _ in
-            ParsedBatch(schema: schema, capacity: capacity, explainCount: attribution)
+            ParsedBatch(
+                schema: schema, capacity: capacity, explainCount: attribution,
+                keepsMissing: configuration.imputesMissing)
         }
         let free = DispatchSemaphore(value: 0)
         let filled = DispatchSemaphore(value: 0)

@@ -28,6 +28,9 @@ struct ReplayReport {
                 + (partition.map { " (partition \($0))" } ?? "")
                 + ", \(keys) keys, \(totals.alerts) alerts, \(totals.withheld) withheld (\(totals.muted) muted repeats, \(totals.runCapped) late in a run), \(totals.badRows) bad rows")
         lines.append(String(format: "throughput: %.3f M rows/s (%d rows in %.2f s this run)", rate / 1e6, rowsThisRun, seconds))
+        if totals.imputedValues > 0 {
+            lines.append("imputed \(totals.imputedValues) missing values in \(totals.imputedRows) rows")
+        }
         if totals.badRows > 0 { lines.append("skipped \(totals.badRows) rows") }
         for (reason, count) in totals.badRowsByReason.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(reason): \(count)")
@@ -61,7 +64,7 @@ struct ReplayReport {
         var object: [String: Any] = [
             "complete": complete, "rows": totals.rows, "input_rows": dataRows, "keys": keys,
             "alerts": totals.alerts, "withheld": totals.withheld, "muted": totals.muted, "run_capped": totals.runCapped,
-            "bad_rows": totals.badRows,
+            "bad_rows": totals.badRows, "imputed_rows": totals.imputedRows, "imputed_values": totals.imputedValues,
             "bad_rows_by_reason": totals.badRowsByReason, "rejected_rows": totals.rejected,
             "seconds": seconds, "rows_per_second": rate, "top_anomalies": top,
             "alerts_per_key": totals.alertsPerKey,

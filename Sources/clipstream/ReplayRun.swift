@@ -93,12 +93,13 @@ final class ReplayRun: ScoringObserver {
 
         let model = command.model
         let explain = command.runOptions.explain
+        let missing = command.runOptions.missing
         let source = try InputOpener.openRows(path: command.input)
         let output = OutputBuffer(fileDescriptor: fd)
         let pipeline = ScoringPipeline(
             source: source, output: output, options: options, logger: command.logging.logger
         ) { featureNames in
-            try RunOptions.configuration(model: model, explain: explain, featureNames: featureNames)
+            try RunOptions.configuration(model: model, explain: explain, missing: missing, featureNames: featureNames)
         }
         if let collector {
             collector.next = self

@@ -31,6 +31,12 @@ struct ReplayTotals: Codable, Equatable {
     /// Rows withheld late in their run (among `withheld`); optional like ``mutedCount``.
     var runCappedCount: Int? = 0
     var runCapped: Int { runCappedCount ?? 0 }
+    /// Rows with imputed missing values (`--missing impute`) and those values; optional like
+    /// ``mutedCount``.
+    var imputedRowCount: Int? = 0
+    var imputedValueCount: Int? = 0
+    var imputedRows: Int { imputedRowCount ?? 0 }
+    var imputedValues: Int { imputedValueCount ?? 0 }
     /// Bad rows passed over (`--on-bad-row skip`), by reason.
     var badRowsByReason: [String: Int] = [:]
     var badRows: Int { badRowsByReason.values.reduce(0, +) }
@@ -54,6 +60,8 @@ struct ReplayTotals: Codable, Equatable {
         withheld += counts.withheld
         mutedCount = muted + counts.muted
         runCappedCount = runCapped + counts.runCapped
+        imputedRowCount = imputedRows + counts.imputedRows
+        imputedValueCount = imputedValues + counts.imputedValues
     }
 
     /// Notes one scored row, already counted: its alert for its key, and the row itself if it

@@ -11,6 +11,11 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Explain each row by its top K dimensions (signed shares).")
     var explain: Int = 0
 
+    @Option(help: ArgumentHelp(
+        "An empty or NaN feature value: bad-row (the row is bad, --on-bad-row decides) or impute (the key's estimate takes it: the row is scored and learned on its other values; location model without lags or a seasonal reference, e.g. --lags 0 --season off for inputs of at most 4 features).",
+        valueName: "policy"))
+    var missing: MissingValuePolicy = .badRow
+
     @Flag(help: "Write pull,lambda,clipped: the bounded-influence record of each update.")
     var audit = false
 
@@ -121,11 +126,15 @@ struct RunOptions: ParsableArguments {
         }
     }
 
-    /// `skipped N rows` and one line per reason, then `rejected N rows` (`--max-keys`), for
-    /// stderr; empty when nothing was skipped or rejected.
-    static func skippedReport(_ skipped: [String: Int], rejected: Int, evicted: Int = 0) -> String {
+    /// `imputed N missing values in M rows` (`--missing impute`), `skipped N rows` and one line
+    /// per reason, then `rejected N rows` (`--max-keys`), for stderr; empty when nothing was
+    /// imputed, skipped or rejected.
+    static func skippedReport(_ skipped: [String: Int], rejected: Int, evicted: Int = 0, imputed: RowCounts = RowCounts()) -> String {
         let total = skipped.values.reduce(0, +)
         var text = ""
+        if imputed.imputedValues > 0 {
+            text += "imputed \(imputed.imputedValues) missing values in \(imputed.imputedRows) rows\n"
+        }
         if total > 0 {
             text += "skipped \(total) rows\n"
                 + skipped.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)\n" }.joined()
@@ -136,12 +145,28 @@ struct RunOptions: ParsableArguments {
     }
 
     /// The configuration for the header's feature columns, checked against `--explain`.
-    static func configuration(model: ModelOptions, explain: Int, featureNames: [String]) throws -> Configuration {
-        let configuration = try model.configuration(featureNames: featureNames)
+    static func configuration(
+        model: ModelOptions, explain: Int, missing: MissingValuePolicy = .badRow, featureNames: [String]
+    ) throws -> Configuration {
+        var configuration = try model.configuration(featureNames: featureNames)
+        if missing == .impute {
+            configuration.imputesMissing = true
+            try configuration.validate()
+        }
         if explain > configuration.modelDimension {
             throw ValidationError(
                 "--explain \(explain) exceeds the \(configuration.modelDimension) model features")
         }
         return configuration
     }
+}
+
+/// What an empty or NaN feature value is (`--missing`).
+enum MissingValuePolicy: String, ExpressibleByArgument, CaseIterable {
+    /// A bad row, handled by `--on-bad-row` (the default).
+    case badRow = "bad-row"
+    /// A missing value the key imputes (``Configuration/imputesMissing``).
+    case impute
+
+    var defaultValueDescription: String { rawValue }
 }

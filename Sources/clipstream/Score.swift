@@ -40,7 +40,8 @@ struct Score: ParsableCommand {
             let pipeline = ScoringPipeline(
                 source: source, output: out, options: options, logger: logging.logger
             ) { featureNames in
-                try RunOptions.configuration(model: model, explain: run.explain, featureNames: featureNames)
+                try RunOptions.configuration(
+                    model: model, explain: run.explain, missing: run.missing, featureNames: featureNames)
             }
             pipeline.observer = collector
             var engine: ShardedEngine?
@@ -53,7 +54,8 @@ struct Score: ParsableCommand {
             }
             let summary = try pipeline.run()
             try target.close()
-            FileHandle.standardError.write(Data(RunOptions.skippedReport(summary.skipped, rejected: summary.rejected, evicted: summary.evicted).utf8))
+            FileHandle.standardError.write(Data(RunOptions.skippedReport(
+                summary.skipped, rejected: summary.rejected, evicted: summary.evicted, imputed: summary.counts).utf8))
             if let path = run.saveState, let engine { try StateFile.write(engine, to: path) }
             try run.writeReport(collector, title: "clipstream score", input: input, featureNames: pipeline.featureNames)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ClipStreamIO
 import Testing
 
@@ -49,6 +50,15 @@ struct FloatParserTests {
     @Test(arguments: nonFinite)
     func nonFiniteSpellings(text: String) {
         #expect(parseFloat(text) == .nonFinite, "\(text)")
+    }
+
+    /// Of the non-finite spellings, the NaNs (`--missing impute` takes them as missing values;
+    /// infinities and overflows stay bad rows).
+    @Test(arguments: nonFinite)
+    func nanSpellingsAmongTheNonFinite(text: String) {
+        let spellsNaN = Array(text.utf8).withUnsafeBytes { FloatParser.spellsNaN($0) }
+        let lowered = text.lowercased().trimmingCharacters(in: .whitespaces)
+        #expect(spellsNaN == ["nan", "-nan", "+nan"].contains(lowered), "\(text)")
     }
 
     @Test(arguments: ["", " ", "\t", "  \t "])
