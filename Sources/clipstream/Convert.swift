@@ -24,6 +24,13 @@ struct Convert: ParsableCommand {
 
     func validate() throws {
         guard (1...4096).contains(partitions) else { throw ValidationError("--partitions must be in 1...4096") }
+        // An archive is written in blocks and finished in place: it cannot go to a pipe.
+        if output == "-" { throw ValidationError("convert writes archive files; OUTPUT cannot be - (standard output)") }
+    }
+
+    private static func isEmptyFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0
     }
 
     /// The archive paths: OUTPUT, or OUTPUT.0 ... OUTPUT.<N-1>.
@@ -47,7 +54,16 @@ struct Convert: ParsableCommand {
                 descriptors.append(fd)
             }
             let start = Date()
-            let summary = try ArchiveConverter(reader: reader, options: options, outputs: descriptors).run()
+            let summary: ConversionSummary
+            do {
+                summary = try ArchiveConverter(reader: reader, options: options, outputs: descriptors).run()
+            } catch {
+                // An input refused before its first row (empty, header only) leaves no empty
+                // file behind; an archive cut at a bad row keeps its rows (readers call it
+                // truncated).
+                for path in paths where Self.isEmptyFile(path) { unlink(path) }
+                throw error
+            }
             let seconds = Date().timeIntervalSince(start)
             var text = "converted \(summary.rows) rows in \(String(format: "%.2f", seconds)) s"
             if paths.count > 1 { text += " into \(paths.count) archives: " + summary.rowsPerArchive.map(String.init).joined(separator: ", ") + " rows" }

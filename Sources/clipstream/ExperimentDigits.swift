@@ -29,6 +29,10 @@ struct ExperimentDigits: ParsableCommand {
     var json = false
 
     func run() throws {
+        try CommandErrors.exitOnFailure { try runExperiment() }
+    }
+
+    private func runExperiment() throws {
         var loaded: DigitImages?
         try CommandErrors.exitOnFailure { loaded = try Self.load(from: mnist) }
         guard let images = loaded else { return }
@@ -53,14 +57,14 @@ struct ExperimentDigits: ParsableCommand {
             }
             report[c.name] = try results.values()
             order.append(c.name)
-            if !json { print(Self.table(c, report[c.name]!)) }
+            if !json { try CommandErrors.writeStandardOutput(Self.table(c, report[c.name]!) + "\n") }
         }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             let data = try encoder.encode(order.map { DigitCaseReport(name: $0, results: report[$0]!) })
-            print(String(decoding: data, as: UTF8.self))
+            try CommandErrors.writeStandardOutput(String(decoding: data, as: UTF8.self) + "\n")
         }
     }
 

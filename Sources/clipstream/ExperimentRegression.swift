@@ -30,6 +30,10 @@ struct ExperimentRegression: ParsableCommand {
     }
 
     func run() throws {
+        try CommandErrors.exitOnFailure { try runExperiment() }
+    }
+
+    private func runExperiment() throws {
         let cases = RegressionCase.standard(rows: rows, seed: seed)
         let variants = RegressionVariant.standard()
         let jobs = cases.flatMap { c in variants.map { (c, $0) } }
@@ -41,10 +45,10 @@ struct ExperimentRegression: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(all), as: UTF8.self))
+            try CommandErrors.writeStandardOutput(String(decoding: try encoder.encode(all), as: UTF8.self) + "\n")
             return
         }
-        print(Self.table(all, variants: variants.map(\.name), rows: rows, seed: seed))
+        try CommandErrors.writeStandardOutput(Self.table(all, variants: variants.map(\.name), rows: rows, seed: seed) + "\n")
     }
 
     /// One line per stream: each variant's mean and final error and ROC-AUC, and the ratio of

@@ -45,6 +45,10 @@ struct ExperimentTracking: ParsableCommand {
     }
 
     func run() throws {
+        try CommandErrors.exitOnFailure { try runExperiment() }
+    }
+
+    private func runExperiment() throws {
         let study = TrackingStudy(seeds: (1...seeds).map(UInt64.init))
         var report = TrackingReport(rows: rows, seeds: seeds)
         for d in try dimensions() {
@@ -61,13 +65,13 @@ struct ExperimentTracking: ParsableCommand {
                     clean: extra[0].name, oneWay30: extra[1].name, byName: byName,
                     fullGrid: full, study: study, extra: extra))
             report.tables.append(table)
-            if !json { print(table.text(rows: rows, seeds: seeds)) }
+            if !json { try CommandErrors.writeStandardOutput(table.text(rows: rows, seeds: seeds) + "\n") }
         }
         if sweep, let d = try dimensions().first {
             report.sweep = try Self.sweep(dimension: d, rows: rows, seeds: (1...seeds).map(UInt64.init))
-            if !json { print(TrackingReport.sweepText(report.sweep!, dimension: d)) }
+            if !json { try CommandErrors.writeStandardOutput(TrackingReport.sweepText(report.sweep!, dimension: d) + "\n") }
         }
-        if json { print(report.jsonText) }
+        if json { try CommandErrors.writeStandardOutput(report.jsonText + "\n") }
     }
 
     /// ClipStream's estimator over alpha x c_lambda x H on the six cases plus the two extra.

@@ -13,7 +13,12 @@ struct Generate: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")
     var output: String?
 
-    mutating func run() throws {
+    func run() throws {
+        // A write that fails is `write failed`, exit 20 (19 on a closed pipe), as for score.
+        try CommandErrors.exitOnFailure { try generate() }
+    }
+
+    private func generate() throws {
         var generator = try stream.makeStream()
         let target = try OutputTarget(path: output)
         let out = OutputBuffer(fileDescriptor: target.fileDescriptor)
