@@ -91,7 +91,6 @@ public struct LocationDetector: Sendable {
                                         inputWidth: inputWidth, storage: storage, shingle: extended
                                     ) { n, i, slot, x in
                                         var row = x
-                                        missing.count = 0
                                         if imputes,
                                             missing.impute(
                                                 x, width: inputWidth, theta: storage.theta(slot),
@@ -113,8 +112,8 @@ public struct LocationDetector: Sendable {
                                             whiteningScratch: factor.baseAddress,
                                             explainCount: explainCount, explainAbove: explainAbove,
                                             topIndices: topIndices + i * explainCount,
-                                            topShares: topShares + i * explainCount, hasMissing: missing.count > 0)
-                                        if missing.count > 0 {
+                                            topShares: topShares + i * explainCount, hasMissing: imputes && missing.count > 0)
+                                        if imputes && missing.count > 0 {
                                             missing.restore(theta: storage.theta(slot), scale: storage.scale(slot), imputed: row)
                                             results[n].imputedValues = Int32(truncatingIfNeeded: missing.count)
                                         }
