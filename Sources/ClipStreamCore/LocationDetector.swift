@@ -91,20 +91,17 @@ public struct LocationDetector: Sendable {
                                         inputWidth: inputWidth, storage: storage, shingle: extended
                                     ) { n, i, slot, x in
                                         var row = x
+                                        // A key's first two rows set its estimate and scales
+                                        // outright: there, a missing cell starts its column as
+                                        // a constant at the estimate (0 on the first row).
+                                        var restores = false
                                         if imputes,
                                             missing.impute(
                                                 x, width: inputWidth, theta: storage.theta(slot),
                                                 scale: storage.scale(slot), into: imputed)
                                         {
-                                            let state = storage.state(slot).pointee
-                                            guard state.rowCount >= 2 else {
-                                                results[n] = step.unlearnedRow(
-                                                    state: state, explainCount: explainCount,
-                                                    topIndices: topIndices + i * explainCount,
-                                                    topShares: topShares + i * explainCount)
-                                                return
-                                            }
                                             row = UnsafePointer(imputed)
+                                            restores = storage.state(slot).pointee.rowCount >= 2
                                         }
                                         results[n] = step.step(
                                             x: row, slot: slot, storage: storage,
@@ -114,7 +111,9 @@ public struct LocationDetector: Sendable {
                                             topIndices: topIndices + i * explainCount,
                                             topShares: topShares + i * explainCount, hasMissing: imputes && missing.count > 0)
                                         if imputes && missing.count > 0 {
-                                            missing.restore(theta: storage.theta(slot), scale: storage.scale(slot), imputed: row)
+                                            if restores {
+                                                missing.restore(theta: storage.theta(slot), scale: storage.scale(slot), imputed: row)
+                                            }
                                             results[n].imputedValues = Int32(truncatingIfNeeded: missing.count)
                                         }
                                     }

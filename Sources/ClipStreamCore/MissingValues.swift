@@ -1,12 +1,16 @@
 /// Missing values (`--missing impute`): a feature cell that is empty or NaN takes the key's
 /// estimate, so the row is scored and learned on the cells it has.
 ///
-/// A missing cell's standardized deviation is 0: it adds nothing to the score, the pull or the
-/// explanation; its estimate does not move and its scale is kept as it was (learned as a
-/// deviation of 0, a column missing every other row would shrink its scale by a third); the
-/// whitening does not learn the row (its covariance would learn the zeros). A key's first two
-/// rows set its estimate and scales outright, so a row with a missing cell before the key has
-/// two complete rows is withheld and not learned.
+/// A missing cell's standardized deviation is 0: it adds nothing to the score or the pull; its
+/// estimate does not move and its scale is kept as it was (learned as a deviation of 0, a column
+/// missing every other row would shrink its scale by a third); the whitening does not learn the
+/// row (its covariance would learn the zeros), and the sustained deviation behind explanations
+/// learns a 0 there (the column's share fades while it is missing). A key's first two rows set
+/// its estimate and scales outright: a column missing there starts as a constant at the
+/// estimate (0 on the key's very first row), as a column that has not varied yet, and the
+/// warm-up's steps take it to its values. A key does not re-anchor on a row with missing cells
+/// (that column would keep its old level and take the jump as its scale) unless its run has
+/// outlasted the patience, so a column that is never reported cannot block it.
 ///
 /// Only the location model without lags or a seasonal reference imputes: a lag window or a
 /// seasonal ring would carry the imputed value into later rows as if it had been seen.
@@ -49,8 +53,9 @@ struct MissingCells {
         return true
     }
 
-    /// Puts the missing cells' estimates and scales back as they were before the step (the
-    /// estimate only moves there when the step re-anchors or starts over on the row).
+    /// Puts the missing cells' estimates and scales back as they were before the step (a step
+    /// after a re-anchoring re-estimates every scale from the row; not for a key's first two
+    /// rows, whose step sets them).
     func restore(theta: UnsafeMutablePointer<Float>, scale: UnsafeMutablePointer<Float>, imputed: UnsafePointer<Float>) {
         for i in 0..<count {
             let j = Int(columns[i])

@@ -267,8 +267,10 @@ struct RowStep {
             // 838 after 8,000 rows, 0 of 15 spikes alerted), while the threshold and the score
             // history learn the gap's scores. The key starts over on the current row.
             state.pointee.farRunLength = pull > Self.shiftPullRatio * m ? state.pointee.farRunLength.saturatingIncrement : 0
+            // Not on a row with imputed cells: the key would start those columns at their old
+            // level (``MissingCells``); the next complete row starts it over.
             if configuration.restartAfter > 0 && Int(state.pointee.farRunLength) >= Self.warmupShiftRows
-                && scalesInflated(x: x, scale: scale, theta: theta)
+                && !hasMissing && scalesInflated(x: x, scale: scale, theta: theta)
             {
                 startOver(x: x, theta: theta, scale: scale, storage: storage, slot: slot, state: state)
                 return RowScore(
@@ -293,9 +295,13 @@ struct RowStep {
                 state.pointee.farRunLength = state.pointee.farRunLength.saturatingIncrement
             }
             let run = Int(max(state.pointee.runLength, state.pointee.farRunLength))
+            // A re-anchoring sets every column's estimate to the row; a column missing there
+            // would keep its old level and take the gap as its scale on the next row (blind for
+            // good to its spikes), so a row with imputed cells waits for a complete one, at most
+            // the patience (a column that is never reported must not block the re-anchoring).
+            let patient = run >= configuration.restartAfter + Self.anchorPatience
             if configuration.restartAfter > 0 && run >= configuration.restartAfter
-                && (pull <= Self.anchorPullRatio * m
-                    || run >= configuration.restartAfter + Self.anchorPatience)
+                && (pull <= Self.anchorPullRatio * m || patient) && (!hasMissing || patient)
             {
                 reanchor(x: x, theta: theta, state: state)
                 return RowScore(
@@ -327,7 +333,7 @@ struct RowStep {
                 let varied = Int(state.pointee.lowRunVaried) * 2 >= configuration.restartAfter
                 state.pointee.lowRunLength = 0
                 state.pointee.lowRunVaried = 0
-                if varied && scalesInflated(x: x, scale: scale, theta: theta) {
+                if varied && !hasMissing && scalesInflated(x: x, scale: scale, theta: theta) {
                     reanchor(x: x, theta: theta, state: state)
                     state.pointee.rescalesNext = 1
                     return RowScore(
@@ -419,16 +425,6 @@ struct RowStep {
             rate: Float(rate), clip: configuration.scaleClip,
             absoluteFloor: configuration.absoluteScaleFloor,
             relativeFloor: configuration.relativeScaleFloor)
-    }
-
-    /// The result of a row the key does not learn: a row with a missing cell before the key has
-    /// two complete rows (``MissingCells``), reported like a key's first row.
-    func unlearnedRow(state: KeyState, explainCount: Int, topIndices: UnsafeMutablePointer<Int32>, topShares: UnsafeMutablePointer<Float>) -> RowScore {
-        clearAttribution(explainCount, topIndices, topShares)
-        let calibrated = configuration.calibratesScores
-        return RowScore(
-            score: calibrated ? 0 : 1, threshold: calibrated ? 0 : threshold.threshold(state), decision: .withheld,
-            pull: 0, clipThreshold: 0, clipped: false)
     }
 
     func clearAttribution(

@@ -14,7 +14,6 @@ extension FloatParser {
         return lower == UInt8(ascii: "n") || lower == UInt8(ascii: "i")
     }
 
-    /// Whether `bytes` (after the sign) spell `nan`, `inf` or `infinity` in any case.
     /// Whether a field that ``parse(_:)`` called ``Result/nonFinite`` spells NaN (`nan` in any
     /// case, signed or not, blanks around it), not an infinity or an overflow.
     public static func spellsNaN(_ field: UnsafeRawBufferPointer) -> Bool {
@@ -26,6 +25,7 @@ extension FloatParser {
         return equalsIgnoringASCIICase(UnsafeRawBufferPointer(rebasing: field[start..<end]), "nan")
     }
 
+    /// Whether `bytes` (after the sign) spell `nan`, `inf` or `infinity` in any case.
     static func isNonFiniteSpelling(_ bytes: UnsafeRawBufferPointer) -> Bool {
         equalsIgnoringASCIICase(bytes, "nan") || equalsIgnoringASCIICase(bytes, "inf")
             || equalsIgnoringASCIICase(bytes, "infinity")

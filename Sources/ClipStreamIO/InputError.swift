@@ -26,10 +26,15 @@
 /// | ``headerOnly`` | 21 |
 /// | ``noFeatureColumns`` | 22 |
 /// | ``emptyKey(line:column:)`` | 23 |
+/// | ``repeatedHeader(line:)`` | 32 |
+/// | ``archive(_:)`` | 33 |
+/// | ``archiveWhereCSVExpected`` | 34 |
 ///
 /// Codes 0 and 1 are left for success and generic failure, 2 for command-line usage errors, and
 /// 19...30 for output errors (``OutputError``) and future cases.
 public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A binary archive given to a command that reads CSV only (`convert`, `evaluate`).
+    case archiveWhereCSVExpected
     /// The path could not be opened (`ENOENT`, `EACCES`, a directory, ...).
     case cannotOpen(path: String, reason: String)
     /// `read(2)` failed after the input was opened.
@@ -99,6 +104,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .emptyKey: 23
         case .repeatedHeader: 32
         case .archive: 33
+        case .archiveWhereCSVExpected: 34
         }
     }
 
@@ -141,6 +147,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "cannot open \(Self.quoted(path)): \(reason)"
         case let .readFailed(reason):
             "read failed: \(reason)"
+        case .archiveWhereCSVExpected:
+            "the input is a binary archive; this command reads CSV (score and replay read archives)"
         case .emptyInput:
             "empty input: no header row"
         case let .corruptGzip(reason):

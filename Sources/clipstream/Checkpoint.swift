@@ -27,6 +27,9 @@ struct CheckpointMetadata: Codable, Equatable {
         /// written before they were recorded, which read as nil.
         var maxKeys: Int?
         var evictIdle: Bool?
+        /// `--missing`: `impute`, or nil for `bad-row` (and in checkpoints written before it),
+        /// which decides which rows are scored.
+        var missing: String?
     }
 
     /// 2 since the output options hold `--max-keys` and `--evict-idle` (a checkpoint of

@@ -43,7 +43,7 @@ struct Convert: ParsableCommand {
         try CommandErrors.exitOnFailure {
             for path in paths { try OutputTarget.refuseInput(input, asOutput: path) }
             try columns.refuseQuarantineClash(input: input, outputs: paths)
-            let reader = try CSVReader(source: InputOpener.open(path: input))
+            let reader = try InputOpener.openCSV(path: input)
             var descriptors: [Int32] = []
             defer { for fd in descriptors { close(fd) } }
             for path in paths {

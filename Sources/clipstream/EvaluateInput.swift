@@ -16,7 +16,7 @@ enum ScoreOutputReader {
     /// - Throws: ``InputError`` for the output's CSV errors, ``EvaluateError`` for its values
     ///   and for the labels file.
     static func read(path: String, fromRow: Int, labels: LabelSource) throws -> EvaluationRows {
-        let reader = try CSVReader(source: InputOpener.open(path: path))
+        let reader = try InputOpener.openCSV(path: path)
         let header = try reader.readHeader()
         func position(_ name: String) throws -> Int {
             guard let index = header.firstIndex(of: name) else { throw InputError.missingColumn(name: name) }

@@ -22,7 +22,7 @@ final class LabelFileCursor {
         self.path = path
         self.columnName = columnName
         do {
-            let reader = try CSVReader(source: InputOpener.open(path: path))
+            let reader = try InputOpener.openCSV(path: path)
             guard try reader.next(blocking: true) == .record else { throw InputError.emptyInput }
             let header = (0..<reader.fieldCount).map { reader.string(at: $0) }
             guard let index = header.firstIndex(of: columnName) else {

@@ -41,7 +41,8 @@ final class ReplayRun: ScoringObserver {
             keyColumn: options.keyColumn, labelColumn: options.labelColumn,
             timeColumn: options.timeColumn, explain: options.explainCount, audit: options.audit,
             partition: options.partition?.description, onBadRow: command.runOptions.columns.onBadRow,
-            maxKeys: options.maxKeys, evictIdle: options.evictsIdle ? true : nil)
+            maxKeys: options.maxKeys, evictIdle: options.evictsIdle ? true : nil,
+            missing: command.runOptions.missing == .impute ? MissingValuePolicy.impute.rawValue : nil)
 
         var resumed: CheckpointMetadata?
         var checkpointPath: String?
@@ -214,7 +215,7 @@ final class ReplayRun: ScoringObserver {
         if metadata.format < 2 { (expected.maxKeys, expected.evictIdle) = (nil, nil) }
         guard metadata.output == expected else {
             throw StateError.checkpointMismatch(
-                path: path, reason: "it was made with other output options (key, label and time columns, --explain, --audit, --partition, --on-bad-row, --max-keys, --evict-idle)")
+                path: path, reason: "it was made with other output options (key, label and time columns, --explain, --audit, --partition, --on-bad-row, --max-keys, --evict-idle, --missing)")
         }
         let now = try CheckpointMetadata.fingerprint(of: input, headBytes: metadata.input.headBytes)
         guard now.headBytes == metadata.input.headBytes, now.headCRC == metadata.input.headCRC,

@@ -52,29 +52,61 @@ struct MissingValuesTests {
         #expect(after.isSound(for: Self.configuration(imputes: true)))
     }
 
-    /// A key's first two rows set its estimate and scales: one with a missing cell before then
-    /// is withheld and not learned, and the key starts on its first complete rows.
-    @Test func aKeyStartsOnItsFirstCompleteRows() {
-        var imputing = LocationDetector(configuration: Self.configuration(imputes: true))
-        var plain = LocationDetector(configuration: Self.configuration(imputes: false))
-        let a = imputing.addKey()
-        let b = plain.addKey()
-        var noise = NoiseStream(seed: 6)
-        var first = noise.row(mean: Array(repeating: 0, count: 8))
-        first[0] = .nan
-        let skipped = imputing.process(row: first, slot: a)
-        #expect(skipped.decision == .withheld && skipped.score == 0 && skipped.imputedValues == 0)
-        #expect(imputing.snapshot(slot: a).state.rowCount == 0)
-        for t in 0..<300 {
-            let row = noise.row(mean: Array(repeating: 0, count: 8))
-            #expect(imputing.process(row: row, slot: a) == plain.process(row: row, slot: b), "row \(t)")
-            if t == 0 {
-                var second = row
-                second[7] = .nan
-                _ = imputing.process(row: second, slot: a)
-                #expect(imputing.snapshot(slot: a).state.rowCount == 1)
-            }
+    /// Alerts at the spike rows of one key of 6 Gaussian columns whose level jumps by 50 at row
+    /// 2,000, with spikes of 12 in column 0 every 200 rows from row 3,000; `blank(t)` says
+    /// which rows lose which column.
+    static func spikeAlerts(blank: (Int) -> Int?) -> (alerts: Int, reanchoredAt: [Int]) {
+        var detector = LocationDetector(configuration: {
+            var c = Configuration(dimension: 6)
+            c.imputesMissing = true
+            c.repeatMuting = .off
+            return c
+        }())
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 11)
+        var alerts = 0
+        var reanchored: [Int] = []
+        for t in 0..<6_000 {
+            var row = noise.row(mean: Array(repeating: t >= 2_000 ? 50 : 0, count: 6))
+            let spike = t >= 3_000 && t % 200 == 0
+            if spike { row[0] += 12 }
+            if let column = blank(t) { row[column] = .nan }
+            let result = detector.process(row: row, slot: slot)
+            if result.reanchored { reanchored.append(t) }
+            if spike && result.decision == .alert { alerts += 1 }
         }
+        return (alerts, reanchored)
+    }
+
+    /// A column missing on the row a key re-anchors on kept its old level and took the jump as
+    /// its scale: blind to every later spike (0 of 15 alerted). The key waits for a complete row.
+    @Test func aMissingCellDoesNotBlindAColumnAtARegimeChange() throws {
+        let complete = Self.spikeAlerts { _ in nil }
+        #expect(complete.alerts == 15)
+        let shift = try #require(complete.reanchoredAt.first { $0 >= 2_000 })
+        #expect(Self.spikeAlerts { $0 == shift ? 0 : nil }.alerts == 15)
+        // A column that is never reported starts as a constant and blocks nothing.
+        #expect(Self.spikeAlerts { _ in 5 }.alerts == 15)
+    }
+
+    /// A missing cell in a key's first rows starts its column as a constant at the estimate;
+    /// every value stays finite and the key learns from its first row on.
+    @Test func aKeyStartsOnIncompleteRows() {
+        var detector = LocationDetector(configuration: Self.configuration(imputes: true))
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 6)
+        for t in 0..<400 {
+            var row = noise.row(mean: Array(repeating: 3, count: 8))
+            if t < 2 { row[t] = .nan }
+            let result = detector.process(row: row, slot: slot)
+            #expect(result.score.isFinite && result.threshold.isFinite, "row \(t)")
+            if t < 2 { #expect(result.imputedValues == 1) }
+        }
+        let snapshot = detector.snapshot(slot: slot)
+        #expect(snapshot.state.rowCount == 400)
+        #expect(snapshot.isSound(for: Self.configuration(imputes: true)))
+        // The columns started at 0 have moved to their values in the warm-up.
+        #expect(abs(snapshot.values[0] - 3) < 0.5 && abs(snapshot.values[1] - 3) < 0.5)
     }
 
     @Test func onlyModelsWithoutLagsOrASeasonalReferenceImpute() {

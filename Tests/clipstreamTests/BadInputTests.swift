@@ -121,4 +121,21 @@ struct BadInputTests {
         let path = try directory.write("truncated.gz", Array(cut(compressed)))
         return (try ClipStreamBinary.run(["score", path, "--shards", "1"]), full.stdout)
     }
+
+    /// A binary archive where only CSV is read: one clear line, exit 34 (it read as text and
+    /// failed on "invalid UTF-8" in its first line).
+    @Test func anArchiveWhereCSVIsExpected() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let csv = try directory.write("in.csv", Array("key,label,f0\na,0,1\na,1,2\n".utf8))
+        let archive = directory.path("in.arc")
+        #expect(try ClipStreamBinary.run(["convert", csv, archive, "--label-column", "label"]).status == 0)
+        let scored = directory.path("scored.csv")
+        #expect(try ClipStreamBinary.run(["score", csv, "--label-column", "label", "-o", scored]).status == 0)
+        for arguments in [["convert", archive, directory.path("again.arc")], ["evaluate", archive], ["evaluate", scored, "--labels", archive]] {
+            let run = try ClipStreamBinary.run(arguments)
+            #expect(run.status == 34, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("is a binary archive"), "\(arguments): \(run.stderr)")
+        }
+    }
 }

@@ -144,6 +144,10 @@ struct ReplayResumeTests {
         let otherBasis = try ClipStreamBinary.run(base + Self.options + ["--explain-by", "row"])
         #expect(otherBasis.status == 31)
         #expect(otherBasis.stderr.contains("--explain-by sustained"), "\(otherBasis.stderr)")
+        // `--missing` decides which rows are scored: a resume under another splices two runs.
+        let otherMissing = try ClipStreamBinary.run(base + Self.options + ["--missing", "impute"])
+        #expect(otherMissing.status == 31)
+        #expect(otherMissing.stderr.contains("--missing"), "\(otherMissing.stderr)")
         #expect(try directory.read("out.csv") == before)
         // Another file as OUTPUT, longer than recorded (it once kept the other file's bytes
         // and appended the rest of the run to them, exit 0), and OUTPUT changed since.
