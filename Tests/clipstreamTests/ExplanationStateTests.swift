@@ -49,14 +49,9 @@ struct ExplanationStateTests {
         let state = directory.path("model.state")
         _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
         var bytes = StateBytes(bytes: try directory.read("model.state"))
-        let start = StateBytes.settingsOffset + 4
-        let length = bytes.uint32(at: StateBytes.settingsOffset)
-        let settings = String(decoding: bytes.bytes[start..<start + length], as: UTF8.self)
-        #expect(settings.contains("explain-by=sustained\n"))
-        // Same length, so no offset moves: `auto` is what a run resolves, never what it records.
-        let crafted = settings.replacingOccurrences(of: "explain-by=sustained\n", with: "explain-by=auto_____\n")
-        bytes.bytes.replaceSubrange(start..<start + length, with: Array(crafted.utf8))
-        bytes.resealChecksum()
+        #expect(bytes.settings.contains("explain-by=sustained\n"))
+        // `auto` is what a run resolves, never what it records.
+        bytes.replaceSettings(with: bytes.settings.replacingOccurrences(of: "explain-by=sustained\n", with: "explain-by=auto_____\n"))
         try directory.write("crafted.state", bytes.bytes)
         let run = try ClipStreamBinary.run(["score", rest, "--load-state", directory.path("crafted.state")] + Self.options)
         #expect(run.status == 29)

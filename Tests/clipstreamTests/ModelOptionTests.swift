@@ -67,18 +67,14 @@ struct ModelOptionTests {
         #expect(expected.status == 0, "\(expected.stderr)")
 
         var bytes = StateBytes(bytes: try directory.read("model.state"))
-        let start = StateBytes.settingsOffset + 4
-        let length = bytes.uint32(at: StateBytes.settingsOffset)
-        let settings = String(decoding: bytes.bytes[start..<start + length], as: UTF8.self)
+        let settings = bytes.settings
         let stripped = settings.split(separator: "\n")
             .filter { line in
                 ["model=", "l2=", "redescend=", "season=", "whiten=", "run-alerts=", "explain-by="].allSatisfy { !line.hasPrefix($0) }
             }
             .joined(separator: "\n")
         #expect(settings.split(separator: "\n").count == stripped.split(separator: "\n").count + 7)
-        bytes.bytes.replaceSubrange(start..<start + length, with: Array(stripped.utf8))
-        bytes.setUInt32(UInt32(stripped.utf8.count), at: StateBytes.settingsOffset)
-        bytes.resealChecksum()
+        bytes.replaceSettings(with: stripped)
         try directory.write("older.state", bytes.bytes)
         let path = directory.path("older.state")
         let run = try ClipStreamBinary.run(["score", rest, "--load-state", path] + older)

@@ -15,6 +15,20 @@ struct StateBytes {
     /// Offset of the settings text's length (after the magic and the version).
     static let settingsOffset = 12
 
+    /// The settings text (`name=value` lines).
+    var settings: String {
+        let length = uint32(at: Self.settingsOffset)
+        return String(decoding: bytes[Self.settingsOffset + 4..<Self.settingsOffset + 4 + length], as: UTF8.self)
+    }
+
+    /// Replaces the settings text (its length too) and reseals the checksum.
+    mutating func replaceSettings(with text: String) {
+        let start = Self.settingsOffset + 4
+        bytes.replaceSubrange(start..<start + uint32(at: Self.settingsOffset), with: Array(text.utf8))
+        setUInt32(UInt32(text.utf8.count), at: Self.settingsOffset)
+        resealChecksum()
+    }
+
     /// Offset of the values-per-key count: after the settings and the metadata, whose lengths
     /// are read from the file.
     var valuesPerKeyOffset: Int {
