@@ -146,6 +146,21 @@ struct AbsurdStartTests {
         #expect(collapsed.alerts >= control.alerts - 2, "\(collapsed.alerts) alerts against \(control.alerts)")
     }
 
+    /// A level that moves by 50 noise scales inside the warm-up (40 rows at -40, then the stream
+    /// around 10). At the warm-up's 1/n rate the first such row grew the scales 2.5-fold, the
+    /// pulls fell below 3 `m` within 9 rows, the far run never reached 20 and the key missed
+    /// most later spikes (3 of 20 on a review's probe). The scales now hold while the far run
+    /// builds, and the key starts over on its 20th row.
+    @Test func aLevelThatMovesInsideTheWarmupStartsTheKeyOver() {
+        var noise = NoiseStream(seed: 9)
+        let prefix = (0..<40).map { _ in noise.row(mean: [Double](repeating: -40, count: 8)) }
+        let moved = Self.spikes(dimension: 8, prefix: prefix)
+        let control = Self.spikes(dimension: 8, prefix: [])
+        #expect(moved.restarts.first == 40 + 19, "restarts at \(moved.restarts.prefix(3))")
+        #expect(control.alerts >= 5)
+        #expect(moved.alerts >= control.alerts - 1, "\(moved.alerts) alerts against \(control.alerts)")
+    }
+
     /// Three absurd rows first: no pair of them differs, so the start does not restart, and the
     /// estimate and the scales sat near 1e26 for good (the clipped steps shrinking both
     /// together, every row an ordinary 0.1-0.5 against them). An estimate absurdly far from
