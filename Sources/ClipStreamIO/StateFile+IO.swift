@@ -157,8 +157,12 @@ struct ChecksummedReader {
     }
 
     mutating func header() throws -> StateFile.Header {
-        guard size >= StateFile.magic.count + 4, try bytes(StateFile.magic.count) == StateFile.magic else {
+        guard size >= StateFile.magic.count, try bytes(StateFile.magic.count) == StateFile.magic else {
             throw StateError.notAState(path: path, reason: "wrong magic")
+        }
+        // The magic is there: a file cut before its version is a damaged state, not another file.
+        guard size >= StateFile.magic.count + 4 else {
+            throw StateError.corrupt(path: path, reason: "it ends early (\(size) bytes)")
         }
         let version = try uint32()
         guard version == StateFile.version else {

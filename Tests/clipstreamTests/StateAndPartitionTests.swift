@@ -67,6 +67,12 @@ struct StateAndPartitionTests {
         let bad = try ClipStreamBinary.run(["score", rest, "--load-state", directory.path("bad.state")] + Self.options)
         #expect(bad.status == 29)
         #expect(bad.stderr.contains("not a ClipStream state"))
+        // The magic and no version: a state cut short, not another kind of file (it said
+        // "wrong magic").
+        let state10 = try directory.write("cut.state", Array(try directory.read("model.state").prefix(10)))
+        let cut = try ClipStreamBinary.run(["inspect-state", state10])
+        #expect(cut.status == 29)
+        #expect(cut.stderr.contains("ends early"), "\(cut.stderr)")
     }
 
     /// A state whose checksum is right but whose numbers no model can hold (a NaN location)
