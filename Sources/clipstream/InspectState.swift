@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClipStreamCore
+import ClipStreamEngine
 import ClipStreamIO
 import Foundation
 
@@ -35,13 +36,22 @@ struct InspectState: ParsableCommand {
             var rows = 0
             var found: (String, KeySnapshot)?
             var names: [(String, Int)] = []
+            var seen = Set<ByteKey>()
+            var damage: String?
             try StateFile.forEachKey(in: path) { name, snapshot in
+                // What `--load-state` refuses is damaged here too (a crafted file passes the
+                // checksum with any value), said once, after the walk.
+                if damage == nil && !snapshot.isSound(dimension: modelDimension) {
+                    damage = "key \(name) holds values no model can have (NaN, infinity, a scale <= 0, a negative count)"
+                }
+                if damage == nil && !seen.insert(ByteKey(name)).inserted { damage = "key \(name) appears twice" }
                 // Saturating: a crafted state's counts (checksum and all) must not trap here.
                 let (sum, overflow) = rows.addingReportingOverflow(snapshot.state.rowCount)
                 rows = overflow ? (sum < 0 ? Int.max : Int.min) : sum
                 names.append((name, snapshot.state.rowCount))
                 if name == key { found = (name, snapshot) }
             }
+            if let damage { throw StateError.corrupt(path: path, reason: damage) }
             let bytes = header.keyCount * (header.valuesPerKey * 4 + MemoryLayout<KeyState>.stride)
             out += "rows seen: \(rows); model memory: \(bytes) bytes (\(header.valuesPerKey * 4 + MemoryLayout<KeyState>.stride) per key)\n"
             if let key {

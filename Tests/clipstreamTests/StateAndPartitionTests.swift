@@ -91,10 +91,14 @@ struct StateAndPartitionTests {
         let run = try ClipStreamBinary.run(["score", rest, "--load-state", state] + Self.options)
         #expect(run.status == 29)
         #expect(run.stderr.contains("holds values no model can have"))
+        // `inspect-state` refuses what the loader refuses (it printed the NaN, exit 0).
+        let inspected = try ClipStreamBinary.run(["inspect-state", state])
+        #expect(inspected.status == 29)
+        #expect(inspected.stderr.contains("holds values no model can have"), "\(inspected.stderr)")
     }
 
-    /// A crafted state passes its checksum with any value: `inspect-state` reports it without
-    /// trapping (a row count near `Int.max` once overflowed the sum of rows) and refuses a
+    /// A crafted state passes its checksum with any value: `inspect-state` refuses it without
+    /// trapping (a row count near `Int.max` once overflowed the sum of rows), as it refuses a
     /// header asking for more values than the file holds (one asked for 4 GB).
     @Test func inspectStateSurvivesACraftedState() throws {
         let directory = try TemporaryDirectory()
@@ -119,8 +123,8 @@ struct StateAndPartitionTests {
         overflowing.resealChecksum()
         try directory.write("model.state", overflowing.bytes)
         let inspected = try ClipStreamBinary.run(["inspect-state", state])
-        #expect(inspected.status == 0)
-        #expect(inspected.stdoutLines.contains { $0.hasPrefix("rows seen: \(Int.max);") })
+        #expect(inspected.status == 29)
+        #expect(inspected.stderr.contains("holds values no model can have"), "\(inspected.stderr)")
     }
 
     @Test(arguments: [1, 2, 3])
