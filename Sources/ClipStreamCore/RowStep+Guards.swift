@@ -31,6 +31,9 @@ extension RowStep {
     /// them, yet must regrow the scales: the gross-row guards apply to healthy keys only.
     static let healthyClipLevel = 0.1
 
+    /// Fewest own columns off by 2 scales that make a far row "spread" (``isFarAndSpread``).
+    static let spreadColumns = 4
+
     /// Whether a row is ignored by the step (``Configuration/redescendPullRatio``): it pulls
     /// beyond `R` median pulls and is off by more than 2 scales in more than half of its
     /// coordinates (and in at least 4 of them): a corruption spread over the whole row.
@@ -54,7 +57,7 @@ extension RowStep {
         let d = configuration.dimension
         var far = 0
         for j in 0..<d where z[j].magnitude >= 2 { far += 1 }
-        return 2 * far > d && far >= 4
+        return 2 * far > d && far >= Self.spreadColumns
     }
 
     /// Whether most coordinates of a row are far off (`|z_j| >= 10`): a gross corruption of

@@ -353,14 +353,22 @@ struct RowStep {
             // Redescending influence: neither theta nor the scales learn from the row.
             factor = 0
             rates.rate = 0
-        } else if n <= configuration.warmupRows && state.pointee.farRunLength > 0 && !wide
-            && isFarAndSpread(pull: pull, clipLevel: m, z: z) && !estimateIsAbsurdlyFar(x: x, theta: theta)
+        } else if configuration.restartAfter > 0 && n <= configuration.warmupRows && state.pointee.farRunLength > 0
+            && !wide
+            && (isFarAndSpread(pull: pull, clipLevel: m, z: z)
+                || (configuration.dimension < Self.spreadColumns && n > configuration.warmupRows / 5))
+            && !estimateIsAbsurdlyFar(x: x, theta: theta)
         {
             // A level that moves inside the warm-up: at the warm-up's 1/n rate one such row grew
             // the scales 2.5-fold (+50 noise scales at row 41), the pulls fell below the far
             // run's bar within 9 rows, and the key never started over: it missed 17 of 20 later
             // spikes. The scales hold while the far run builds; the run starts the key over. (An
-            // estimate absurdly far from the rows, an absurd start, has its own way out.)
+            // estimate absurdly far from the rows, an absurd start, has its own way out.) A
+            // narrow key's row is never off in 4 own columns: past the warm-up's first fifth,
+            // when its first-difference scales have settled (before it, its first rows pull far
+            // by nature, and holding them blinded it), any far row holds them (one column, +50
+            // at row 41: 0 of 20 later spikes alerted, now 19 like the control).
+            // With re-anchoring off nothing would start the key over: nothing holds.
             rates.rate = 0
         }
         if Self.isAbsurd(instant: instant, limit: limit)

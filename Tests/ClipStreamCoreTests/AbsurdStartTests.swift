@@ -149,13 +149,14 @@ struct AbsurdStartTests {
     /// A level that moves by 50 noise scales inside the warm-up (40 rows at -40, then the stream
     /// around 10). At the warm-up's 1/n rate the first such row grew the scales 2.5-fold, the
     /// pulls fell below 3 `m` within 9 rows, the far run never reached 20 and the key missed
-    /// most later spikes (3 of 20 on a review's probe). The scales now hold while the far run
-    /// builds, and the key starts over on its 20th row.
-    @Test func aLevelThatMovesInsideTheWarmupStartsTheKeyOver() {
+    /// most later spikes (3 of 20 on a review's probe; a narrow key 0 of 20). The scales now
+    /// hold while the far run builds, and the key starts over on its 20th row.
+    @Test(arguments: [1, 8])
+    func aLevelThatMovesInsideTheWarmupStartsTheKeyOver(dimension: Int) {
         var noise = NoiseStream(seed: 9)
-        let prefix = (0..<40).map { _ in noise.row(mean: [Double](repeating: -40, count: 8)) }
-        let moved = Self.spikes(dimension: 8, prefix: prefix)
-        let control = Self.spikes(dimension: 8, prefix: [])
+        let prefix = (0..<40).map { _ in noise.row(mean: [Double](repeating: -40, count: dimension)) }
+        let moved = Self.spikes(dimension: dimension, prefix: prefix)
+        let control = Self.spikes(dimension: dimension, prefix: [])
         #expect(moved.restarts.first == 40 + 19, "restarts at \(moved.restarts.prefix(3))")
         #expect(control.alerts >= 5)
         #expect(moved.alerts >= control.alerts - 1, "\(moved.alerts) alerts against \(control.alerts)")
