@@ -19,15 +19,16 @@ public struct LocationDetector: Sendable {
     @usableFromInline let schedule: LearningRateSchedule
     @usableFromInline let thresholdModel: ScoreThreshold
     @usableFromInline let strategy: KernelStrategy
-    private var residual: [Float]
-    private var work: [Float]
-    /// The current row extended with its lags (empty without lags).
-    private var shingle: [Float]
+    /// The `Float` scratch, one block: the residual `z` and the step's work (`d` each), the
+    /// current row extended with its lags (`d`, with lags only), then a row with its missing
+    /// cells imputed and their scales before the step (`2 w`, when imputing only).
+    private var scratch: [Float]
+    /// Where the extended row and the imputed row start in ``scratch``.
+    private let shingleStart: Int
+    private let imputationStart: Int
     /// The residual whitening's factorization scratch (empty without whitening).
     private var whiteningFactor: [Double]
-    /// A row with its missing cells imputed, then their scales before the step; and their
-    /// columns (both empty unless the configuration imputes).
-    private var imputation: [Float]
+    /// The columns of a row's missing cells (empty unless the configuration imputes).
     private var missingColumns: [Int32]
 
     /// Creates an empty detector; `configuration` must already be validated.
@@ -40,12 +41,11 @@ public struct LocationDetector: Sendable {
         schedule = LearningRateSchedule(configuration)
         thresholdModel = ScoreThreshold(configuration)
         strategy = configuration.kernelStrategy
-        residual = [Float](repeating: 0, count: width)
-        work = [Float](repeating: 0, count: width)
-        shingle = [Float](repeating: 0, count: configuration.lags > 0 ? width : 0)
+        let imputing = configuration.imputesMissing ? configuration.dimension : 0
+        shingleStart = 2 * width
+        imputationStart = shingleStart + (configuration.lags > 0 ? width : 0)
+        scratch = [Float](repeating: 0, count: imputationStart + 2 * imputing)
         whiteningFactor = [Double](repeating: 0, count: configuration.whiteningLayout?.factorScratchCount ?? 0)
-        let imputing = configuration.imputesMissing ? width : 0
-        imputation = [Float](repeating: 0, count: 2 * imputing)
         missingColumns = [Int32](repeating: 0, count: imputing)
     }
 
@@ -73,51 +73,50 @@ public struct LocationDetector: Sendable {
         let step = self.rowContext
         let inputWidth = configuration.dimension
         let imputes = configuration.imputesMissing
-        residual.withUnsafeMutableBufferPointer { z in
-            work.withUnsafeMutableBufferPointer { w in
-                shingle.withUnsafeMutableBufferPointer { extended in
-                    // The factor's base address is nil without whitening (an empty array).
-                    whiteningFactor.withUnsafeMutableBufferPointer { factor in
-                        imputation.withUnsafeMutableBufferPointer { imputation in
-                            missingColumns.withUnsafeMutableBufferPointer { columns in
-                                // Unused unless the configuration imputes (the arrays are empty).
-                                var missing = MissingCells(
-                                    columns: columns.baseAddress ?? .placeholder,
-                                    scales: imputation.baseAddress.map { $0 + inputWidth } ?? .placeholder)
-                                let imputed = imputation.baseAddress ?? .placeholder
-                                bank.withStorage { storage in
-                                    LagWindow.forEachModelRow(
-                                        rows: rows, rowStride: rowStride, order: order, slots: slots,
-                                        inputWidth: inputWidth, storage: storage, shingle: extended
-                                    ) { n, i, slot, x in
-                                        var row = x
-                                        // A key's first two rows set its estimate and scales
-                                        // outright: there, a missing cell starts its column as
-                                        // a constant at the estimate (0 on the first row).
-                                        var restores = false
-                                        if imputes,
-                                            missing.impute(
-                                                x, width: inputWidth, theta: storage.theta(slot),
-                                                scale: storage.scale(slot), into: imputed)
-                                        {
-                                            row = UnsafePointer(imputed)
-                                            restores = storage.state(slot).pointee.rowCount >= 2
-                                        }
-                                        results[n] = step.step(
-                                            x: row, slot: slot, storage: storage,
-                                            z: z.baseAddress.unsafelyUnwrapped, work: w.baseAddress.unsafelyUnwrapped,
-                                            whiteningScratch: factor.baseAddress,
-                                            explainCount: explainCount, explainAbove: explainAbove,
-                                            topIndices: topIndices + i * explainCount,
-                                            topShares: topShares + i * explainCount, hasMissing: imputes && missing.count > 0)
-                                        if imputes && missing.count > 0 {
-                                            if restores {
-                                                missing.restore(theta: storage.theta(slot), scale: storage.scale(slot), imputed: row)
-                                            }
-                                            results[n].imputedValues = Int32(truncatingIfNeeded: missing.count)
-                                        }
-                                    }
+        let modelWidth = configuration.modelDimension
+        let (shingleStart, imputationStart) = (self.shingleStart, self.imputationStart)
+        scratch.withUnsafeMutableBufferPointer { floats in
+            let base = floats.baseAddress.unsafelyUnwrapped
+            let z = base
+            let w = base + modelWidth
+            let extended = UnsafeMutableBufferPointer(rebasing: floats[shingleStart..<imputationStart])
+            let imputed = base + imputationStart
+            // The factor's base address is nil without whitening (an empty array).
+            whiteningFactor.withUnsafeMutableBufferPointer { factor in
+                missingColumns.withUnsafeMutableBufferPointer { columns in
+                    // Unused unless the configuration imputes (then the arrays are empty).
+                    var missing = MissingCells(
+                        columns: columns.baseAddress ?? .placeholder,
+                        scales: imputes ? imputed + inputWidth : .placeholder)
+                    bank.withStorage { storage in
+                        LagWindow.forEachModelRow(
+                            rows: rows, rowStride: rowStride, order: order, slots: slots,
+                            inputWidth: inputWidth, storage: storage, shingle: extended
+                        ) { n, i, slot, x in
+                            var row = x
+                            // A key's first two rows set its estimate and scales outright:
+                            // there, a missing cell starts its column as a constant at the
+                            // estimate (0 on the first row).
+                            var restores = false
+                            if imputes,
+                                missing.impute(
+                                    x, width: inputWidth, theta: storage.theta(slot),
+                                    scale: storage.scale(slot), into: imputed)
+                            {
+                                row = UnsafePointer(imputed)
+                                restores = storage.state(slot).pointee.rowCount >= 2
+                            }
+                            results[n] = step.step(
+                                x: row, slot: slot, storage: storage, z: z, work: w,
+                                whiteningScratch: factor.baseAddress,
+                                explainCount: explainCount, explainAbove: explainAbove,
+                                topIndices: topIndices + i * explainCount,
+                                topShares: topShares + i * explainCount, hasMissing: imputes && missing.count > 0)
+                            if imputes && missing.count > 0 {
+                                if restores {
+                                    missing.restore(theta: storage.theta(slot), scale: storage.scale(slot), imputed: row)
                                 }
+                                results[n].imputedValues = Int32(truncatingIfNeeded: missing.count)
                             }
                         }
                     }

@@ -34,17 +34,19 @@ struct OutputTarget {
         // Standard input redirected from the file (`score - -o x.csv < x.csv`) counts too.
         let found = input == "-" ? Syscalls.isRegularFile(STDIN_FILENO) && fstat(STDIN_FILENO, &b) == 0 : stat(input, &b) == 0
         guard found, stat(output, &a) == 0 else { return }
-        if a.st_dev == b.st_dev && a.st_ino == b.st_ino {
+        if isSameFile(a, b) {
             let source = input == "-" ? "the file standard input reads" : "the input file \(input)"
             throw ValidationError("the output \(output) is \(source): writing it would destroy the rows before they are read")
         }
     }
 
+    private static func isSameFile(_ a: stat, _ b: stat) -> Bool { a.st_dev == b.st_dev && a.st_ino == b.st_ino }
+
     /// Whether two paths name one file: the same file when both exist (through any path or
     /// link), else the same standardized path.
     static func nameSameFile(_ a: String, _ b: String) -> Bool {
         var x = stat(), y = stat()
-        if stat(a, &x) == 0 && stat(b, &y) == 0 { return x.st_dev == y.st_dev && x.st_ino == y.st_ino }
+        if stat(a, &x) == 0 && stat(b, &y) == 0 { return isSameFile(x, y) }
         return URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 
