@@ -13,9 +13,19 @@ keys with both classes, and pooled).
     Scripts/real-data-check.py nab [clipstream score options...]
     Scripts/real-data-check.py smd --json FILE [score options...]   # the evaluate report, per key
     Scripts/real-data-check.py smd:16:1 [score options...]  # 16 of SMD's 38 metrics, drawn with seed 1
+    Scripts/real-data-check.py smd-metrics [score options...]  # SMD's metrics one per key, 5-minute means
+    Scripts/real-data-check.py smd-metrics:1 [score options...]  # the same at SMD's own 1-minute rows
 
 The `smd:D:SEED` form keeps D metrics (the same for every machine, in their original order): a
 stand-in for server telemetry of another width, to check that a default does not rely on 38.
+
+The `smd-metrics[:F]` form is a stand-in for long univariate server series (NAB's held-out
+categories are univariate, 4,000-22,000 rows, many of them 5-minute server metrics): every
+metric of every machine that SMD's interpretation labels name in at least one anomaly segment,
+and that is not constant in the train split, becomes its own key (214 series); a row is
+positive inside a segment that names that metric. Rows are means of F consecutive rows
+(default 5: a day is 288 rows, inside the seasonal search's 1,024), a mean row is positive
+when any of its rows is.
 
 Needs a release build (.build/release/clipstream); Python 3 standard library only.
 """
@@ -39,6 +49,38 @@ def write_smd(path, width=38, seed=None):
     with open(path, "w") as out:
         out.write("key,phase,label," + ",".join(f"m{i}" for i in kept) + "\n")
         return write_phases(out, {m: [(p, label, ",".join(v)) for p, label, v in rows[m]] for m in machines})
+
+
+def write_smd_metrics(path, factor=5):
+    series = {}
+    for train_path in sorted(glob.glob(os.path.join(DATA, "smd", "machine-*.train.csv.gz"))):
+        machine = os.path.basename(train_path).split(".")[0]
+        train = list(csv.reader(gzip.open(train_path, "rt")))[1:]
+        test = list(csv.reader(gzip.open(os.path.join(DATA, "smd", machine + ".test.csv.gz"), "rt")))[1:]
+        segments = []
+        for line in open(os.path.join(DATA, "smd", machine + ".interpretation.txt")):
+            span, dimensions = line.strip().split(":")
+            start, end = map(int, span.split("-"))
+            segments.append((start, end, {int(d) - 1 for d in dimensions.split(",")}))  # 1-based
+        for j in range(38):
+            involved = [(start, end) for start, end, metrics in segments if j in metrics]
+            train_values = [float(r[1 + j]) for r in train]
+            if not involved or max(train_values) == min(train_values):
+                continue
+            labels = [0] * len(test)
+            for start, end in involved:
+                labels[start:end] = [1] * len(labels[start:end])
+
+            def means(values, flags):
+                return [(sum(values[i:i + factor]) / factor, max(flags[i:i + factor]))
+                        for i in range(0, len(values) - factor + 1, factor)]
+
+            series[f"{machine}/m{j}"] = \
+                [("train", 0, f"{v:.6g}") for v, _ in means(train_values, [0] * len(train))] + \
+                [("test", flag, f"{v:.6g}") for v, flag in means([float(r[2 + j]) for r in test], labels)]
+    with open(path, "w") as out:
+        out.write("key,phase,label,value\n")
+        return write_phases(out, series)
 
 
 def write_nab(path):
@@ -75,7 +117,8 @@ def write_phases(out, rows):
 
 
 def main():
-    if len(sys.argv) < 2 or not (sys.argv[1] in ("smd", "nab") or sys.argv[1].startswith("smd:")):
+    if len(sys.argv) < 2 or not (sys.argv[1] in ("smd", "nab", "smd-metrics") or sys.argv[1].startswith("smd:")
+                                 or sys.argv[1].startswith("smd-metrics:")):
         sys.exit(__doc__)
     dataset, options = sys.argv[1], sys.argv[2:]
     report_path = None
@@ -88,6 +131,11 @@ def main():
             if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit() or not 1 <= int(parts[1]) <= 38:
                 sys.exit(f"real-data-check: '{dataset}' is not smd:WIDTH:SEED with WIDTH in 1...38")
             first_test = write_smd(source, int(parts[1]), int(parts[2]))
+        elif dataset.startswith("smd-metrics"):
+            factor = dataset.split(":")[1] if ":" in dataset else "5"
+            if not factor.isdigit() or not 1 <= int(factor) <= 60:
+                sys.exit(f"real-data-check: '{dataset}' is not smd-metrics:F with F in 1...60")
+            first_test = write_smd_metrics(source, int(factor))
         else:
             first_test = (write_smd if dataset == "smd" else write_nab)(source)
         subprocess.run([BINARY, "score", source, "--label-column", "label", "--time-column", "phase",
