@@ -29,10 +29,8 @@ struct InputColumnOptions: ParsableArguments {
     /// quarantined lines, or the reverse).
     func refuseQuarantineClash(input: String, outputs: [String]) throws {
         guard case .quarantine(let path) = BadRowPolicy(onBadRow) else { return }
-        try OutputTarget.refuseInput(input, asOutput: path)
-        for output in outputs where output != "-" && OutputTarget.nameSameFile(path, output) {
-            throw ValidationError("the quarantine file \(path) is the output \(output): give each its own file")
-        }
+        try OutputTarget.refuseInput(input, asOutput: path, role: "the quarantine file")
+        try OutputTarget.refuseClashes([(role: "the quarantine file", path: path)] + outputs.map { (role: "the output", path: $0) })
     }
 
     /// Sets the columns and the bad-row policy of `options`.

@@ -28,7 +28,8 @@ struct OutputTarget {
     /// path or link): the run would empty or overwrite its input before reading it.
     /// Standard output never counts, standard input only when it is that file, and a path
     /// that does not exist yet cannot be the input.
-    static func refuseInput(_ input: String, asOutput output: String?) throws {
+    /// - Parameter role: how the message names the output ("the output", "the --report file").
+    static func refuseInput(_ input: String, asOutput output: String?, role: String = "the output") throws {
         guard let output, output != "-" else { return }
         var a = stat(), b = stat()
         // Standard input redirected from the file (`score - -o x.csv < x.csv`) counts too.
@@ -36,7 +37,22 @@ struct OutputTarget {
         guard found, stat(output, &a) == 0 else { return }
         if isSameFile(a, b) {
             let source = input == "-" ? "the file standard input reads" : "the input file \(input)"
-            throw ValidationError("the output \(output) is \(source): writing it would destroy the rows before they are read")
+            throw ValidationError("\(role) \(output) is \(source): writing it would destroy the rows before they are read")
+        }
+    }
+
+    /// Refuses files of one run that name one file (through any path or link): each would
+    /// overwrite the other's bytes. `written` pairs a role ("the output", "the --report file")
+    /// with its path; standard output ("-") and devices (`/dev/null`) never clash.
+    static func refuseClashes(_ written: [(role: String, path: String)]) throws {
+        let files = written.filter { file in
+            var status = stat()
+            return file.path != "-" && (stat(file.path, &status) != 0 || status.st_mode & S_IFMT == S_IFREG)
+        }
+        for (i, a) in files.enumerated() {
+            for b in files[(i + 1)...] where nameSameFile(a.path, b.path) {
+                throw ValidationError("\(a.role) \(a.path) and \(b.role) \(b.path) are one file: give each its own")
+            }
         }
     }
 

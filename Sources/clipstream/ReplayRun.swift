@@ -61,7 +61,8 @@ final class ReplayRun: ScoringObserver {
 
         // Opened now, cut (to nothing, or to the checkpoint's length) only once the state has
         // loaded: a refused state or checkpoint leaves OUTPUT as it was.
-        try command.runOptions.refuseWritingInput(command.input, output: command.output)
+        try command.runOptions.refuseWritingInput(
+            command.input, output: command.output, more: [(role: "the --summary file", path: command.summary)])
         let fd = try Self.openOutput(command.output)
         defer { close(fd) }
         if let resumed {

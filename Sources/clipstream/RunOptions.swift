@@ -86,10 +86,25 @@ struct RunOptions: ParsableArguments {
         return resolved
     }
 
-    /// Refuses an output or a quarantine file that is `input` itself (``OutputTarget/refuseInput(_:asOutput:)``).
-    func refuseWritingInput(_ input: String, output: String?) throws {
-        try OutputTarget.refuseInput(input, asOutput: output)
-        try columns.refuseQuarantineClash(input: input, outputs: output.map { [$0] } ?? [])
+    /// Refuses a run whose files would destroy each other's bytes: an output, the quarantine
+    /// file, `--save-state`, `--report` or one of `more` (replay's `--summary`) that is the
+    /// input (``OutputTarget/refuseInput(_:asOutput:role:)``) or the `--load-state` file (the
+    /// state `--save-state` replaces excepted), or two of them that are one file.
+    func refuseWritingInput(_ input: String, output: String?, more: [(role: String, path: String?)] = []) throws {
+        var quarantine: String?
+        if case .quarantine(let path) = BadRowPolicy(columns.onBadRow) { quarantine = path }
+        let named: [(role: String, path: String?)] = [
+            ("the output", output ?? "-"), ("the quarantine file", quarantine),
+            ("the --save-state file", saveState), ("the --report file", report),
+        ] + more
+        let written = named.compactMap { file in file.path.map { (role: file.role, path: $0) } }
+        for file in written {
+            try OutputTarget.refuseInput(input, asOutput: file.path, role: file.role)
+            if let loadState, file.path != "-", file.role != "the --save-state file", OutputTarget.nameSameFile(file.path, loadState) {
+                throw ValidationError("\(file.role) \(file.path) is the --load-state file: writing it would destroy the state before it is read")
+            }
+        }
+        try OutputTarget.refuseClashes(written)
     }
 
     /// The pipeline options these flags set.

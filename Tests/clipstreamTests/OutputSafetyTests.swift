@@ -50,7 +50,54 @@ struct OutputSafetyTests {
         }
         let run = try ClipStreamBinary.run(arguments)
         #expect(run.status == 64)
-        #expect(run.stderr.contains("is the output"), "\(run.stderr)")
+        #expect(run.stderr.contains("are one file"), "\(run.stderr)")
+    }
+
+    /// `--save-state` or `--report` naming the input or the output replaced it at the end of
+    /// the run (exit 0: the input's rows or the scored output lost); `--summary` the same.
+    @Test(arguments: [
+        ["score", "IN", "-o", "/dev/null", "--save-state", "IN"],
+        ["score", "IN", "-o", "/dev/null", "--report", "LINK"],
+        ["replay", "IN", "-o", "/dev/null", "--summary", "IN"],
+        ["score", "IN", "-o", "OUT", "--save-state", "OUT"],
+        ["score", "IN", "-o", "OUT", "--report", "OUT"],
+        ["score", "IN", "-o", "/dev/null", "--report", "OUT", "--save-state", "OUT"],
+        ["replay", "IN", "-o", "OUT", "--summary", "OUT"],
+        ["replay", "IN", "-o", "/dev/null", "--report", "OUT", "--on-bad-row", "quarantine:OUT"],
+    ])
+    func theStateReportAndSummaryFilesAreNotTheInputOrAnOutput(_ template: [String]) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let path = try directory.write("in.csv", Self.input)
+        try FileManager.default.createSymbolicLink(atPath: directory.path("link.csv"), withDestinationPath: path)
+        let kept = Array("earlier results\n".utf8)
+        _ = try directory.write("out", kept)
+        let arguments = template.map {
+            $0 == "/dev/null" ? $0 : $0.replacingOccurrences(of: "LINK", with: directory.path("link.csv"))
+                .replacingOccurrences(of: "OUT", with: directory.path("out")).replacingOccurrences(of: "IN", with: path)
+        }
+        let run = try ClipStreamBinary.run(arguments)
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("is the input file") || run.stderr.contains("are one file"), "\(run.stderr)")
+        #expect(try directory.read("in.csv") == Self.input)
+        #expect(try directory.read("out") == kept)
+    }
+
+    /// The output may not be the state it starts from (it would be cut before the state is
+    /// read); `--save-state` may replace it, which is how a model is carried forward.
+    @Test func theLoadedStateIsNotAnOutputButMayBeSavedOver() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("in.csv", Self.input)
+        let state = directory.path("model.state")
+        #expect(try ClipStreamBinary.run(["score", input, "-o", "/dev/null", "--save-state", state]).status == 0)
+        let saved = try directory.read("model.state")
+        let refused = try ClipStreamBinary.run(["score", input, "-o", state, "--load-state", state])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("is the --load-state file"), "\(refused.stderr)")
+        #expect(try directory.read("model.state") == saved)
+        #expect(try ClipStreamBinary.run(["score", input, "-o", "/dev/null", "--load-state", state, "--save-state", state]).status == 0)
+        #expect(try directory.read("model.state") != saved)
     }
 
     @Test func scoreLeavesTheOutputAloneWhenItsInputCannotBeOpened() throws {
