@@ -45,9 +45,15 @@ extension RowStep {
         x: UnsafePointer<Float>, theta: UnsafePointer<Float>, scale: UnsafePointer<Float>
     ) -> Bool {
         for j in 0..<configuration.dimension {
+            let value = Double(x[j])
+            if scale[j] >= ScaleStep.maximumScale {
+                // The clamp hid the pair's difference (a value beyond some 1e30 kept the key
+                // blind: 0 of 18 spikes alerted): the row's distance to the midpoint stands in.
+                if Self.isAbsurd(gap: 2 * abs(value - Double(theta[j])), next: value) { return true }
+                continue
+            }
             // The pair sits at theta +- scale / sqrt 2 when its difference set the scale.
             let half = Double(scale[j]) / 2.0.squareRoot()
-            let value = Double(x[j])
             guard Self.isAbsurd(gap: 2 * half, next: value) else { continue }
             if abs(abs(value - Double(theta[j])) - half) <= 1e-3 * half { return true }
         }
