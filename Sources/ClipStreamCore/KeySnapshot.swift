@@ -25,8 +25,12 @@ public struct KeySnapshot: Sendable, Equatable {
             s.clipLevel.isFinite, s.clipLevel >= 0,
             s.scoreLower.isFinite, s.scoreLower > 0, s.scoreUpper.isFinite, s.scoreUpper > 0,
             s.sustainedScore.isFinite, s.sustainedScore >= 0,
-            s.calibrationMass.isFinite, s.calibrationMass >= 0,
-            s.calibrationWeight.isFinite, s.calibrationWeight >= 1
+            // What `learn` can reach: the weight is rescaled to 1 past `rescaleWeight`, and the
+            // mass is a geometric sum of weights (a crafted weight of 1e39 made the next
+            // calibrated score infinite, and the writer trapped).
+            s.calibrationWeight >= 1, s.calibrationWeight <= ScoreCalibration.rescaleWeight,
+            s.calibrationMass >= 0,
+            s.calibrationMass <= ScoreCalibration.rescaleWeight * ScoreCalibration.growth / (ScoreCalibration.growth - 1)
         else { return false }
         return true
     }

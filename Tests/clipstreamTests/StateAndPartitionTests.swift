@@ -127,6 +127,24 @@ struct StateAndPartitionTests {
         #expect(inspected.stderr.contains("holds values no model can have"), "\(inspected.stderr)")
     }
 
+    /// A calibration weight beyond what the history's rescaling lets it reach (finite, so it
+    /// passed): the next calibrated score was infinite and `score` trapped in its writer (132).
+    @Test func aCalibrationWeightNoHistoryReachesIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, _) = try Self.fixture(directory)
+        let state = directory.path("model.state")
+        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
+        var crafted = StateBytes(bytes: try directory.read("model.state"))
+        // After rowCount, scheduleRow (Int64) and clipLevel ... calibrationMass (Float64).
+        crafted.setFloat64(1e39, at: crafted.firstKeyScalarsOffset + 16 + 5 * 8)
+        crafted.resealChecksum()
+        try directory.write("model.state", crafted.bytes)
+        let run = try ClipStreamBinary.run(["score", first, "--load-state", state] + Self.options)
+        #expect(run.status == 29, "\(run.stderr)")
+        #expect(run.stderr.contains("holds values no model can have"), "\(run.stderr)")
+    }
+
     @Test(arguments: [1, 2, 3])
     func partitionsMergedByRowEqualOneRun(count: Int) throws {
         let directory = try TemporaryDirectory()

@@ -12,6 +12,11 @@ struct StateBytes {
         withUnsafeBytes(of: value.littleEndian) { for i in 0..<4 { bytes[offset + i] = $0[i] } }
     }
 
+    /// Writes `value` little-endian at `offset` (a key's `Float64` scalars).
+    mutating func setFloat64(_ value: Double, at offset: Int) {
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { for i in 0..<8 { bytes[offset + i] = $0[i] } }
+    }
+
     /// Offset of the settings text's length (after the magic and the version).
     static let settingsOffset = 12
 
