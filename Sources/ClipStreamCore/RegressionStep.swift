@@ -74,6 +74,19 @@ struct RegressionStep {
                 pull: 0, clipThreshold: 0, clipped: false)
         }
 
+        // Only in the warm-up: a restart after a sign run starts no key (its scales are running
+        // means, and a feature at 0 next to a large mean is ordinary there).
+        if n <= configuration.warmupRows && state.pointee.scheduleRow <= 2
+            && startedAbsurdly(u: u, scale: s, y: y, state: state)
+        {
+            // Before anything learns from the row: restart the key on it, as on a first row.
+            start(u: u, weights: w, scale: s, y: y, state: state)
+            attribute(residual: 0, explainCount, topIndices, topShares)
+            return RowScore(
+                score: 1, threshold: threshold.threshold(state.pointee), decision: .withheld,
+                pull: 0, clipThreshold: 0, clipped: false, reanchored: true)
+        }
+
         // The Double path only when Float overflows (a value such as 1e30).
         let fast = RegressionKernels.prediction(features: u, weights: w, scale: s, count: d)
         let (prediction, squaredNorm) =
@@ -83,13 +96,16 @@ struct RegressionStep {
         let residual = logistic ? y - Self.sigmoid(prediction) : y - prediction
         let pull = residual.magnitude
         attribute(residual: residual, explainCount, topIndices, topShares)
-        if state.pointee.clipLevel == 0 {
-            // The second row: the first residual sets the level a typical row pulls.
+        let seeding = state.pointee.clipLevel == 0 && pull > 0
+        if seeding {
+            // The first residual that is not 0 (the second row's, unless the key started
+            // constant) sets the level a typical row pulls.
             state.pointee.clipLevel = max(pull, stateFloor)
         }
         let tracked = state.pointee.clipLevel
-        let m = max(tracked, relativeFloor(prediction))
-        let instant = pull / m
+        let m = max(tracked, relativeFloor(prediction), stateFloor)
+        // A key that started constant scores its first change against the floor it held.
+        let instant = pull / (seeding && n > 2 ? max(relativeFloor(prediction), stateFloor) : m)
         let limit = threshold.threshold(state.pointee)
         let score = combinedScore(instant: instant, limit: limit, state: state)
         let above = instant > limit
@@ -101,8 +117,9 @@ struct RegressionStep {
         let restarted = n > configuration.warmupRows && !quiet && runsRestart(above: above, residual: residual, state: state)
         if quiet { state.pointee.quietRowsLeft -= 1 }
 
-        // The clipped, normalized step.
-        state.pointee.scheduleRow += 1
+        // The clipped, normalized step. Idle rows (predicted exactly) teach the weights
+        // nothing, so they do not slow the schedule either.
+        if pull > 0 { state.pointee.scheduleRow += 1 }
         let eta = schedule.rate(forRow: state.pointee.scheduleRow)
         let lambda = configuration.clipMultiplier * m
         let factor = LocationKernels.clipFactor(pull: pull, threshold: lambda)
@@ -122,8 +139,13 @@ struct RegressionStep {
         w[target] = Float(max(-bound, min(bound, bias + gain)))
         s[target] = 1
 
-        let etaM = max(configuration.clipLevelRate, 1 / Double(n))
-        state.pointee.clipLevel = max(stateFloor, tracked * (pull > tracked ? 1 + etaM : 1 - etaM))
+        // Idle rows (predicted exactly) leave `m` alone: a key constant for 3,000 rows took `m`
+        // to its floor, then alerted on 693 of its first 4,000 varying rows and, its threshold
+        // learned from them, on 2 of the next 34 spikes.
+        if pull > 0 {
+            let etaM = max(configuration.clipLevelRate, 1 / Double(n))
+            state.pointee.clipLevel = max(stateFloor, tracked * (pull > tracked ? 1 + etaM : 1 - etaM))
+        }
         if n > thresholdStart && !inRun && pull > 0 {
             threshold.learn(score: instant, rowCount: n - thresholdStart, state: &state.pointee)
         }
@@ -169,6 +191,22 @@ struct RegressionStep {
         state.pointee.rescalesNext = 0
         state.pointee.quietRowsLeft = Int32(configuration.restartQuietRows)
         return true
+    }
+
+    /// Whether the rows that started the key (its first, or the first after a restart) held
+    /// an absurd value, over ``RowStep/absurdStartRatio`` times the current row's magnitude:
+    /// a feature's scale (set outright by the first row) next to the row's feature, or the
+    /// level `m` the first residual set next to the row's target. One target of -1e6 among
+    /// a key's first two rows set `m` some 10^6 too high and the key alerted on none of 77
+    /// anomalies in 20,000 rows; a feature of 3.4e38 in the first row kept its weight from
+    /// learning for some 240,000 rows. A false alarm costs a restart on the current row.
+    private func startedAbsurdly(
+        u: UnsafePointer<Float>, scale s: UnsafePointer<Float>, y: Double, state: UnsafePointer<KeyState>
+    ) -> Bool {
+        for j in 0..<configuration.modelDimension where j != target {
+            if RowStep.isAbsurd(gap: Double(s[j]), next: Double(u[j])) { return true }
+        }
+        return !logistic && RowStep.isAbsurd(gap: state.pointee.clipLevel, next: y)
     }
 
     /// The lowest tracked median residual: a key whose target is predicted exactly (constant)
