@@ -23,8 +23,9 @@ public struct EvaluationRows: Sendable {
     public private(set) var keyNames: [String] = []
     // Bit 0: the label; bits 1-2: the decision's raw value.
     private var flags: [UInt8] = []
-    // Read per appended row; one entry per key, never per row.
-    private var keyIndexByName: [String: Int32] = [:]
+    // Read per appended row; one entry per key, never per row. By the name's bytes: `String`
+    // equality calls NFC and NFD spellings equal, and `score` models them as two keys.
+    private var keyIndexByName: [[UInt8]: Int32] = [:]
 
     /// Creates an empty set of rows.
     public init() {}
@@ -47,12 +48,13 @@ public struct EvaluationRows: Sendable {
     public mutating func append(key: String, score: Double, isAnomaly: Bool, decision: AlertDecision) {
         precondition(!score.isNaN, "scores must not be NaN")
         let index: Int32
-        if let known = keyIndexByName[key] {
+        let bytes = Array(key.utf8)
+        if let known = keyIndexByName[bytes] {
             index = known
         } else {
             precondition(keyNames.count < Int(Int32.max), "too many keys")
             index = Int32(keyNames.count)
-            keyIndexByName[key] = index
+            keyIndexByName[bytes] = index
             keyNames.append(key)
         }
         scores.append(score)

@@ -1,4 +1,5 @@
 import Foundation
+import ClipStreamEngine
 
 /// Renders a ``ReportCollector`` as one self-contained HTML page: inline CSS and SVG, no
 /// scripts, no network fetches, so it opens from a file anywhere.
@@ -15,7 +16,7 @@ struct HTMLReport {
     static let margin = (left: 48.0, right: 12.0, top: 12.0, bottom: 24.0)
 
     /// The keys to draw, most alerts first.
-    var reportedKeys: [String] {
+    var reportedKeys: [ByteKey] {
         let ranked = collector.keyOrder.enumerated().sorted { a, b in
             let (x, y) = (collector.series[a.element]!.alerts.count, collector.series[b.element]!.alerts.count)
             return x != y ? x > y : a.offset < b.offset
@@ -48,7 +49,7 @@ struct HTMLReport {
 
             """
         for key in reportedKeys {
-            html += chart(key: key, series: collector.series[key]!)
+            html += chart(key: key.string, series: collector.series[key]!)
         }
         let hidden = collector.keyOrder.count - reportedKeys.count
         if hidden > 0 {
@@ -68,7 +69,7 @@ struct HTMLReport {
         for key in reportedKeys {
             let s = collector.series[key]!
             let positives = s.buckets.map(\.positives).reduce(0, +)
-            out += "<tr><td>\(Self.escape(key))</td><td>\(s.rows)</td><td>\(s.alerts.count)</td>"
+            out += "<tr><td>\(Self.escape(key.string))</td><td>\(s.rows)</td><td>\(s.alerts.count)</td>"
             out += collector.sawLabels ? "<td>\(positives)</td></tr>" : "</tr>"
         }
         return out + "</table>\n"

@@ -14,13 +14,21 @@ struct InputColumnOptions: ParsableArguments {
     var timeColumn: String?
 
     @Option(help: ArgumentHelp(
-        "Bad rows: fail (stop, the default), skip (count and go on), quarantine:FILE (skip, and append the raw lines to FILE).",
+        "Bad rows: fail (stop, the default), skip (count and go on), quarantine:FILE (skip, and write the raw lines to FILE, which is replaced).",
         valueName: "policy"))
     var onBadRow = "fail"
 
     func validate() throws {
         if BadRowPolicy(onBadRow) == nil {
             throw ValidationError("--on-bad-row must be fail, skip or quarantine:FILE")
+        }
+        // One column in two roles was echoed twice (or a key echoed as a label).
+        let roles = [("--key-column", keyColumn as String?), ("--label-column", labelColumn), ("--time-column", timeColumn)]
+            .compactMap { role, name in name.map { (role, $0) } }
+        for (i, a) in roles.enumerated() {
+            for b in roles[(i + 1)...] where a.1 == b.1 {
+                throw ValidationError("\(a.0) and \(b.0) name one column, \(a.1): give each role its own column")
+            }
         }
     }
 

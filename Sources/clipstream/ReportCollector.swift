@@ -9,8 +9,9 @@ final class ReportCollector: ScoringObserver {
     /// Attributions kept per alert (the pipeline computes them for the observer).
     static let explainCount = 3
 
-    private(set) var series: [String: ReportSeries] = [:]
-    private(set) var keyOrder: [String] = []
+    // By the key's bytes, as the engine tells keys apart (NFC and NFD spellings are two).
+    private(set) var series: [ByteKey: ReportSeries] = [:]
+    private(set) var keyOrder: [ByteKey] = []
     private(set) var totalRows = 0
     private(set) var totalAlerts = 0
     private(set) var withheld = 0
@@ -35,8 +36,9 @@ final class ReportCollector: ScoringObserver {
             ? (0..<min(explainCount, Self.explainCount)).map { (feature: topIndices[$0], share: topShares[$0]) }
             : []
         let known = series.count
-        series[key, default: ReportSeries()].add(row: row, result: result, label: labelValue, top: top)
-        if series.count > known { keyOrder.append(key) }
+        let byteKey = ByteKey(key)
+        series[byteKey, default: ReportSeries()].add(row: row, result: result, label: labelValue, top: top)
+        if series.count > known { keyOrder.append(byteKey) }
     }
 
     /// The report draws every row (``scoreFloor`` stays at its default).

@@ -42,8 +42,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Write a self-contained HTML report to FILE: per key, score and threshold over time, every alert, labels, top attributions.")
     var report: String?
 
-    @Option(help: "Keys drawn in the report: the N with the most alerts, or all.")
-    var reportKeys: String = "12"
+    @Option(help: "Keys drawn in the report: the N with the most alerts, or all (default: 12).")
+    var reportKeys: String?
 
     func validate() throws {
         if explain < 0 { throw ValidationError("--explain must be 0 or more") }
@@ -55,8 +55,11 @@ struct RunOptions: ParsableArguments {
             // The eviction order (least recently seen first) is not part of a saved state.
             throw ValidationError("--evict-idle does not combine with --load-state or --save-state yet")
         }
-        if reportKeys != "all" && (Int(reportKeys) ?? 0) < 1 {
-            throw ValidationError("--report-keys must be a positive count or all")
+        if let reportKeys {
+            if report == nil { throw ValidationError("--report-keys needs --report FILE") }
+            if reportKeys != "all" && (Int(reportKeys) ?? 0) < 1 {
+                throw ValidationError("--report-keys must be a positive count or all")
+            }
         }
         // Written at the end of the run: a folder that cannot take them is said now, not after
         // the whole input was scored.
@@ -133,7 +136,7 @@ struct RunOptions: ParsableArguments {
         guard let path = report, let collector else { return }
         let page = HTMLReport(
             title: title, input: input, collector: collector, featureNames: featureNames,
-            keyLimit: reportKeys == "all" ? nil : Int(reportKeys))
+            keyLimit: reportKeys == "all" ? nil : Int(reportKeys ?? "12"))
         do {
             try Data(page.render().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

@@ -21,6 +21,9 @@ struct CommandLineBoundsTests {
         (["score", "IN", "-o", "OUT", "--report", "/nonexistent/report.html"], "--report"),  // failed at the end
         (["score", "IN", "-o", "OUT", "--scale-floor", "1e300"], "--scale-floor"),  // said "must be positive"
         (["score", "IN", "-o", "OUT", "--alert-rate", "0.05"], "--alert-rate"),  // named --threshold-quantile
+        (["score", "IN", "-o", "OUT", "--label-column", "key"], "--label-column"),  // echoed the key as a label
+        (["score", "IN", "-o", "OUT", "--label-column", "f0", "--time-column", "f0"], "--time-column"),  // twice
+        (["score", "IN", "-o", "OUT", "--report-keys", "3"], "--report-keys"),  // accepted without --report
     ])
     func aHostileValueIsNamed(arguments: [String], option: String) throws {
         let directory = try TemporaryDirectory()

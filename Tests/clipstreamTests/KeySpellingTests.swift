@@ -33,6 +33,27 @@ struct KeySpellingTests {
         #expect(keys.count == 3)
     }
 
+    /// `evaluate` and the HTML report once grouped rows by `String`: the two spellings' rows
+    /// made one key of 400 rows, its metrics computed over two models' scores.
+    @Test func evaluateAndTheReportKeepBothSpellingsApart() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        var text = "key,label,f0\n"
+        for i in 0..<600 { text += "\([Self.composed, Self.decomposed, "z"][i % 3]),\(i % 50 == 0 ? 1 : 0),\(i % 7)\n" }
+        let csv = try directory.write("in.csv", Array(text.utf8))
+        let scored = directory.path("scored.csv")
+        let report = directory.path("report.html")
+        #expect(try ClipStreamBinary.run(["score", csv, "--label-column", "label", "-o", scored, "--report", report]).status == 0)
+        let evaluated = try ClipStreamBinary.run(["evaluate", scored, "--json", "--per-key"])
+        #expect(evaluated.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(evaluated.stdout)) as? [String: Any]
+        let perKey = json?["per_key"] as? [[String: Any]] ?? []
+        #expect(perKey.count == 3)
+        #expect(perKey.allSatisfy { $0["rows"] as? Int == 200 }, "\(perKey)")
+        let html = String(decoding: try directory.read("report.html"), as: UTF8.self)
+        #expect(html.contains("<tr><td>600</td><td>3</td>"))
+    }
+
     @Test func maxKeysCountsBothSpellings() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
