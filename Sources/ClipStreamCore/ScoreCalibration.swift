@@ -83,6 +83,13 @@ public struct ScoreCalibration: Sendable, Equatable {
         return Double.log10((state.calibrationMass + w) / (0.5 * w)) + beyond
     }
 
+    /// ``calibrated(_:histogram:state:)``'s "beyond the history" branch for an empty history:
+    /// `log10 2` plus the distance past the lowest bin, so raw scores keep their order.
+    @inlinable
+    static func beyondEmptyHistory(_ raw: Double) -> Double {
+        Double.log10(2) + max(0, position(raw) - 1) * binWidth
+    }
+
     /// Mass of the bins above `bin`: the rest of its block, then whole blocks, from the shorter
     /// side (the total minus what lies below when that is fewer blocks).
     @inlinable
@@ -132,9 +139,19 @@ extension ScoreCalibration {
         state: UnsafeMutablePointer<KeyState>
     ) {
         let raw = result.score
-        result.score = calibrated(raw, histogram: histogram, state: state.pointee)
-        result.threshold = calibrated(result.threshold, histogram: histogram, state: state.pointee)
-        if state.pointee.rowCount > 2 && result.pull > 0 {
+        let learns = state.pointee.rowCount > 2 && result.pull > 0
+        if learns && state.pointee.calibrationMass == 0 && result.decision != .withheld {
+            // A decided row with nothing learned before it (a key idle since its start: it
+            // never varied) is beyond an empty history, rather than 0 like the idle rows (it
+            // alerted at score 0.0 and threshold 0.0, tied with every idle row). A young key's
+            // first learned row is withheld and keeps 0.
+            result.score = Self.beyondEmptyHistory(raw)
+            result.threshold = Self.beyondEmptyHistory(result.threshold)
+        } else {
+            result.score = calibrated(raw, histogram: histogram, state: state.pointee)
+            result.threshold = calibrated(result.threshold, histogram: histogram, state: state.pointee)
+        }
+        if learns {
             learn(raw, histogram: histogram, state: &state.pointee)
         }
     }

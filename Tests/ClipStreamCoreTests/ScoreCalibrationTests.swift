@@ -28,6 +28,20 @@ struct ScoreCalibrationTests {
         #expect(Self.calibrated(5, Self.history([])) == 0)
     }
 
+    /// A key that never varied learned no history (its idle rows are not learned): its first
+    /// change alerted at score 0.0 and threshold 0.0, tied with every idle row. It now scores
+    /// beyond an empty history, above its threshold and every idle row.
+    @Test func theFirstChangeOfAnIdleKeyScoresAboveItsThreshold() {
+        var detector = LocationDetector(configuration: Configuration(dimension: 3))
+        let slot = detector.addKey()
+        var idle = RowScore.empty
+        for _ in 0..<2_000 { idle = detector.process(row: [5, 5, 5], slot: slot) }
+        #expect(idle.score == 0 && idle.threshold == 0)
+        let change = detector.process(row: [50, 5, 5], slot: slot)
+        #expect(change.decision == .alert)
+        #expect(change.score > change.threshold && change.threshold > idle.score, "\(change)")
+    }
+
     /// Values a factor 4 apart sit in separate bins with empty bins between them, so a query
     /// in an empty bin counts exactly the values above it (up to the slow decay: 1,000 rows of
     /// a 100,000-row memory weigh the newest 1% more than the oldest).
