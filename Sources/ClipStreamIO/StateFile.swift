@@ -115,9 +115,11 @@ public enum StateFile {
         let header = try reader.header()
         try reader.verifyRest(skippingKeys: header)
         // Every key takes at least its state and values: a header asking for more than the file
-        // holds is damaged, checksum or not (read as is, a crafted one allocated gigabytes).
+        // holds is damaged, checksum or not (read as is, a crafted one allocated gigabytes). A
+        // file of no keys (an empty partition's) holds no values at all: its count is checked
+        // against the configuration's before anything is allocated.
         let perKey = Self.keyStateBytes + 4 * header.valuesPerKey
-        guard 4 * header.valuesPerKey <= reader.size, header.keyCount == 0 || perKey <= reader.size / header.keyCount else {
+        guard header.keyCount == 0 || (4 * header.valuesPerKey <= reader.size && perKey <= reader.size / header.keyCount) else {
             throw StateError.corrupt(
                 path: path, reason: "\(header.keyCount) keys of \(header.valuesPerKey) values do not fit in \(reader.size) bytes")
         }

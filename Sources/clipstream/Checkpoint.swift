@@ -126,7 +126,8 @@ final class Checkpointer {
         engine: ShardedEngine, position: StreamPosition, totals: ReplayTotals, output: OutputBuffer
     ) throws {
         try output.flush()
-        guard fsync(outputFD) == 0 else {
+        // A device or a pipe (`-o /dev/null` to only save a state) has nothing to sync.
+        guard !Syscalls.isRegularFile(outputFD) || fsync(outputFD) == 0 else {
             throw OutputError.writeFailed(reason: "fsync: " + String(cString: strerror(errno)))
         }
         if let quarantinePath {

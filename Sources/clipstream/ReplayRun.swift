@@ -56,6 +56,9 @@ final class ReplayRun: ScoringObserver {
             checkpointPath = path
             if command.resume && FileManager.default.fileExists(atPath: path) {
                 resumed = try Self.validate(checkpoint: path, input: command.input, output: command.output, options: outputOptions)
+                if case .quarantine(let quarantine) = options.badRowPolicy, let resumed {
+                    try Self.validate(quarantine: quarantine, checkpoint: path, recordedBytes: resumed.quarantineBytes)
+                }
             }
         }
 
@@ -224,6 +227,9 @@ final class ReplayRun: ScoringObserver {
         else {
             throw StateError.checkpointMismatch(path: path, reason: "it was made from another input than \(input)")
         }
+        // A device or a pipe keeps no bytes to check (`-o /dev/null`): the run goes on there.
+        var status = stat()
+        if stat(output, &status) == 0 && status.st_mode & S_IFMT != S_IFREG { return metadata }
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? nil
         guard let size, size >= metadata.outputBytes else {
             throw StateError.checkpointMismatch(
@@ -241,6 +247,18 @@ final class ReplayRun: ScoringObserver {
             }
         }
         return metadata
+    }
+
+    /// Checks that the quarantine file still holds the bytes the checkpoint recorded: cut back
+    /// to that length on resume, a deleted or shortened file was padded with zero bytes.
+    static func validate(quarantine path: String, checkpoint: String, recordedBytes: Int) throws {
+        guard recordedBytes > 0 else { return }
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG || Int(status.st_size) >= recordedBytes else {
+            throw StateError.checkpointMismatch(
+                path: checkpoint,
+                reason: "the quarantine file \(path) is shorter than the \(recordedBytes) bytes recorded (deleted or cut since)")
+        }
     }
 
     /// Opens OUTPUT for writing (and, a regular file, reading: a checkpoint reads back its
@@ -266,9 +284,9 @@ final class ReplayRun: ScoringObserver {
     /// Cuts OUTPUT to `length` bytes (0 for a fresh run, the checkpoint's length when resuming)
     /// and positions the descriptor there.
     static func cut(_ fd: Int32, path: String, to length: Int) throws {
-        // Not a regular file (`-o /dev/null` to only save a state, a FIFO): nothing to cut, and
-        // only a fresh run can write there (a checkpoint's length is checked against the file).
-        if length == 0 && !Syscalls.isRegularFile(fd) { return }
+        // Not a regular file (`-o /dev/null` to only save a state, a FIFO): nothing to cut; a
+        // resumed run writes on from its checkpoint.
+        if !Syscalls.isRegularFile(fd) { return }
         guard ftruncate(fd, off_t(length)) == 0, lseek(fd, off_t(length), SEEK_SET) == length else {
             throw OutputError.writeFailed(reason: "cannot cut \(path) to \(length) bytes: \(String(cString: strerror(errno)))")
         }

@@ -65,6 +65,12 @@ struct RunOptions: ParsableArguments {
         // the whole input was scored.
         for (option, path) in [("--save-state", saveState), ("--report", report)] {
             guard let path else { continue }
+            // Written beside and renamed over the path: a device or a pipe there would be
+            // replaced by a plain file (as root, `--save-state /dev/null` replaced /dev/null).
+            var status = stat()
+            if stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFREG {
+                throw ValidationError("\(option) \(path) is not a regular file (it is written beside and renamed over it): name a file")
+            }
             let folder = (path as NSString).deletingLastPathComponent
             if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
                 throw ValidationError("\(option) \(path): cannot write in \(folder.isEmpty ? "." : folder) (\(String(cString: strerror(errno))))")

@@ -83,6 +83,23 @@ struct OutputSafetyTests {
         #expect(try directory.read("out") == kept)
     }
 
+    /// `--save-state` and `--report` write beside their path and rename over it: a device or a
+    /// pipe there was replaced by a plain file (as root, `--save-state /dev/null` replaced the
+    /// system's /dev/null). A pipe stands in for the device here.
+    @Test(arguments: ["--save-state", "--report"])
+    func theStateAndReportAreNotWrittenOverAPipe(option: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("in.csv", Self.input)
+        let pipe = directory.path("pipe")
+        #expect(mkfifo(pipe, 0o644) == 0)
+        let run = try ClipStreamBinary.run(["score", input, "-o", "/dev/null", option, pipe])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("not a regular file"), "\(run.stderr)")
+        var status = stat()
+        #expect(stat(pipe, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
+    }
+
     /// The output may not be the state it starts from (it would be cut before the state is
     /// read); `--save-state` may replace it, which is how a model is carried forward.
     @Test func theLoadedStateIsNotAnOutputButMayBeSavedOver() throws {
@@ -142,6 +159,16 @@ struct OutputSafetyTests {
         #expect(try directory.read("out.csv") == Array("row,key,score,threshold,alert\n".utf8))
         let headerOnly = try directory.write("header.csv", Array("key,f0\n".utf8))
         #expect(try ClipStreamBinary.run(["replay", headerOnly, "-o", directory.path("out.csv"), "--quiet"]).status == 21)
+        // Its checkpoint and its state hold no keys, and read back (they were refused as
+        // damaged, exit 29: the same command line could not be retried).
+        let again = ["replay", "\(archive).\(empty)", "-o", directory.path("out.csv"), "--quiet",
+                     "--checkpoint", directory.path("ck"), "--save-state", directory.path("empty.state")]
+        #expect(try ClipStreamBinary.run(again).status == 0)
+        let resumed = try ClipStreamBinary.run(again + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let loaded = try ClipStreamBinary.run(["score", input, "-o", "/dev/null", "--load-state", directory.path("empty.state")])
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        #expect(try ClipStreamBinary.run(["inspect-state", directory.path("empty.state")]).status == 0)
     }
 
     /// `evaluate` reads its whole input first, so its report may replace it.

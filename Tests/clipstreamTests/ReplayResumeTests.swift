@@ -100,6 +100,45 @@ struct ReplayResumeTests {
         #expect(try directory.read("out.csv") == reference)
     }
 
+    /// `-o /dev/null` (a warm-up that only saves its state) with checkpoints: the first
+    /// checkpoint's fsync of the device failed (exit 20, after the whole input), and a resume
+    /// would have been refused for an output shorter than recorded. The state saved after a
+    /// kill and a resume is the uninterrupted run's.
+    @Test func aWarmupIntoDevNullCheckpointsAndResumes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try Self.fixture(directory)
+        let reference = directory.path("reference.state")
+        #expect(try ClipStreamBinary.run(["replay", input, "-o", "/dev/null", "--save-state", reference] + Self.options).status == 0)
+        let arguments = ["replay", input, "-o", "/dev/null", "--checkpoint", directory.path("ck"), "--checkpoint-every", "5000",
+            "--resume", "--batch-size", "1000", "--save-state", directory.path("resumed.state")] + Self.options
+        #expect(try ClipStreamBinary.run(arguments + ["--fault", "row:13500"]).status == 9)
+        let finished = try ClipStreamBinary.run(arguments)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(try directory.read("resumed.state") == directory.read("reference.state"))
+    }
+
+    /// A quarantine file deleted between the kill and the resume was cut "back" to the recorded
+    /// length, that is padded with 600 kB of zero bytes (exit 0); refused now (exit 31).
+    @Test func aQuarantineFileShorterThanRecordedIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try Self.fixture(directory)
+        var lines = String(decoding: try directory.read("input.csv"), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        for i in stride(from: 500, to: lines.count - 1, by: 1_000) { lines[i] += ",an extra field" }
+        let dirty = try directory.write("dirty.csv", Array(lines.joined(separator: "\n").utf8))
+        let quarantine = directory.path("bad.csv")
+        let arguments = ["replay", dirty, "-o", directory.path("out.csv"), "--checkpoint", directory.path("ck"),
+            "--checkpoint-every", "5000", "--resume", "--batch-size", "1000", "--on-bad-row", "quarantine:\(quarantine)"] + Self.options
+        #expect(try ClipStreamBinary.run(arguments + ["--fault", "row:13500"]).status == 9)
+        #expect(try directory.read("bad.csv").count > 0)
+        try FileManager.default.removeItem(atPath: quarantine)
+        let refused = try ClipStreamBinary.run(arguments)
+        #expect(refused.status == 31, "\(refused.stderr)")
+        #expect(refused.stderr.contains("quarantine file"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: quarantine))
+    }
+
     @Test func resumeWithoutACheckpointStartsFromTheBeginning() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
