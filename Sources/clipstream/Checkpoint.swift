@@ -50,6 +50,25 @@ struct CheckpointMetadata: Codable, Equatable {
     var output: OutputOptions
     var totals: ReplayTotals
 
+    /// Whether the position and the counts could come from a run over the recorded input: none
+    /// negative, and no more rows or values than its bytes could hold once inflated (gzip
+    /// reaches about 1,000:1). A crafted checkpoint (its checksum resealed) with a negative
+    /// output length trapped, one of `Int.max` rows overflowed, and one of 10^18 rows skipped
+    /// the rest of the input without a word.
+    var isPlausible: Bool {
+        let inflated = input.size > Int.max / 4096 ? Int.max : max(0, input.size) * 4096
+        let range = 0...inflated
+        let counts = [dataRows, totals.rows, totals.alerts, totals.withheld, totals.muted, totals.runCapped,
+                      totals.imputedRows, totals.imputedValues, totals.rejected]
+            + Array(totals.badRowsByReason.values) + Array(totals.alertsPerKey.values) + totals.top.map(\.row)
+        let badRows = totals.badRowsByReason.values.reduce((0, false)) { sum, n in
+            let next = sum.0.addingReportingOverflow(n)
+            return (next.partialValue, sum.1 || next.overflow)
+        }
+        // The output's and the quarantine's lengths are checked against their files.
+        return counts.allSatisfy(range.contains) && !badRows.1 && outputBytes >= 0 && quarantineBytes >= 0
+    }
+
     static let fileName = "checkpoint.state"
     /// Bytes of the output's tail that ``outputTailCRC`` covers.
     static let outputTailBytes = 1 << 16
@@ -158,10 +177,15 @@ final class Checkpointer {
     /// Reads a checkpoint's metadata (verifying the whole file's checksum).
     static func read(_ path: String) throws -> CheckpointMetadata {
         let header = try StateFile.readHeader(path)
+        let metadata: CheckpointMetadata
         do {
-            return try JSONDecoder().decode(CheckpointMetadata.self, from: Data(header.metadata))
+            metadata = try JSONDecoder().decode(CheckpointMetadata.self, from: Data(header.metadata))
         } catch {
             throw StateError.notAState(path: path, reason: "a model state without a checkpoint's position")
         }
+        guard metadata.isPlausible else {
+            throw StateError.corrupt(path: path, reason: "its position or counts are out of range (negative, or more rows than the input has bytes)")
+        }
+        return metadata
     }
 }

@@ -139,6 +139,28 @@ struct ReplayResumeTests {
         #expect(!FileManager.default.fileExists(atPath: quarantine))
     }
 
+    /// A checkpoint whose position was edited and its checksum resealed: a negative output
+    /// length trapped (132), `Int.max` rows overflowed (132), 10^18 rows skipped the rest of
+    /// the input (exit 0). Refused as damaged (29), the output untouched.
+    @Test(arguments: [("outputBytes", -5.0), ("dataRows", 9.2e18), ("dataRows", 1e18), ("dataRows", -1.0)])
+    func aCheckpointWithAnImpossiblePositionIsRefused(field: String, value: Double) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try Self.fixture(directory)
+        let arguments = ["replay", input, "-o", directory.path("out.csv"), "--checkpoint", directory.path("ck"),
+            "--checkpoint-every", "5000", "--resume", "--batch-size", "1000"] + Self.options
+        #expect(try ClipStreamBinary.run(arguments + ["--fault", "row:13500"]).status == 9)
+        var checkpoint = StateBytes(bytes: try directory.read("ck/checkpoint.state"))
+        var metadata = try #require(try JSONSerialization.jsonObject(with: Data(checkpoint.metadata)) as? [String: Any])
+        metadata[field] = value == 9.2e18 ? Int.max : Int(value)
+        checkpoint.replaceMetadata(with: Array(try JSONSerialization.data(withJSONObject: metadata)))
+        try directory.write("ck/checkpoint.state", checkpoint.bytes)
+        let before = try directory.read("out.csv")
+        let refused = try ClipStreamBinary.run(arguments)
+        #expect(refused.status == 29, "\(field) \(value): \(refused.stderr)")
+        #expect(try directory.read("out.csv") == before)
+    }
+
     @Test func resumeWithoutACheckpointStartsFromTheBeginning() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }

@@ -34,6 +34,22 @@ struct StateBytes {
         resealChecksum()
     }
 
+    /// Offset of the metadata's length (a checkpoint's position, as JSON): after the settings.
+    var metadataOffset: Int { Self.settingsOffset + 4 + uint32(at: Self.settingsOffset) }
+
+    /// The metadata bytes.
+    var metadata: [UInt8] {
+        Array(bytes[metadataOffset + 4..<metadataOffset + 4 + uint32(at: metadataOffset)])
+    }
+
+    /// Replaces the metadata (its length too) and reseals the checksum.
+    mutating func replaceMetadata(with new: [UInt8]) {
+        let start = metadataOffset + 4
+        bytes.replaceSubrange(start..<start + uint32(at: metadataOffset), with: new)
+        setUInt32(UInt32(new.count), at: metadataOffset)
+        resealChecksum()
+    }
+
     /// Offset of the values-per-key count: after the settings and the metadata, whose lengths
     /// are read from the file.
     var valuesPerKeyOffset: Int {
