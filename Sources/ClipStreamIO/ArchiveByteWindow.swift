@@ -88,22 +88,31 @@ struct ArchiveByteWindow {
         return try read(atMost: Self.minimumRead) > 0
     }
 
-    /// Reads until `n` bytes follow `position`.
+    /// Reads until `n` bytes follow `position`, growing the buffer by at most ``stageBytes``
+    /// of missing bytes at a time: a damaged or crafted count (a block of 65,536 rows of
+    /// 65,536 values claims 16 GiB) meets the input's end before its memory is allocated (it
+    /// was allocated up front, and the reader aborted).
     private mutating func fill(_ n: Int) throws(ArchiveError) {
-        makeRoom(n)
-        if readers > 1, let positional = source as? any PositionalByteSource {
-            // Exactly the bytes missing (what follows is read as before, one small read on).
-            let missing = n - (end - position)
-            end += positional.readConcurrently(
-                into: UnsafeMutableRawBufferPointer(start: storage + end, count: missing), workers: readers)
-        }
         while end - position < n {
-            // At most a small read past the item's bytes: what is read beyond them is moved to
-            // the buffer's front at the next item (a 16 MB read ahead moved 16 MB per block).
-            let wanted = max(n - (end - position), Self.minimumRead)
-            guard try read(atMost: wanted) > 0 else { throw .truncated(offset: itemOffset, rowsBefore: rowsBefore) }
+            let stage = min(n, end - position + Self.stageBytes)
+            makeRoom(stage)
+            if readers > 1, let positional = source as? any PositionalByteSource {
+                // Exactly the bytes missing (what follows is read as before, one small read on).
+                let missing = stage - (end - position)
+                end += positional.readConcurrently(
+                    into: UnsafeMutableRawBufferPointer(start: storage + end, count: missing), workers: readers)
+            }
+            while end - position < stage {
+                // At most a small read past the item's bytes: what is read beyond them is moved to
+                // the buffer's front at the next item (a 16 MB read ahead moved 16 MB per block).
+                let wanted = max(stage - (end - position), Self.minimumRead)
+                guard try read(atMost: wanted) > 0 else { throw .truncated(offset: itemOffset, rowsBefore: rowsBefore) }
+            }
         }
     }
+
+    /// The most missing bytes one stage of ``fill(_:)`` allocates for.
+    private static let stageBytes = 1 << 26
 
     /// Drops the bytes before the current item and grows the buffer so that the item's bytes,
     /// `n` more and a large read fit.

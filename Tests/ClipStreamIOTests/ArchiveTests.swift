@@ -117,6 +117,30 @@ struct ArchiveTests {
         }
     }
 
+    /// A block whose row count, times a wide header's dimension, claims 16 GiB and is cut
+    /// short: the reader allocated the claim up front and aborted (exit 134); it now meets the
+    /// input's end first and reports the truncation.
+    @Test func aBlockClaimingGigabytesIsTruncatedNotAllocated() throws {
+        let wide = ArchiveHeader(keyColumn: "key", labelColumn: nil, timeColumn: nil, featureNames: (0..<65_536).map { "f\($0)" })
+        let empty = try Self.archive(blocks: 0, header: wide)
+        var bytes = Array(empty[0..<(empty.count - 20)])  // the header, without the end block
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        bytes += Array("CSBK".utf8)
+        append(UInt32(65_536))  // rows
+        append(UInt32(1))  // one new key
+        append(UInt32(1))
+        bytes += Array("k".utf8)
+        for row in 1...65_536 { append(UInt64(row)) }
+        for _ in 0..<65_536 { append(UInt32(0)) }
+        bytes += [UInt8](repeating: 0, count: 1 << 20)  // 1 MiB of the 16 GiB of values
+        let (rows, error) = Self.readAll(bytes)
+        #expect(rows.isEmpty)
+        guard case .truncated = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
+    }
+
     @Test func aFlippedByteIsCaughtByItsBlockChecksum() throws {
         let bytes = try Self.archive()
         let blocks = Self.blockOffsets(bytes)
