@@ -26,6 +26,13 @@ struct Convert: ParsableCommand {
         guard (1...4096).contains(partitions) else { throw ValidationError("--partitions must be in 1...4096") }
         // An archive is written in blocks and finished in place: it cannot go to a pipe.
         if output == "-" { throw ValidationError("convert writes archive files; OUTPUT cannot be - (standard output)") }
+        // Each archive is written beside its path and renamed over it: never over a device.
+        for path in paths {
+            var status = stat()
+            if stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFREG {
+                throw ValidationError("convert writes archive files; \(path) is not a regular file")
+            }
+        }
     }
 
     private static func isEmptyFile(_ path: String) -> Bool {
@@ -44,25 +51,33 @@ struct Convert: ParsableCommand {
             for path in paths { try OutputTarget.refuseInput(input, asOutput: path) }
             try columns.refuseQuarantineClash(input: input, outputs: paths)
             let reader = try InputOpener.openCSV(path: input)
+            // Written beside each OUTPUT and renamed over it: an input refused before its first
+            // row (a missing key column, a header only) leaves an existing archive as it was
+            // (it was emptied, then removed).
+            let temporaries = paths.map { $0 + ".tmp" }
             var descriptors: [Int32] = []
             defer { for fd in descriptors { close(fd) } }
-            for path in paths {
-                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard fd >= 0 else {
-                    throw OutputError.writeFailed(reason: "\(path): \(String(cString: strerror(errno)))")
-                }
-                descriptors.append(fd)
-            }
             let start = Date()
             let summary: ConversionSummary
             do {
+                for path in temporaries {
+                    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                    guard fd >= 0 else {
+                        throw OutputError.writeFailed(reason: "\(path): \(String(cString: strerror(errno)))")
+                    }
+                    descriptors.append(fd)
+                }
                 summary = try ArchiveConverter(reader: reader, options: options, outputs: descriptors).run()
             } catch {
-                // An input refused before its first row (empty, header only) leaves no empty
-                // file behind; an archive cut at a bad row keeps its rows (readers call it
-                // truncated).
-                for path in paths where Self.isEmptyFile(path) { unlink(path) }
+                // No empty file stays behind; an archive cut at a bad row keeps its rows
+                // (readers call it truncated).
+                for (temporary, path) in zip(temporaries, paths) {
+                    if Self.isEmptyFile(temporary) { unlink(temporary) } else { rename(temporary, path) }
+                }
                 throw error
+            }
+            for (temporary, path) in zip(temporaries, paths) where rename(temporary, path) != 0 {
+                throw OutputError.writeFailed(reason: "\(path): rename failed: \(String(cString: strerror(errno)))")
             }
             let seconds = Date().timeIntervalSince(start)
             var text = "converted \(summary.rows) rows in \(String(format: "%.2f", seconds)) s"

@@ -100,6 +100,25 @@ struct OutputSafetyTests {
         #expect(stat(pipe, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
     }
 
+    /// `convert` emptied OUTPUT before it read the input's header: a refused input (a missing
+    /// key column) removed an existing archive. It now writes beside OUTPUT and renames, and
+    /// refuses an OUTPUT that is not a regular file (the rename would replace it).
+    @Test func convertLeavesAnExistingArchiveWhenItsInputIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("in.csv", Self.input)
+        let archive = directory.path("keep.arch")
+        #expect(try ClipStreamBinary.run(["convert", input, archive]).status == 0)
+        let kept = try directory.read("keep.arch")
+        let refused = try ClipStreamBinary.run(["convert", input, archive, "--key-column", "nokey"])
+        #expect(refused.status == 12)
+        #expect(try directory.read("keep.arch") == kept)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted() == ["in.csv", "keep.arch"])
+        let pipe = directory.path("pipe")
+        #expect(mkfifo(pipe, 0o644) == 0)
+        #expect(try ClipStreamBinary.run(["convert", input, pipe]).status == 64)
+    }
+
     /// The output may not be the state it starts from (it would be cut before the state is
     /// read); `--save-state` may replace it, which is how a model is carried forward.
     @Test func theLoadedStateIsNotAnOutputButMayBeSavedOver() throws {
