@@ -30,6 +30,19 @@ public enum Syscalls {
         return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
+    /// Whether `path` names a regular file (false when it names nothing).
+    public static func isRegularFile(path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Whether `path` names something that is not a regular file: a device, a pipe, a
+    /// directory (false when it names nothing). Such a path must never be renamed over.
+    public static func isSpecialFile(path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+    }
+
     /// The message for an `errno` value, e.g. "No such file or directory".
     static func message(forErrno code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }

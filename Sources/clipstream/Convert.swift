@@ -27,11 +27,8 @@ struct Convert: ParsableCommand {
         // An archive is written in blocks and finished in place: it cannot go to a pipe.
         if output == "-" { throw ValidationError("convert writes archive files; OUTPUT cannot be - (standard output)") }
         // Each archive is written beside its path and renamed over it: never over a device.
-        for path in paths {
-            var status = stat()
-            if stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFREG {
-                throw ValidationError("convert writes archive files; \(path) is not a regular file")
-            }
+        for path in paths where Syscalls.isSpecialFile(path: path) {
+            throw ValidationError("convert writes archive files; \(path) is not a regular file")
         }
     }
 

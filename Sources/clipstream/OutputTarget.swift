@@ -45,10 +45,7 @@ struct OutputTarget {
     /// overwrite the other's bytes. `written` pairs a role ("the output", "the --report file")
     /// with its path; standard output ("-") and devices (`/dev/null`) never clash.
     static func refuseClashes(_ written: [(role: String, path: String)]) throws {
-        let files = written.filter { file in
-            var status = stat()
-            return file.path != "-" && (stat(file.path, &status) != 0 || status.st_mode & S_IFMT == S_IFREG)
-        }
+        let files = written.filter { $0.path != "-" && !Syscalls.isSpecialFile(path: $0.path) }
         for (i, a) in files.enumerated() {
             for b in files[(i + 1)...] where nameSameFile(a.path, b.path) {
                 throw ValidationError("\(a.role) \(a.path) and \(b.role) \(b.path) are one file: give each its own")

@@ -57,6 +57,11 @@ struct Replay: ParsableCommand {
         if input == "-" { throw ValidationError("replay reads a file; use score for standard input") }
         if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
         if resume && checkpoint == nil { throw ValidationError("--resume needs --checkpoint DIR") }
+        if checkpoint != nil, Syscalls.isSpecialFile(path: input) {
+            // A checkpoint records the input's fingerprint and a resume skips into it (a pipe
+            // failed with "Illegal seek").
+            throw ValidationError("--checkpoint needs an input file to resume in: \(input) is not a regular file")
+        }
         if runOptions.evictIdle && checkpoint != nil {
             throw ValidationError("--evict-idle does not combine with --checkpoint yet (the eviction order is not checkpointed)")
         }

@@ -65,7 +65,8 @@ final class ReplayRun: ScoringObserver {
         // Opened now, cut (to nothing, or to the checkpoint's length) only once the state has
         // loaded: a refused state or checkpoint leaves OUTPUT as it was.
         try command.runOptions.refuseWritingInput(
-            command.input, output: command.output, more: [(role: "the --summary file", path: command.summary)])
+            command.input, output: command.output,
+            more: [(role: "the --summary file", path: command.summary), (role: "the checkpoint file", path: checkpointPath)])
         let fd = try Self.openOutput(command.output)
         defer { close(fd) }
         if let resumed {
@@ -228,8 +229,7 @@ final class ReplayRun: ScoringObserver {
             throw StateError.checkpointMismatch(path: path, reason: "it was made from another input than \(input)")
         }
         // A device or a pipe keeps no bytes to check (`-o /dev/null`): the run goes on there.
-        var status = stat()
-        if stat(output, &status) == 0 && status.st_mode & S_IFMT != S_IFREG { return metadata }
+        if Syscalls.isSpecialFile(path: output) { return metadata }
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? nil
         guard let size, size >= metadata.outputBytes else {
             throw StateError.checkpointMismatch(
@@ -253,8 +253,8 @@ final class ReplayRun: ScoringObserver {
     /// to that length on resume, a deleted or shortened file was padded with zero bytes.
     static func validate(quarantine path: String, checkpoint: String, recordedBytes: Int) throws {
         guard recordedBytes > 0 else { return }
-        var status = stat()
-        guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG || Int(status.st_size) >= recordedBytes else {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard Syscalls.isSpecialFile(path: path) || (size ?? -1) >= recordedBytes else {
             throw StateError.checkpointMismatch(
                 path: checkpoint,
                 reason: "the quarantine file \(path) is shorter than the \(recordedBytes) bytes recorded (deleted or cut since)")

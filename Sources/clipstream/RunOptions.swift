@@ -67,8 +67,7 @@ struct RunOptions: ParsableArguments {
             guard let path else { continue }
             // Written beside and renamed over the path: a device or a pipe there would be
             // replaced by a plain file (as root, `--save-state /dev/null` replaced /dev/null).
-            var status = stat()
-            if stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFREG {
+            if Syscalls.isSpecialFile(path: path) {
                 throw ValidationError("\(option) \(path) is not a regular file (it is written beside and renamed over it): name a file")
             }
             let folder = (path as NSString).deletingLastPathComponent
