@@ -11,6 +11,8 @@ struct ArchiveDecoder {
     private(set) var keys: [String] = []
     /// Rows of the blocks decoded so far.
     private(set) var rowsRead = 0
+    /// The last data-row number read (0 before the first row).
+    private var lastRowNumber = 0
     private var ended = false
     /// Threads that read a block's bytes (``PositionalByteSource``) and check its CRC-32
     /// (``Checksum/crc32(_:workers:)``); the replay sets it to its I/O workers, other readers
@@ -90,7 +92,12 @@ struct ArchiveDecoder {
         let newKeys = Int(try window.uint32())
         guard newKeys <= n else { throw corrupt("\(newKeys) new keys in \(n) rows") }
         var introduced: [String] = []
-        for _ in 0..<newKeys { introduced.append(try string()) }
+        for _ in 0..<newKeys {
+            let key = try string()
+            // A CSV row with an empty key is bad (exit 23): no writer puts one in an archive.
+            guard !key.isEmpty else { throw corrupt("an empty key") }
+            introduced.append(key)
+        }
         let known = keys.count + introduced.count
         // Fixed-width columns, decoded in one pass each.
         let numbers = try window.take(8 * n)
@@ -98,9 +105,17 @@ struct ArchiveDecoder {
         // element (it vectorizes).
         rowNumbers.removeAll(keepingCapacity: true)
         rowNumbers.append(contentsOf: repeatElement(0, count: n))
+        // Data-row numbers rise strictly from 1 (a partition's archive skips the others'): a
+        // row numbered 0 or past 2^63 was dropped, and numbers that fall would break a
+        // resume, which skips by number.
+        var previous = lastRowNumber
+        var ordered = true
         rowNumbers.withUnsafeMutableBufferPointer { out in
             for i in 0..<n {
-                out[i] = Int(truncatingIfNeeded: UInt64(littleEndian: numbers.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+                let number = Int(truncatingIfNeeded: UInt64(littleEndian: numbers.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+                out[i] = number
+                ordered = ordered && number > previous
+                previous = number
             }
         }
         let ids = try window.take(4 * n)
@@ -123,6 +138,8 @@ struct ArchiveDecoder {
         let valueBytes = n * header.dimension * 4
         _ = try window.take(valueBytes)
         try checkCRC(what: "block")
+        guard ordered else { throw corrupt("row numbers that do not rise from 1") }
+        lastRowNumber = previous
         // The CRC read may have moved the window: point into it only now.
         item = UnsafeRawPointer(window.itemBytes.baseAddress!)
         values = item + (window.itemBytes.count - 4 - valueBytes)

@@ -141,6 +141,36 @@ struct ArchiveTests {
         }
     }
 
+    /// Row numbers must rise strictly from 1 across the archive (a crafted row 0 or one past
+    /// 2^63 was dropped without a word, and falling numbers would break a resume); keys must
+    /// not be empty. Both are refused as corrupt.
+    @Test(arguments: [[4, 5, 0], [7, 6, 8], [1, 2, 2], [1, 2, 3]])
+    func rowNumbersMustRiseAndKeysMustNotBeEmpty(numbers: [Int]) throws {
+        for key in ["h", ""] {
+            let directory = try TemporaryDirectory()
+            defer { directory.cleanUp() }
+            let path = directory.path("a.csar")
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            let header = ArchiveHeader(keyColumn: "key", labelColumn: "label", timeColumn: nil, featureNames: ["a"])
+            let writer = ArchiveWriter(fileDescriptor: fd, header: header)
+            [Float(1), 2, 3].withUnsafeBufferPointer {
+                writer.write(keys: ["h", key, "h"], rowNumbers: numbers, labels: [[48], [48], [48]], times: [], values: $0)
+            }
+            try writer.finish()
+            close(fd)
+            let (rows, error) = Self.readAll(try directory.read("a.csar"))
+            if numbers == [1, 2, 3] && !key.isEmpty {
+                #expect(error == nil && rows.map(\.number) == numbers)
+            } else {
+                guard case .corrupt = error else {
+                    Issue.record("\(numbers) key '\(key)': \(String(describing: error))")
+                    continue
+                }
+                #expect(rows.isEmpty)
+            }
+        }
+    }
+
     @Test func aFlippedByteIsCaughtByItsBlockChecksum() throws {
         let bytes = try Self.archive()
         let blocks = Self.blockOffsets(bytes)
