@@ -42,7 +42,15 @@ final class LabelFileCursor {
         precondition(row > dataRow, "rows must be asked for in increasing order")
         do {
             while dataRow < row {
-                guard try reader.next(blocking: true) == .record else {
+                let read = Result { () throws(InputError) in try reader.next(blocking: true) }
+                if case .failure(let error) = read, error.isRecoverable, dataRow + 1 < row {
+                    // A bad record before the one asked for (one `score --on-bad-row skip`
+                    // passed over, as its output's row numbers skip it): counted, not read.
+                    try reader.skipBadRecord { _ in }
+                    dataRow += 1
+                    continue
+                }
+                guard try read.get() == .record else {
                     throw EvaluateError.missingLabel(row: row, labelRows: dataRow, file: path)
                 }
                 dataRow += 1
