@@ -120,7 +120,9 @@ struct RegressionStep {
         // The clipped, normalized step. Idle rows (predicted exactly) teach the weights
         // nothing, so they do not slow the schedule either.
         if pull > 0 { state.pointee.scheduleRow += 1 }
-        let eta = schedule.rate(forRow: state.pointee.scheduleRow)
+        // At least row 1: a key idle since its start has not advanced it (nor has a state
+        // saved by a key restarted on an idle row).
+        let eta = schedule.rate(forRow: max(1, Int(state.pointee.scheduleRow)))
         let lambda = configuration.clipMultiplier * m
         let factor = LocationKernels.clipFactor(pull: pull, threshold: lambda)
         var rates = ScaleStep(

@@ -51,23 +51,30 @@ struct CheckpointMetadata: Codable, Equatable {
     var totals: ReplayTotals
 
     /// Whether the position and the counts could come from a run over the recorded input: none
-    /// negative, and no more rows or values than its bytes could hold once inflated (gzip
-    /// reaches about 1,000:1). A crafted checkpoint (its checksum resealed) with a negative
-    /// output length trapped, one of `Int.max` rows overflowed, and one of 10^18 rows skipped
-    /// the rest of the input without a word.
+    /// negative, no more rows counted than its bytes could hold once inflated (gzip reaches
+    /// about 1,000:1), and row numbers far from overflow (an archive keeps the numbers of the
+    /// CSV it came from, so a partition's archive of a few bytes may be at row 10^6). A
+    /// crafted checkpoint (its checksum resealed) with a negative output length trapped, one
+    /// of `Int.max` rows overflowed, and one of 10^18 rows skipped the rest of the input
+    /// without a word.
     var isPlausible: Bool {
         let inflated = input.size > Int.max / 4096 ? Int.max : max(0, input.size) * 4096
-        let range = 0...inflated
-        let counts = [dataRows, totals.rows, totals.alerts, totals.withheld, totals.muted, totals.runCapped,
+        let counts = [totals.rows, totals.alerts, totals.withheld, totals.muted, totals.runCapped,
                       totals.imputedRows, totals.imputedValues, totals.rejected]
-            + Array(totals.badRowsByReason.values) + Array(totals.alertsPerKey.values) + totals.top.map(\.row)
+            + Array(totals.badRowsByReason.values) + Array(totals.alertsPerKey.values)
+        let rowNumbers = [dataRows] + totals.top.map(\.row)
         let badRows = totals.badRowsByReason.values.reduce((0, false)) { sum, n in
             let next = sum.0.addingReportingOverflow(n)
             return (next.partialValue, sum.1 || next.overflow)
         }
         // The output's and the quarantine's lengths are checked against their files.
-        return counts.allSatisfy(range.contains) && !badRows.1 && outputBytes >= 0 && quarantineBytes >= 0
+        return counts.allSatisfy((0...inflated).contains) && rowNumbers.allSatisfy((0...Self.largestRowNumber).contains)
+            && !badRows.1 && outputBytes >= 0 && quarantineBytes >= 0
     }
+
+    /// The largest data-row number a checkpoint may hold: 2^53, far beyond any input and from
+    /// overflow in the checkpoint arithmetic.
+    static let largestRowNumber = 1 << 53
 
     static let fileName = "checkpoint.state"
     /// Bytes of the output's tail that ``outputTailCRC`` covers.
@@ -149,7 +156,7 @@ final class Checkpointer {
         guard !Syscalls.isRegularFile(outputFD) || fsync(outputFD) == 0 else {
             throw OutputError.writeFailed(reason: "fsync: " + String(cString: strerror(errno)))
         }
-        if let quarantinePath {
+        if let quarantinePath, !Syscalls.isSpecialFile(path: quarantinePath) {
             // The reader thread wrote these bytes; fsync through any descriptor of the file.
             let fd = open(quarantinePath, O_RDONLY | O_CLOEXEC)
             guard fd >= 0, fsync(fd) == 0 else {

@@ -32,6 +32,18 @@ struct Convert: ParsableCommand {
         }
     }
 
+    /// Creates `PATH.XXXXXX` (`mkstemp`: a new name, never an existing file) with the mode a
+    /// new file gets (0644 less the umask); returns its descriptor and name.
+    private static func createTemporary(beside path: String) throws -> (Int32, String) {
+        var template = Array((path + ".XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw OutputError.writeFailed(reason: "\(path): \(String(cString: strerror(errno)))") }
+        let mask = umask(0)
+        umask(mask)
+        fchmod(fd, 0o644 & ~mask)
+        return (fd, template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+    }
+
     private static func isEmptyFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0
@@ -48,32 +60,32 @@ struct Convert: ParsableCommand {
             for path in paths { try OutputTarget.refuseInput(input, asOutput: path) }
             try columns.refuseQuarantineClash(input: input, outputs: paths)
             let reader = try InputOpener.openCSV(path: input)
-            // Written beside each OUTPUT and renamed over it: an input refused before its first
-            // row (a missing key column, a header only) leaves an existing archive as it was
-            // (it was emptied, then removed).
-            let temporaries = paths.map { $0 + ".tmp" }
+            // Written beside each OUTPUT (a fresh, uniquely named file) and renamed over it:
+            // an input refused before its first row (a missing key column, a header only)
+            // leaves an existing archive as it was (it was emptied, then removed). A symbolic
+            // link is written through, as before: its target is replaced.
+            var written: [(temporary: String, path: String)] = []
             var descriptors: [Int32] = []
             defer { for fd in descriptors { close(fd) } }
             let start = Date()
             let summary: ConversionSummary
             do {
-                for path in temporaries {
-                    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                    guard fd >= 0 else {
-                        throw OutputError.writeFailed(reason: "\(path): \(String(cString: strerror(errno)))")
-                    }
+                for path in paths {
+                    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                    let (fd, temporary) = try Self.createTemporary(beside: target)
                     descriptors.append(fd)
+                    written.append((temporary, target))
                 }
                 summary = try ArchiveConverter(reader: reader, options: options, outputs: descriptors).run()
             } catch {
                 // No empty file stays behind; an archive cut at a bad row keeps its rows
                 // (readers call it truncated).
-                for (temporary, path) in zip(temporaries, paths) {
+                for (temporary, path) in written {
                     if Self.isEmptyFile(temporary) { unlink(temporary) } else { rename(temporary, path) }
                 }
                 throw error
             }
-            for (temporary, path) in zip(temporaries, paths) where rename(temporary, path) != 0 {
+            for (temporary, path) in written where rename(temporary, path) != 0 {
                 throw OutputError.writeFailed(reason: "\(path): rename failed: \(String(cString: strerror(errno)))")
             }
             let seconds = Date().timeIntervalSince(start)

@@ -56,11 +56,16 @@ struct OutputTarget {
     private static func isSameFile(_ a: stat, _ b: stat) -> Bool { a.st_dev == b.st_dev && a.st_ino == b.st_ino }
 
     /// Whether two paths name one file: the same file when both exist (through any path or
-    /// link), else the same standardized path.
+    /// link), else the same path once their folders' links are resolved (`sub/x` and
+    /// `link-to-sub/x` are one file before either exists).
     static func nameSameFile(_ a: String, _ b: String) -> Bool {
         var x = stat(), y = stat()
         if stat(a, &x) == 0 && stat(b, &y) == 0 { return isSameFile(x, y) }
-        return URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
+        func resolved(_ path: String) -> String {
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+        }
+        return resolved(a) == resolved(b)
     }
 
     /// Empties a file opened with `truncating: false` (nothing for standard output).

@@ -119,6 +119,35 @@ struct OutputSafetyTests {
         #expect(try ClipStreamBinary.run(["convert", input, pipe]).status == 64)
     }
 
+    /// The first version wrote to `OUTPUT.tmp`: `convert data.tmp data` emptied its input and
+    /// removed it, and an existing `OUTPUT.tmp` was overwritten; a symbolic link was replaced by
+    /// the archive instead of written through.
+    @Test func convertNeverWritesOverAnotherFileAndWritesThroughALink() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("data.tmp", Self.input)
+        #expect(try ClipStreamBinary.run(["convert", input, directory.path("data")]).status == 0)
+        #expect(try directory.read("data.tmp") == Self.input)
+        try FileManager.default.createDirectory(atPath: directory.path("real"), withIntermediateDirectories: true)
+        try directory.write("real/a.arch", [])
+        try FileManager.default.createSymbolicLink(atPath: directory.path("link"), withDestinationPath: directory.path("real/a.arch"))
+        #expect(try ClipStreamBinary.run(["convert", input, directory.path("link")]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.path("link")) == directory.path("real/a.arch"))
+        #expect(try directory.read("real/a.arch") == directory.read("data"))
+    }
+
+    /// Two files that do not exist yet, one named through a link to the other's folder.
+    @Test func filesNamedThroughALinkedFolderAreOneFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("in.csv", Self.input)
+        try FileManager.default.createDirectory(atPath: directory.path("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: directory.path("linked"), withDestinationPath: directory.path("sub"))
+        let run = try ClipStreamBinary.run(["score", input, "-o", directory.path("sub/x.csv"), "--report", directory.path("linked/x.csv")])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("sub/x.csv")))
+    }
+
     /// The output may not be the state it starts from (it would be cut before the state is
     /// read); `--save-state` may replace it, which is how a model is carried forward.
     @Test func theLoadedStateIsNotAnOutputButMayBeSavedOver() throws {

@@ -161,6 +161,23 @@ struct ReplayResumeTests {
         #expect(try directory.read("out.csv") == before)
     }
 
+    /// An archive keeps the CSV's row numbers: a partition's archive of a few hundred bytes may
+    /// be at row 800,000, which a first plausibility bound (4,096 rows a byte) refused (29).
+    @Test func aSmallPartitionArchiveAtLargeRowNumbersResumes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let csv = try directory.write(
+            "in.csv", Array(("key,f0\n" + String(repeating: "a,1\n", count: 800_000) + "b,1\nb,2\nb,3\nb,2\nb,1\n").utf8))
+        let archive = directory.path("p.arch")
+        #expect(try ClipStreamBinary.run(["convert", csv, archive, "--partitions", "2"]).status == 0)
+        let small = try [0, 1].min { try directory.read("p.arch.\($0)").count < directory.read("p.arch.\($1)").count }!
+        let arguments = ["replay", "\(archive).\(small)", "-o", directory.path("out.csv"), "--quiet",
+            "--checkpoint", directory.path("ck"), "--checkpoint-every", "2"]
+        #expect(try ClipStreamBinary.run(arguments).status == 0)
+        let resumed = try ClipStreamBinary.run(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+    }
+
     @Test func resumeWithoutACheckpointStartsFromTheBeginning() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }

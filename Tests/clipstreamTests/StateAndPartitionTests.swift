@@ -136,13 +136,32 @@ struct StateAndPartitionTests {
         let state = directory.path("model.state")
         _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
         var crafted = StateBytes(bytes: try directory.read("model.state"))
-        // After rowCount, scheduleRow (Int64) and clipLevel ... calibrationMass (Float64).
+        // rowCount and scheduleRow (Int64), then clipLevel, scoreLower, scoreUpper,
+        // sustainedScore, calibrationMass and calibrationWeight (Float64): the weight.
         crafted.setFloat64(1e39, at: crafted.firstKeyScalarsOffset + 16 + 5 * 8)
         crafted.resealChecksum()
         try directory.write("model.state", crafted.bytes)
         let run = try ClipStreamBinary.run(["score", first, "--load-state", state] + Self.options)
         #expect(run.status == 29, "\(run.stderr)")
         #expect(run.stderr.contains("holds values no model can have"), "\(run.stderr)")
+    }
+
+    /// A regression key's schedule row of 0 (sound by the checks; a key idle since its start
+    /// no longer advances it) reached the schedule's `n >= 1` precondition (exit 132).
+    @Test func aRegressionStateAtScheduleRowZeroLoads() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("in.csv", Array(("key,x,y\n" + String(repeating: "k,1,5\n", count: 10) + "k,2,7\n").utf8))
+        let state = directory.path("model.state")
+        let options = ["--model", "linear", "--target", "y", "-o", "/dev/null"]
+        #expect(try ClipStreamBinary.run(["score", input, "--save-state", state] + options).status == 0)
+        var crafted = StateBytes(bytes: try directory.read("model.state"))
+        crafted.setUInt32(0, at: crafted.firstKeyScalarsOffset + 8)  // scheduleRow, Int64
+        crafted.setUInt32(0, at: crafted.firstKeyScalarsOffset + 12)
+        crafted.resealChecksum()
+        try directory.write("model.state", crafted.bytes)
+        let run = try ClipStreamBinary.run(["score", input, "--load-state", state] + options)
+        #expect(run.status == 0, "\(run.stderr)")
     }
 
     @Test(arguments: [1, 2, 3])
