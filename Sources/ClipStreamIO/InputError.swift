@@ -29,12 +29,16 @@
 /// | ``repeatedHeader(line:)`` | 32 |
 /// | ``archive(_:)`` | 33 |
 /// | ``archiveWhereCSVExpected`` | 34 |
+/// | ``interrupted(signal:)`` | 128 + signal |
 ///
 /// Codes 0 and 1 are left for success and generic failure, 2 for command-line usage errors, and
 /// 19...30 for output errors (``OutputError``) and future cases.
 public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A binary archive given to a command that reads CSV only (`convert`, `evaluate`).
     case archiveWhereCSVExpected
+    /// SIGINT or SIGTERM arrived while the input was read (``InputInterruption``); exit code
+    /// 128 + the signal's number, as a shell reports a process the signal ended.
+    case interrupted(signal: Int32)
     /// The path could not be opened (`ENOENT`, `EACCES`, a directory, ...).
     case cannotOpen(path: String, reason: String)
     /// `read(2)` failed after the input was opened.
@@ -105,6 +109,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .repeatedHeader: 32
         case .archive: 33
         case .archiveWhereCSVExpected: 34
+        case let .interrupted(signal): 128 + signal
         }
     }
 
@@ -149,6 +154,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "read failed: \(reason)"
         case .archiveWhereCSVExpected:
             "the input is a binary archive; this command reads CSV (score and replay read archives)"
+        case let .interrupted(signal):
+            "stopped by signal \(signal)"
         case .emptyInput:
             "empty input: no header row"
         case let .corruptGzip(reason):

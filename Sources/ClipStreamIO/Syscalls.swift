@@ -73,6 +73,13 @@ public enum Syscalls {
     /// `poll(2)` so the call keeps blocking semantics. Returns 0 only at end of input.
     static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        if InputInterruption.isInstalled {
+            if let signal = InputInterruption.caught { throw .interrupted(signal: signal) }
+            // A pipe or a terminal may block for ever: wait for it or for the wake-up.
+            if !isRegularFile(fd) && !waitForInputOrWakeUp(fd) {
+                throw .interrupted(signal: InputInterruption.caught ?? SIGTERM)
+            }
+        }
         while true {
             let n = systemRead(fd, base, buffer.count)
             if n >= 0 { return n }
@@ -90,6 +97,18 @@ public enum Syscalls {
     /// error is pending (the read then reports it). Uses `poll(2)` with timeout 0.
     static func isReadable(_ fd: Int32) -> Bool {
         poll(fd, timeoutMilliseconds: 0)
+    }
+
+    /// Waits until `fd` has input (or hung up, or failed: the read reports it): true; or until
+    /// ``InputInterruption`` wakes the reader: false.
+    private static func waitForInputOrWakeUp(_ fd: Int32) -> Bool {
+        var entries = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: InputInterruption.wakeRead, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let n = entries.withUnsafeMutableBufferPointer { systemPoll($0.baseAddress!, 2, -1) }
+            if InputInterruption.caught != nil || (n > 0 && entries[1].revents != 0) { return false }
+            if n > 0 || errno != EINTR { return true }
+        }
     }
 
     /// Polls `fd` for input; true when readable, hung up or in error.

@@ -33,6 +33,9 @@ struct Score: ParsableCommand {
         let collector = runOptions.makeReportCollector(options: &options)
         let model = self.model
         let run = self.runOptions
+        // SIGINT or SIGTERM (a supervisor stopping a live run) ends the input: the rows read are
+        // scored and written, the state and the report saved, then the exit says the signal.
+        InputInterruption.install()
         try CommandErrors.exitOnFailure {
             let source = try InputOpener.openRows(path: input)
             if run.loadState == nil { try target.truncate() }
@@ -52,12 +55,23 @@ struct Score: ParsableCommand {
                     try target.truncate()
                 }
             }
-            let summary = try pipeline.run()
+            var stoppedBy: InputError?
+            do {
+                let summary = try pipeline.run()
+                FileHandle.standardError.write(Data(RunOptions.skippedReport(
+                    summary.skipped, rejected: summary.rejected, evicted: summary.evicted, imputed: summary.counts).utf8))
+            } catch let error as InputError {
+                guard case .interrupted = error else { throw error }
+                stoppedBy = error
+            }
             try target.close()
-            FileHandle.standardError.write(Data(RunOptions.skippedReport(
-                summary.skipped, rejected: summary.rejected, evicted: summary.evicted, imputed: summary.counts).utf8))
             if let path = run.saveState, let engine { try StateFile.write(engine, to: path) }
             try run.writeReport(collector, title: "clipstream score", input: input, featureNames: pipeline.featureNames)
+            if let stoppedBy {
+                let saved = [run.saveState.map { "; state saved to \($0)" }, run.report.map { "; report written to \($0)" }]
+                FileHandle.standardError.write(Data("clipstream: \(stoppedBy)\(saved.compactMap { $0 }.joined())\n".utf8))
+                throw ExitCode(stoppedBy.exitCode)
+            }
         }
     }
 }

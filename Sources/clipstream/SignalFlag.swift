@@ -1,4 +1,5 @@
 import Foundation
+import ClipStreamIO
 import Synchronization
 
 /// SIGINT and SIGTERM, caught so a run can end at a batch boundary (final checkpoint, summary)
@@ -12,6 +13,7 @@ enum SignalFlag {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { number in SignalFlag.received.store(number, ordering: .relaxed) }
         }
+        InputInterruption.unblockStopSignals()
     }
 
     /// The caught signal, if any.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `clipstream score -` on a pipe flushes each row's line as soon as the input stalls, so a
@@ -93,5 +94,47 @@ struct StreamingPipeTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(process.terminationReason == .exit)
+    }
+
+    /// A live run stopped by its supervisor (SIGTERM) while it waits for input: it died with
+    /// every update to its model lost. It now saves the state and the report of the rows it
+    /// scored and exits 143; the state is the one a run over those rows saves.
+    @Test(.timeLimit(.minutes(1)))
+    func sigtermWhileWaitingSavesTheStateAndTheReport() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        var rows = "key,cpu,mem\n"
+        for i in 0..<300 { rows += "host-\(i % 3),\(Double(i % 7) * 0.1),\(100 + i % 5)\n" }
+        let file = try directory.write("rows.csv", Array(rows.utf8))
+        #expect(try ClipStreamBinary.run(["score", file, "-o", "/dev/null", "--save-state", directory.path("reference.state")]).status == 0)
+
+        let process = Process()
+        process.executableURL = try ClipStreamBinary.url()
+        process.arguments = ["score", "-", "--save-state", directory.path("live.state"), "--report", directory.path("live.html")]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let stdin = input.fileHandleForWriting
+        defer {
+            try? stdin.close()
+            if process.isRunning { process.terminate() }
+        }
+        let reader = LineReader(output.fileHandleForReading)
+        try await withTaskCancellationHandler {
+            try stdin.write(contentsOf: Data(rows.utf8))
+            for _ in 0...300 { _ = await reader.nextLine() }  // every row answered: it now waits
+            process.terminate()  // SIGTERM
+            #expect(await reader.nextLine() == nil)
+        } onCancel: {
+            process.terminate()
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(try directory.read("live.state") == directory.read("reference.state"))
+        #expect(FileManager.default.fileExists(atPath: directory.path("live.html")))
     }
 }
