@@ -172,6 +172,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "line \(line): expected \(expected) fields, found \(found)"
         case let .missingColumn(name):
             "column \(Self.quoted(name)) is not in the header"
+                + (name == "key" ? " (the default key column: name the column that says which source a row is from with --key-column NAME; a file of one series needs a column of one value)" : "")
         case let .duplicateColumn(name):
             "column \(Self.quoted(name)) appears more than once in the header"
         case let .emptyColumnName(index):

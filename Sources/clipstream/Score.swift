@@ -60,6 +60,11 @@ struct Score: ParsableCommand {
                 let summary = try pipeline.run()
                 FileHandle.standardError.write(Data(RunOptions.skippedReport(
                     summary.skipped, rejected: summary.rejected, evicted: summary.evicted, imputed: summary.counts).utf8))
+                if let engine, engine.keyCount >= 1_000, 2 * engine.keyCount > summary.rows {
+                    // `--key-column timestamp` gave every row a model of its own, each scoring 0.
+                    FileHandle.standardError.write(Data(
+                        "clipstream: note: \(engine.keyCount) keys for \(summary.rows) rows: most rows opened a key of their own; is --key-column the column that names each row's source?\n".utf8))
+                }
             } catch let error as InputError {
                 guard case .interrupted = error else { throw error }
                 stoppedBy = error
