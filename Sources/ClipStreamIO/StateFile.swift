@@ -144,7 +144,10 @@ public enum StateFile {
         if theirs != ours {
             let differences = expected.map(split).filter { $0.0 != explanationSetting }.compactMap { name, value -> String? in
                 let other = theirs[name] ?? "absent"
-                return other == value ? nil : "\(name) \(other) in the state, \(value) here"
+                guard other != value else { return nil }
+                // The likeliest cause: a label or time column read as a feature, or not.
+                let hint = name == "dimension" ? " (input features; are --label-column and --time-column as when it was saved?)" : ""
+                return "\(name) \(other) in the state, \(value) here\(hint)"
             }
             throw StateError.configurationMismatch(
                 path: path, differences: differences.isEmpty ? ["settings differ"] : differences)
