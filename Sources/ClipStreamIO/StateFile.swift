@@ -46,6 +46,15 @@ public enum StateFile {
 
     /// The setting naming what explanations attribute (``ExplanationBasis``).
     static let explanationSetting = "explain-by"
+    /// Settings a state loads under any value: the alert rate only sets how far the threshold
+    /// extends the key's tracked quantiles (``ScoreThreshold``), none of what a key learned, so
+    /// an operator tunes it without re-learning months of history.
+    static let decisionSettings = ["alert-rate"]
+
+    /// The value `header` recorded for `setting` (nil when absent).
+    public static func setting(_ setting: String, recordedIn header: Header) -> String? {
+        header.settings.map(split).first { $0.0 == setting }?.1
+    }
 
     /// The explanation basis `header` recorded (`row` when it predates the setting), or nil when
     /// it names neither `row` nor `sustained`.
@@ -141,8 +150,13 @@ public enum StateFile {
         // keys' sustained deviations added (empty) or dropped (``SustainedDeviationChange``).
         let basis = try explanationBasis(theirs.removeValue(forKey: explanationSetting), in: path)
         ours.removeValue(forKey: explanationSetting)
+        for name in decisionSettings {
+            theirs.removeValue(forKey: name)
+            ours.removeValue(forKey: name)
+        }
         if theirs != ours {
-            let differences = expected.map(split).filter { $0.0 != explanationSetting }.compactMap { name, value -> String? in
+            let compared = expected.map(split).filter { $0.0 != explanationSetting && !decisionSettings.contains($0.0) }
+            let differences = compared.compactMap { name, value -> String? in
                 let other = theirs[name] ?? "absent"
                 guard other != value else { return nil }
                 // The likeliest cause: a label or time column read as a feature, or not.

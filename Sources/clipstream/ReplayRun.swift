@@ -128,6 +128,13 @@ final class ReplayRun: ScoringObserver {
                         path: checkpointPath,
                         reason: "its output explains rows with --explain-by \(recorded.rawValue), this run with \(basis.rawValue) (resume with --explain-by \(recorded.rawValue))")
                 }
+                // A state loads under any alert rate, but OUTPUT's decisions must keep theirs.
+                let rate = created.configuration.settings.first { $0.name == "alert-rate" }?.value
+                if let recorded = StateFile.setting("alert-rate", recordedIn: header), recorded != rate {
+                    throw StateError.checkpointMismatch(
+                        path: checkpointPath,
+                        reason: "its output decided with --alert-rate \(recorded), this run with \(rate ?? "none") (resume with --alert-rate \(recorded))")
+                }
             } else if let loadState {
                 try StateFile.load(loadState, into: created)
             }

@@ -178,6 +178,19 @@ struct ReplayResumeTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
     }
 
+    /// A state loads under any alert rate, but a resumed OUTPUT must keep its decisions' rate.
+    @Test func resumeRefusesAnotherAlertRate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try Self.fixture(directory)
+        let arguments = ["replay", input, "-o", directory.path("out.csv"), "--checkpoint", directory.path("ck"),
+            "--checkpoint-every", "5000", "--resume", "--batch-size", "1000"] + Self.options
+        #expect(try ClipStreamBinary.run(arguments + ["--fault", "row:13500"]).status == 9)
+        let refused = try ClipStreamBinary.run(arguments + ["--alert-rate", "0.01"])
+        #expect(refused.status == 31, "\(refused.stderr)")
+        #expect(refused.stderr.contains("--alert-rate 0.001"), "\(refused.stderr)")
+    }
+
     @Test func resumeWithoutACheckpointStartsFromTheBeginning() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }

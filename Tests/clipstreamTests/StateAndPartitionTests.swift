@@ -146,6 +146,27 @@ struct StateAndPartitionTests {
         #expect(run.stderr.contains("holds values no model can have"), "\(run.stderr)")
     }
 
+    /// The alert rate sets only how far each key's threshold extends its tracked quantiles: a
+    /// state loads under another one (it was refused, exit 30: tuning meant re-learning the
+    /// history), and the same rows then alert more often at a higher rate.
+    @Test func aStateLoadsUnderAnotherAlertRate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = directory.path("in.csv")
+        _ = try ClipStreamBinary.run(["generate", "--rows", "20000", "--keys", "4", "--dim", "6", "--seed", "4", "-o", input])
+        let state = directory.path("model.state")
+        let options = ["--label-column", "label", "--time-column", "t"]
+        #expect(try ClipStreamBinary.run(["score", input, "-o", "/dev/null", "--save-state", state] + options).status == 0)
+        func alerts(_ rate: String) throws -> Int {
+            let run = try ClipStreamBinary.run(["score", input, "--load-state", state, "--alert-rate", rate] + options)
+            #expect(run.status == 0, "\(run.stderr)")
+            return run.stdoutLines.filter { $0.split(separator: ",")[4] == "1" }.count
+        }
+        #expect(try Double(alerts("0.01")) > 1.3 * Double(alerts("0.001")))  // 151 against 97
+        let refused = try ClipStreamBinary.run(["score", input, "--load-state", state, "--horizon", "1024"] + options)
+        #expect(refused.status == 30)
+    }
+
     /// A regression key's schedule row of 0 (sound by the checks; a key idle since its start
     /// no longer advances it) reached the schedule's `n >= 1` precondition (exit 132).
     @Test func aRegressionStateAtScheduleRowZeroLoads() throws {
