@@ -19,7 +19,7 @@ struct Replay: ParsableCommand {
             Docs/replay.md.
             """)
 
-    @Argument(help: "Input CSV file or .gz file.")
+    @Argument(help: "Input CSV file, .gz file or archive (clipstream convert).")
     var input: String
 
     @Option(name: .shortAndLong, help: "Output file (required).")

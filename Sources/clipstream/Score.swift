@@ -14,7 +14,7 @@ struct Score: ParsableCommand {
             Each row is scored before the model learns from it. Exit codes: Docs/cli.md.
             """)
 
-    @Argument(help: "Input CSV file, .gz file, or - for standard input.")
+    @Argument(help: "Input CSV file, .gz file, archive (clipstream convert), or - for standard input.")
     var input: String = "-"
 
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")
