@@ -30,6 +30,19 @@ struct CheckpointMetadata: Codable, Equatable {
         /// `--missing`: `impute`, or nil for `bad-row` (and in checkpoints written before it),
         /// which decides which rows are scored.
         var missing: String?
+
+        /// Each option that differs from `other`'s, as `--option recorded (here: current)`.
+        func differences(from other: OutputOptions) -> [String] {
+            func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "none" }
+            let pairs: [(String, String, String)] = [
+                ("--key-column", keyColumn, other.keyColumn), ("--label-column", text(labelColumn), text(other.labelColumn)),
+                ("--time-column", text(timeColumn), text(other.timeColumn)), ("--explain", "\(explain)", "\(other.explain)"),
+                ("--audit", "\(audit)", "\(other.audit)"), ("--partition", text(partition), text(other.partition)),
+                ("--on-bad-row", onBadRow, other.onBadRow), ("--max-keys", text(maxKeys), text(other.maxKeys)),
+                ("--evict-idle", text(evictIdle), text(other.evictIdle)), ("--missing", missing ?? "bad-row", other.missing ?? "bad-row"),
+            ]
+            return pairs.filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) (here: \($0.2))" }
+        }
     }
 
     /// 2 since the output options hold `--max-keys` and `--evict-idle` (a checkpoint of

@@ -227,7 +227,7 @@ final class ReplayRun: ScoringObserver {
         if metadata.format < 2 { (expected.maxKeys, expected.evictIdle) = (nil, nil) }
         guard metadata.output == expected else {
             throw StateError.checkpointMismatch(
-                path: path, reason: "it was made with other output options (key, label and time columns, --explain, --audit, --partition, --on-bad-row, --max-keys, --evict-idle, --missing)")
+                path: path, reason: "it was made with other output options: " + metadata.output.differences(from: expected).joined(separator: ", "))
         }
         let now = try CheckpointMetadata.fingerprint(of: input, headBytes: metadata.input.headBytes)
         guard now.headBytes == metadata.input.headBytes, now.headCRC == metadata.input.headCRC,
