@@ -77,6 +77,29 @@ struct LagTests {
         #expect(echo.allSatisfy { $0.score > median }, "\(echo.map(\.score)) against \(median)")
     }
 
+    /// With 20 lags or more, the warm-up's level-shift test counted the rows that fill the lag
+    /// window (their lags' scales at their floors, every row far by construction) and started
+    /// the key over before the window filled, every L + 1 rows for ever: no decision in 10,000
+    /// rows. The key now warms up once and alerts on its spikes.
+    @Test(arguments: [20, 32, 64])
+    func aLongLagWindowWarmsUpOnce(lags: Int) {
+        var detector = LocationDetector(configuration: Self.configuration(lags: lags, dimension: 2))
+        let slot = detector.addKey()
+        var noise = NoiseStream(seed: 6)
+        var restarts = 0
+        var spikesAlerted = 0
+        for t in 0..<6_000 {
+            var row = noise.row(mean: [5, 5])
+            let spike = t >= 1_000 && t % 500 == 250
+            if spike { row[0] += 12 }
+            let result = detector.process(row: row, slot: slot)
+            if result.reanchored { restarts += 1 }
+            if spike && result.decision == .alert { spikesAlerted += 1 }
+        }
+        #expect(restarts <= 2, "\(restarts) restarts")
+        #expect(spikesAlerted >= 8, "\(spikesAlerted) of 10 spikes alerted")
+    }
+
     @Test func keysKeepSeparateWindows() {
         var detector = LocationDetector(configuration: Self.configuration(lags: 1, dimension: 1))
         let a = detector.addKey()
