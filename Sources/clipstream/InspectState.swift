@@ -33,6 +33,27 @@ struct InspectState: ParsableCommand {
             let dimension = min(max(Int(setting("dimension") ?? "") ?? 0, 0), header.valuesPerKey)
             let lags = min(max(Int(setting("lags") ?? "") ?? 0, 0), header.valuesPerKey)
             let modelDimension = min(dimension * (lags + 1), header.valuesPerKey)
+            // The blocks' layout its settings describe, checked as a run would check them (a
+            // crafted period overflowed the offsets), then each key as `--load-state` checks it.
+            let season = setting("season") ?? "off"
+            let whiten = setting("whiten") ?? "off"
+            var layout = Configuration(dimension: max(dimension, 1))
+            layout.lags = lags
+            layout.season = Season(setting: season) ?? .off
+            layout.whitening = Whitening(rawValue: whiten) ?? .off
+            layout.repeatMuting = RepeatMuting(rawValue: setting("mute-repeats") ?? "off") ?? .off
+            layout.explanationBasis = ExplanationBasis(rawValue: setting("explain-by") ?? "row") ?? .row
+            let locationModel = (setting("model") ?? "location") == "location"
+            if !locationModel { (layout.season, layout.whitening, layout.repeatMuting) = (.off, .off, .off) }
+            let valid = dimension >= 1 && (try? layout.validate()) != nil
+            // Computed only for a valid layout: a crafted period overflowed the block's width.
+            let layoutValues = valid
+                ? 2 * layout.modelDimension + (layout.modelDimension - layout.dimension)
+                    + (locationModel ? layout.referenceBlockWidth : 0) + ScoreCalibration.storageCount
+                : -1
+            guard layoutValues == header.valuesPerKey else {
+                throw StateError.corrupt(path: path, reason: "its settings do not describe its \(header.valuesPerKey) values per key")
+            }
             var rows = 0
             var found: (String, KeySnapshot)?
             var names: [(String, Int)] = []
@@ -41,7 +62,7 @@ struct InspectState: ParsableCommand {
             try StateFile.forEachKey(in: path) { name, snapshot in
                 // What `--load-state` refuses is damaged here too (a crafted file passes the
                 // checksum with any value), said once, after the walk.
-                if damage == nil && !snapshot.isSound(dimension: modelDimension) {
+                if damage == nil && !(locationModel ? snapshot.isSound(for: layout) : snapshot.isSound(dimension: modelDimension)) {
                     damage = "key \(name) holds values no model can have (NaN, infinity, a scale <= 0, a negative count)"
                 }
                 if damage == nil && !seen.insert(ByteKey(name)).inserted { damage = "key \(name) appears twice" }
@@ -62,13 +83,6 @@ struct InspectState: ParsableCommand {
                 out += "key \(name): \(s.rowCount) rows, clip level m \(s.clipLevel), score trackers \(s.scoreLower) / \(s.scoreUpper)\n"
                 out += "  location: " + snapshot.values.prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
                 out += "  scale: " + snapshot.values.dropFirst(modelDimension).prefix(modelDimension).map { "\($0)" }.joined(separator: ",") + "\n"
-                let season = setting("season") ?? "off"
-                let whiten = setting("whiten") ?? "off"
-                var layout = Configuration(dimension: max(dimension, 1))
-                layout.lags = lags
-                layout.season = Season(setting: season) ?? .off
-                layout.whitening = Whitening(rawValue: whiten) ?? .off
-                layout.repeatMuting = RepeatMuting(rawValue: setting("mute-repeats") ?? "off") ?? .off
                 let seasonStart = layout.seasonalBlockOffset
                 if season != "off" && snapshot.values.count > seasonStart {
                     // A crafted file passes the checksum with any value: no trapping conversion.

@@ -127,6 +127,28 @@ struct StateAndPartitionTests {
         #expect(inspected.stderr.contains("holds values no model can have"), "\(inspected.stderr)")
     }
 
+    /// Settings edited (the checksum resealed) so that they no longer describe the values: a
+    /// huge period overflowed the block offsets (132), another width or lag count printed the
+    /// values under the wrong names (exit 0). Refused as `--load-state` would (29).
+    @Test(arguments: [("season=off", "season=4611686018427387904"), ("dimension=", "dimension=1"), ("lags=0", "lags=3")])
+    func inspectStateRefusesSettingsThatDoNotDescribeTheValues(setting: String, replacement: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, _) = try Self.fixture(directory)
+        let state = directory.path("model.state")
+        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
+        var crafted = StateBytes(bytes: try directory.read("model.state"))
+        let lines = crafted.settings.split(separator: "\n").map { line in
+            line.hasPrefix(setting) ? (setting.hasSuffix("=") ? replacement : String(line).replacingOccurrences(of: setting, with: replacement)) : String(line)
+        }
+        #expect(lines.joined(separator: "\n") != crafted.settings)
+        crafted.replaceSettings(with: lines.joined(separator: "\n"))
+        try directory.write("model.state", crafted.bytes)
+        let run = try ClipStreamBinary.run(["inspect-state", state, "--key", "host-00"])
+        #expect(run.status == 29, "\(run.stderr)")
+        #expect(run.stderr.contains("do not describe"), "\(run.stderr)")
+    }
+
     /// A calibration weight beyond what the history's rescaling lets it reach (finite, so it
     /// passed): the next calibrated score was infinite and `score` trapped in its writer (132).
     @Test func aCalibrationWeightNoHistoryReachesIsRefused() throws {
