@@ -19,7 +19,14 @@ struct Demo: ParsableCommand {
 
     func validate() throws {
         guard top >= 0 else { throw ValidationError("--top must be at least 0") }
+        guard top <= 10_000 else { throw ValidationError("--top must be at most 10000") }
+        // Every row's score, label and decision stay in memory for the report (10 bytes a row).
+        guard stream.rows <= Self.maximumRows else {
+            throw ValidationError("--rows must be at most \(Self.maximumRows) for demo, which keeps every row's score (generate | score | evaluate streams any length)")
+        }
     }
+
+    static let maximumRows = 200_000_000
 
     mutating func run() throws {
         let generator = try stream.makeStream()
@@ -33,7 +40,7 @@ struct Demo: ParsableCommand {
             \(String(format: "%g", generator.configuration.anomalyFraction * 100))% anomalies of 4 kinds, \
             regime shifts every ~\(generator.configuration.regimeShiftEvery) rows per key, \(shards) shard(s)
             """)
-        let run = try SyntheticRun.execute(stream: generator, engine: engine, explainCount: 3)
+        let run = try SyntheticRun.execute(stream: generator, engine: engine, explainCount: 3, topCount: top)
         let report = DemoReport(run: run, names: configuration.modelFeatureNames(generator.featureNames))
         print(report.render(top: top))
     }

@@ -26,18 +26,24 @@ struct SyntheticRun {
     var spikeOneAlerts = 0
     var spikeOneNamed = 0
     var topAlerts: [Alert] = []
+    /// How many of the highest-scoring alerts ``topAlerts`` keeps.
+    var topCount = 32
     var engineSeconds = 0.0
     var dimension = 0
 
     /// Generates the whole stream batch by batch, timing only `engine.process`.
+    /// - Parameter topCount: alerts kept in ``topAlerts`` (the highest scores; at least 32).
     static func execute(
-        stream: HardCaseStream, engine: ShardedEngine, explainCount: Int, batchCapacity: Int = 4096
+        stream: HardCaseStream, engine: ShardedEngine, explainCount: Int, batchCapacity: Int = 4096,
+        topCount: Int = 32
     ) throws -> SyntheticRun {
         var stream = stream
         let d = stream.configuration.dimension
         var run = SyntheticRun()
         run.dimension = d
-        run.scores.reserveCapacity(stream.configuration.rows)
+        run.topCount = max(topCount, 32)
+        // Grown as needed past this: the reservation must not be the crash (`--rows` at Int.max).
+        run.scores.reserveCapacity(min(stream.configuration.rows, 1 << 24))
         let handles = stream.keyNames.map { engine.handle(for: $0) }
         var batch = RowBatch(dimension: d, capacity: batchCapacity, explainCount: explainCount)
         var infos: [GeneratedRowInfo] = []
@@ -90,9 +96,9 @@ struct SyntheticRun {
             topAlerts.append(Alert(
                 row: infos[i].index + 1, key: engine.name(of: handles[infos[i].key]),
                 score: result.score, threshold: result.threshold, kind: infos[i].kind, top: top))
-            if topAlerts.count > 64 {
+            if topAlerts.count > 2 * topCount {
                 topAlerts.sort { $0.score > $1.score }
-                topAlerts.removeLast(topAlerts.count - 32)
+                topAlerts.removeLast(topAlerts.count - topCount)
             }
         }
     }

@@ -24,6 +24,7 @@ struct CommandLineBoundsTests {
         (["score", "IN", "-o", "OUT", "--label-column", "key"], "--label-column"),  // echoed the key as a label
         (["score", "IN", "-o", "OUT", "--label-column", "f0", "--time-column", "f0"], "--time-column"),  // twice
         (["score", "IN", "-o", "OUT", "--report-keys", "3"], "--report-keys"),  // accepted without --report
+        (["demo", "--rows", "9223372036854775807", "--keys", "2", "--dim", "2"], "--rows"),  // corrupted the heap (134)
     ])
     func aHostileValueIsNamed(arguments: [String], option: String) throws {
         let directory = try TemporaryDirectory()

@@ -34,6 +34,18 @@ struct DemoTests {
         #expect(counts.count == 2 && counts[1] > 20 && counts[0] * 100 >= counts[1] * 95, "\(explained)")
     }
 
+    /// `--top N` beyond 32 printed 60 of 100 lines, and not the highest scores: the list kept
+    /// only 32 between trims. It lists N alerts, highest score first.
+    @Test func topListsTheAskedNumberOfAlertsHighestFirst() throws {
+        let result = try ClipStreamBinary.run(["demo", "--rows", "50000", "--keys", "4", "--dim", "8", "--top", "100"])
+        #expect(result.status == 0)
+        let lines = result.stdoutText.split(separator: "\n").drop { !$0.hasPrefix("top 100 alerts:") }.dropFirst()
+            .filter { $0.hasPrefix("  row ") }
+        #expect(lines.count == 100)
+        let scores = lines.compactMap { line in Self.number(after: "score", in: String(line)) }
+        #expect(scores.count == 100 && scores == scores.sorted(by: >))
+    }
+
     /// The first number after `label` (skipping spaces), e.g. `0.829` in `(precision 0.829,`.
     static func number(after label: String, in text: String) -> Double? {
         guard let range = text.range(of: label + " ") else { return nil }
