@@ -104,7 +104,10 @@ struct Bench: ParsableCommand {
         }
         var configuration = try model.configuration(dimension: dim)
         if kernel != "auto" { configuration.blasMinimumDimension = kernel == "blas" ? 1 : Configuration.neverBLAS }
-        try Self.refuseStateBeyondMemory(configuration: configuration, keys: keys)
+        let largestBatch = try batchSize ?? 4096 * (workerCounts().max() ?? 1)
+        try Self.refuseStateBeyondMemory(
+            configuration: configuration, keys: keys,
+            otherBytes: Self.bufferBytes(dimension: dim, keys: keys, bufferMb: bufferMb, batchRows: largestBatch, probeMb: probeMb))
         let keyOrder = BenchKeyOrder(rawValue: order) ?? .roundRobin
         let input = BenchInput(dimension: dim, keys: keys, megabytes: bufferMb, order: keyOrder)
         let probe = BandwidthProbe(megabytes: probeMb)
@@ -129,18 +132,28 @@ struct Bench: ParsableCommand {
 
     /// Refuses a key count whose model state alone would not fit in the machine's memory (the
     /// run was killed by the kernel after filling it, `--dim 16 --keys 100000000`: 24 GB).
-    static func refuseStateBeyondMemory(configuration: Configuration, keys: Int) throws {
+    static func refuseStateBeyondMemory(configuration: Configuration, keys: Int, otherBytes: Double = 0) throws {
         let d = configuration.modelDimension
         let perKey = EstimatorBank(
             dimension: d, lagWidth: d - configuration.dimension, blockWidth: configuration.referenceBlockWidth
         ).bytesPerKey
         let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
         let state = Double(perKey) * Double(keys)
-        if physical > 0 && state > Double(physical) {
+        if physical > 0 && state + otherBytes > Double(physical) {
             throw ValidationError(String(
-                format: "%d keys of %d bytes need %.1f GB of model state; this machine has %.1f GB",
-                keys, perKey, state / 1e9, Double(physical) / 1e9))
+                format: "%d keys of %d bytes need %.1f GB of model state, and the input, batches and probe %.1f GB; this machine has %.1f GB",
+                keys, perKey, state / 1e9, otherBytes / 1e9, Double(physical) / 1e9))
         }
+    }
+
+    /// What the run allocates beside the model state: the input buffer (at least one row a key,
+    /// with its key index), the largest batch (its rows, results and attributions, about 3x its
+    /// values) and the probe's three arrays. (`--dim 16777216` for one key, or a batch of
+    /// 16,777,216 rows at d = 1,024, passed the state's check and aborted on the allocation.)
+    static func bufferBytes(dimension: Int, keys: Int, bufferMb: Int, batchRows: Int, probeMb: Int) -> Double {
+        let rowBytes = Double(dimension) * 4
+        let inputRows = max(Double(keys), Double(bufferMb) * 1_048_576 / (rowBytes + 4))
+        return inputRows * (rowBytes + 4) + Double(batchRows) * rowBytes * 3 + 3 * Double(probeMb) * 1_048_576
     }
 
     /// The process's peak resident memory so far (`getrusage`'s `ru_maxrss`, KiB on Linux).

@@ -6,7 +6,7 @@ import Foundation
 enum ReaderBenchmark {
     static func run(path: String) throws {
         try CommandErrors.exitOnFailure {
-            let reader = try CSVReader(source: InputOpener.open(path: path))
+            let reader = try InputOpener.openCSV(path: path)
             let start = DispatchTime.now().uptimeNanoseconds
             var rows = 0
             var parsed = 0

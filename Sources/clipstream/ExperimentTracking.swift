@@ -33,7 +33,10 @@ struct ExperimentTracking: ParsableCommand {
     func validate() throws {
         guard (1_000...100_000_000).contains(rows) else { throw ValidationError("--rows must be in 1000...100000000") }
         guard (1...20).contains(seeds) else { throw ValidationError("--seeds must be in 1...20") }
-        _ = try dimensions()
+        // Each stream is held whole, rows x d floats (10^5 x 10^8 asked for 40 TB and aborted).
+        guard let widest = try dimensions().max(), rows * widest <= 1 << 30 else {
+            throw ValidationError("--rows times the largest of --dims must be at most 1073741824 (4 GB of samples a stream)")
+        }
     }
 
     func dimensions() throws -> [Int] {
