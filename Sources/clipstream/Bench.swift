@@ -79,7 +79,7 @@ struct Bench: ParsableCommand {
     /// The worker counts to measure, ascending; `--shards N` alone means `--threads N`.
     func workerCounts() throws -> [Int] {
         if let threads {
-            let counts = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let counts = threads.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !counts.isEmpty, counts.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 4096 }) else {
                 throw ValidationError("--threads must be a count or a comma list of counts in 1...4096")
             }

@@ -40,7 +40,7 @@ struct ExperimentTracking: ParsableCommand {
     }
 
     func dimensions() throws -> [Int] {
-        let values = dims.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let values = dims.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 100_000 }) else {
             throw ValidationError("--dims must be a comma list of dimensions in 1...100000")
         }

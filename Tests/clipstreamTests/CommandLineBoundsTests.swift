@@ -26,6 +26,8 @@ struct CommandLineBoundsTests {
         (["score", "IN", "-o", "OUT", "--report-keys", "3"], "--report-keys"),  // accepted without --report
         (["demo", "--rows", "9223372036854775807", "--keys", "2", "--dim", "2"], "--rows"),  // corrupted the heap (134)
         (["experiment", "tracking", "--dims", "100000", "--rows", "100000000", "--seeds", "1"], "--rows"),  // 40 TB (134)
+        (["experiment", "tracking", "--dims", "1,,2", "--seeds", "1"], "--dims"),  // read as 1,2
+        (["bench", "--threads", "1,,2"], "--threads"),  // read as 1,2
         (["bench", "--threads", "1", "--windows", "1", "--keys", "1", "--dim", "16777216"], "input, batches and probe"),  // 275 GB (134)
     ])
     func aHostileValueIsNamed(arguments: [String], option: String) throws {
