@@ -266,11 +266,12 @@ struct RowStep {
             // at the clipped pace (10 rows near 1e5, then a level of 10: the estimate still at
             // 838 after 8,000 rows, 0 of 15 spikes alerted), while the threshold and the score
             // history learn the gap's scores. The key starts over on the current row.
-            // Not while the lag window still holds the first row's copies: the lags' scales are
-            // at their floors and every row pulls far by construction (with 20 lags or more the
-            // far run reached the start-over before the window filled, and the key started over
-            // every L + 1 rows for ever: 0 alerts in 10,000 rows).
-            let lagsFilling = n <= configuration.lags + 2
+            // Not while a long lag window still holds the first row's copies: the lags' scales
+            // are at their floors and every row pulls far by construction; with 18 lags or more
+            // the far run reached the start-over before the window filled, and the key started
+            // over every L + 1 rows for ever (0 alerts in 10,000 rows). A shorter window fills
+            // first and is left as it was (skipping there cost a daily sawtooth 3 false alarms).
+            let lagsFilling = configuration.lags + 2 >= Self.warmupShiftRows && n <= configuration.lags + 2
             state.pointee.farRunLength =
                 pull > Self.shiftPullRatio * m && !lagsFilling ? state.pointee.farRunLength.saturatingIncrement : 0
             // Not on a row with imputed cells: the key would start those columns at their old

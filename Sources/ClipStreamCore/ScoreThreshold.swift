@@ -57,17 +57,7 @@ public struct ScoreThreshold: Sendable, Equatable {
             score > state.scoreUpper ? 1 + etaUpper * upperLevel : 1 - etaUpper * (1 - upperLevel)
         state.scoreLower = min(max(state.scoreLower, Self.trackerRange.lowerBound), Self.trackerRange.upperBound)
         state.scoreUpper = min(max(state.scoreUpper, Self.trackerRange.lowerBound), Self.trackerRange.upperBound)
-        // A gap this wide is two populations, not a tail to extend: after 20,000 rows with 10%
-        // of them gross corruptions, q_lo was back at the clean rows' level within ~1,000 rows
-        // while q_hi, stepping down by 2e-4 a row, sat 5e4 times above it and the key alerted
-        // on none of its spikes for ~50,000 rows (now ~12,000). The widest gap on real data:
-        // 12.7 on SMD, 45.8 on NAB, 3.2 on the demo's stream.
-        state.scoreUpper = min(state.scoreUpper, Self.maximumTrackerRatio * state.scoreLower)
     }
-
-    /// Ceiling of `q_hi / q_lo` in the trackers themselves (``maximumRatio`` bounds the tail
-    /// extension).
-    public static let maximumTrackerRatio = 50.0
 
     /// Bounds of both trackers: scores are ratios to the median pull, so anything outside is
     /// degenerate (an idle key, a runaway storm); the bounds keep every threshold finite.
