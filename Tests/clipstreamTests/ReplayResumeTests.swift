@@ -139,6 +139,15 @@ struct ReplayResumeTests {
         #expect(!FileManager.default.fileExists(atPath: quarantine))
     }
 
+    /// The fixture replayed with checkpoints every 5,000 rows and killed at row 13,500; returns
+    /// the command line that resumes it.
+    static func killedReplay(_ directory: TemporaryDirectory, input: String) throws -> [String] {
+        let arguments = ["replay", input, "-o", directory.path("out.csv"), "--checkpoint", directory.path("ck"),
+            "--checkpoint-every", "5000", "--resume", "--batch-size", "1000"] + options
+        #expect(try ClipStreamBinary.run(arguments + ["--fault", "row:13500"]).status == 9)
+        return arguments
+    }
+
     /// A checkpoint whose position was edited and its checksum resealed: a negative output
     /// length trapped (132), `Int.max` rows overflowed (132), 10^18 rows skipped the rest of
     /// the input (exit 0). Refused as damaged (29), the output untouched.
@@ -147,9 +156,7 @@ struct ReplayResumeTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let (input, _) = try Self.fixture(directory)
-        let arguments = ["replay", input, "-o", directory.path("out.csv"), "--checkpoint", directory.path("ck"),
-            "--checkpoint-every", "5000", "--resume", "--batch-size", "1000"] + Self.options
-        #expect(try ClipStreamBinary.run(arguments + ["--fault", "row:13500"]).status == 9)
+        let arguments = try Self.killedReplay(directory, input: input)
         var checkpoint = StateBytes(bytes: try directory.read("ck/checkpoint.state"))
         var metadata = try #require(try JSONSerialization.jsonObject(with: Data(checkpoint.metadata)) as? [String: Any])
         metadata[field] = value == 9.2e18 ? Int.max : Int(value)
@@ -183,9 +190,7 @@ struct ReplayResumeTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let (input, _) = try Self.fixture(directory)
-        let arguments = ["replay", input, "-o", directory.path("out.csv"), "--checkpoint", directory.path("ck"),
-            "--checkpoint-every", "5000", "--resume", "--batch-size", "1000"] + Self.options
-        #expect(try ClipStreamBinary.run(arguments + ["--fault", "row:13500"]).status == 9)
+        let arguments = try Self.killedReplay(directory, input: input)
         let refused = try ClipStreamBinary.run(arguments + ["--alert-rate", "0.01"])
         #expect(refused.status == 31, "\(refused.stderr)")
         #expect(refused.stderr.contains("--alert-rate 0.001"), "\(refused.stderr)")

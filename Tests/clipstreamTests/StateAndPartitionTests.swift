@@ -18,6 +18,14 @@ struct StateAndPartitionTests {
         return (whole, first, rest)
     }
 
+    /// The fixture's first part scored with `--save-state`: the state's path and its bytes, to
+    /// craft damaged or inconsistent states from.
+    static func savedState(_ directory: TemporaryDirectory, first: String) throws -> (path: String, bytes: StateBytes) {
+        let state = directory.path("model.state")
+        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + options)
+        return (state, StateBytes(bytes: try directory.read("model.state")))
+    }
+
     /// Data lines of a score output, keyed by row number.
     static func rows(_ output: [UInt8], offset: Int = 0) -> [Int: String] {
         var rows: [Int: String] = [:]
@@ -135,9 +143,7 @@ struct StateAndPartitionTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let (_, first, _) = try Self.fixture(directory)
-        let state = directory.path("model.state")
-        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
-        var crafted = StateBytes(bytes: try directory.read("model.state"))
+        var (state, crafted) = try Self.savedState(directory, first: first)
         let lines = crafted.settings.split(separator: "\n").map { line in
             line.hasPrefix(setting) ? (setting.hasSuffix("=") ? replacement : String(line).replacingOccurrences(of: setting, with: replacement)) : String(line)
         }
@@ -155,9 +161,7 @@ struct StateAndPartitionTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let (_, first, _) = try Self.fixture(directory)
-        let state = directory.path("model.state")
-        _ = try ClipStreamBinary.run(["score", first, "--save-state", state] + Self.options)
-        var crafted = StateBytes(bytes: try directory.read("model.state"))
+        var (state, crafted) = try Self.savedState(directory, first: first)
         // rowCount and scheduleRow (Int64), then clipLevel, scoreLower, scoreUpper,
         // sustainedScore, calibrationMass and calibrationWeight (Float64): the weight.
         crafted.setFloat64(1e39, at: crafted.firstKeyScalarsOffset + 16 + 5 * 8)
