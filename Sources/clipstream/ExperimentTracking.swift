@@ -37,6 +37,17 @@ struct ExperimentTracking: ParsableCommand {
         guard let widest = try dimensions().max(), rows * widest <= 1 << 30 else {
             throw ValidationError("--rows times the largest of --dims must be at most 1073741824 (4 GB of samples a stream)")
         }
+        // A job per core holds its stream and five estimators' errors (rows x (4 d + 40) bytes);
+        // the sweep holds six cases per seed at the first dimension at once.
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        let jobs = Double(rows) * (4 * Double(widest) + 40) * cores
+        let sweepBytes = sweep ? 6 * Double(seeds) * Double(rows) * 4 * Double(try dimensions()[0]) : 0
+        let physical = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        if physical > 0 && max(jobs, sweepBytes) > physical {
+            throw ValidationError(String(
+                format: "--rows %d at --dims up to %d needs %.1f GB on %d cores; this machine has %.1f GB",
+                rows, widest, max(jobs, sweepBytes) / 1e9, Int(cores), physical / 1e9))
+        }
     }
 
     func dimensions() throws -> [Int] {

@@ -27,6 +27,7 @@ struct CommandLineBoundsTests {
         (["demo", "--rows", "9223372036854775807", "--keys", "2", "--dim", "2"], "--rows"),  // corrupted the heap (134)
         (["experiment", "tracking", "--dims", "100000", "--rows", "100000000", "--seeds", "1"], "--rows"),  // 40 TB (134)
         (["experiment", "tracking", "--dims", "1,,2", "--seeds", "1"], "--dims"),  // read as 1,2
+        (["experiment", "tracking", "--dims", "10", "--rows", "100000000", "--seeds", "20", "--sweep"], "--rows"),  // 480 GB
         (["bench", "--threads", "1,,2"], "--threads"),  // read as 1,2
         (["bench", "--threads", "1", "--windows", "1", "--keys", "1", "--dim", "16777216"], "input, batches and probe"),  // 275 GB (134)
     ])
