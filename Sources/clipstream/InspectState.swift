@@ -48,8 +48,10 @@ struct InspectState: ParsableCommand {
             let valid = dimension >= 1 && (try? layout.validate()) != nil
             // Computed only for a valid layout: a crafted period overflowed the block's width.
             let layoutValues = valid
-                ? 2 * layout.modelDimension + (layout.modelDimension - layout.dimension)
-                    + (locationModel ? layout.referenceBlockWidth : 0) + ScoreCalibration.storageCount
+                ? EstimatorBank(
+                    dimension: layout.modelDimension, lagWidth: layout.modelDimension - layout.dimension,
+                    blockWidth: locationModel ? layout.referenceBlockWidth : 0
+                ).valuesPerKey
                 : -1
             guard layoutValues == header.valuesPerKey else {
                 throw StateError.corrupt(path: path, reason: "its settings do not describe its \(header.valuesPerKey) values per key")

@@ -41,6 +41,21 @@ struct StreamingPipeTests {
         }
     }
 
+    /// Starts the binary with `arguments`, its standard input and output on pipes (stderr
+    /// dropped); returns it, the input's write end and the output pipe.
+    static func launch(_ arguments: [String]) throws -> (Process, FileHandle, Pipe) {
+        let process = Process()
+        process.executableURL = try ClipStreamBinary.url()
+        process.arguments = arguments
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return (process, input.fileHandleForWriting, output)
+    }
+
     /// The time limit is only a safeguard: the assertions are the lines themselves. Each read
     /// blocks until a newline arrives; if output were held back, the read would wait for the
     /// limit, the cancellation would end the child, and the read would see end of file.
@@ -48,16 +63,7 @@ struct StreamingPipeTests {
     func eachRowIsAnsweredBeforeTheNextArrives() async throws {
         // A child that died early must fail the test, not kill the test process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        let process = Process()
-        process.executableURL = try ClipStreamBinary.url()
-        process.arguments = ["score", "-", "--shards", "2", "--time-column", "t"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let stdin = input.fileHandleForWriting
+        let (process, stdin, output) = try Self.launch(["score", "-", "--shards", "2", "--time-column", "t"])
         var stdinOpen = true
         defer {
             // On any failure path: no child is left behind waiting for input.
@@ -109,16 +115,8 @@ struct StreamingPipeTests {
         let file = try directory.write("rows.csv", Array(rows.utf8))
         #expect(try ClipStreamBinary.run(["score", file, "-o", "/dev/null", "--save-state", directory.path("reference.state")]).status == 0)
 
-        let process = Process()
-        process.executableURL = try ClipStreamBinary.url()
-        process.arguments = ["score", "-", "--save-state", directory.path("live.state"), "--report", directory.path("live.html")]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let stdin = input.fileHandleForWriting
+        let (process, stdin, output) = try Self.launch(
+            ["score", "-", "--save-state", directory.path("live.state"), "--report", directory.path("live.html")])
         defer {
             try? stdin.close()
             if process.isRunning { process.terminate() }
