@@ -136,12 +136,19 @@ public enum StateFile {
     }
 
     /// Loads `path` into `engine`, which must be empty and built with the same configuration.
+    /// - Parameters:
+    ///   - accepting: checks the header (its metadata) before any key loads; throws to refuse.
+    ///   - keeping: whether a key of the file joins the engine (the others are passed over).
     /// - Returns: the file's header (its metadata included).
     @discardableResult
-    public static func load(_ path: String, into engine: ShardedEngine) throws -> Header {
+    public static func load(
+        _ path: String, into engine: ShardedEngine, accepting: (Header) throws -> Void = { _ in },
+        keeping: (String) -> Bool = { _ in true }
+    ) throws -> Header {
         // The checksum is checked before a single key is created: a damaged file never
         // reaches the engine.
         let header = try readHeader(path)
+        try accepting(header)
         let expected = settingsLines(engine.configuration)
         var theirs = Dictionary(header.settings.map(split), uniquingKeysWith: { a, _ in a })
         for (name, value) in settingsAddedLater where theirs[name] == nil { theirs[name] = value }
@@ -176,6 +183,7 @@ public enum StateFile {
         }
         precondition(engine.keyCount == 0, "load into an empty engine")
         try readKeys(path, header) { name, written in
+            guard keeping(name) else { return }
             let snapshot = change.apply(to: written)
             guard snapshot.isSound(for: engine.configuration) else {
                 throw StateError.corrupt(

@@ -115,6 +115,7 @@ final class ReplayRun: ScoringObserver {
         }
         var engine: ShardedEngine?
         let loadState = command.runOptions.loadState
+        let partition = options.partition
         let outputPath = command.output
         pipeline.prepare = { created in
             engine = created
@@ -136,7 +137,7 @@ final class ReplayRun: ScoringObserver {
                         reason: "its output decided with --alert-rate \(recorded), this run with \(rate ?? "none") (resume with --alert-rate \(recorded))")
                 }
             } else if let loadState {
-                try StateFile.load(loadState, into: created)
+                try StatePartition.load(loadState, into: created, partition: partition)
             }
             try Self.cut(fd, path: outputPath, to: resumed?.outputBytes ?? 0)
         }
@@ -149,7 +150,7 @@ final class ReplayRun: ScoringObserver {
         if stoppedBy == nil {
             // A last checkpoint at the end: a later --resume finds nothing left to do.
             try checkpointer?.write(engine: engine, position: lastPosition, totals: totals, output: output)
-            if let path = command.runOptions.saveState { try StateFile.write(engine, to: path) }
+            if let path = command.runOptions.saveState { try StatePartition.save(engine, partition: options.partition, to: path) }
         }
         let report = ReplayReport(
             totals: totals, keys: engine.keyCount, dataRows: lastPosition.dataRows,

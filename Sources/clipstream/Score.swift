@@ -33,6 +33,7 @@ struct Score: ParsableCommand {
         let collector = runOptions.makeReportCollector(options: &options)
         let model = self.model
         let run = self.runOptions
+        let partition = options.partition
         // SIGINT or SIGTERM (a supervisor stopping a live run) ends the input: the rows read are
         // scored and written, the state and the report saved, then the exit says the signal.
         InputInterruption.install()
@@ -51,7 +52,7 @@ struct Score: ParsableCommand {
             pipeline.prepare = { created in
                 engine = created
                 if let path = run.loadState {
-                    try StateFile.load(path, into: created)
+                    try StatePartition.load(path, into: created, partition: partition)
                     try target.truncate()
                 }
             }
@@ -70,7 +71,7 @@ struct Score: ParsableCommand {
                 stoppedBy = error
             }
             try target.close()
-            if let path = run.saveState, let engine { try StateFile.write(engine, to: path) }
+            if let path = run.saveState, let engine { try StatePartition.save(engine, partition: partition, to: path) }
             try run.writeReport(collector, title: "clipstream score", input: input, featureNames: pipeline.featureNames)
             if let stoppedBy {
                 let saved = [run.saveState.map { "; state saved to \($0)" }, run.report.map { "; report written to \($0)" }]
