@@ -81,15 +81,20 @@ struct RunOptions: ParsableArguments {
     func resolvedPartition(environment: [String: String]) throws -> KeyPartition? {
         guard let partition else { return nil }
         var text = partition
+        var source = ""
         if text.hasPrefix("env/") {
-            guard let index = environment["JOB_COMPLETION_INDEX"] ?? environment["SLURM_ARRAY_TASK_ID"] else {
+            // An empty variable counts as unset (a template that exports it blank).
+            let set = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"].first { !(environment[$0] ?? "").isEmpty }
+            guard let name = set, let index = environment[name] else {
                 throw ValidationError(
                     "--partition env/N needs JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) to be set")
             }
             text = index + text.dropFirst(3)
+            // A Slurm array numbered from 1 gives N/N on its last task: say where I came from.
+            source = " (I from \(name)=\(index): the tasks must be numbered 0 to N-1)"
         }
         guard let resolved = KeyPartition(text) else {
-            throw ValidationError("--partition must be I/N with 0 <= I < N, got \(text)")
+            throw ValidationError("--partition must be I/N with 0 <= I < N, got \(text)\(source)")
         }
         return resolved
     }
