@@ -37,14 +37,19 @@ if [[ $# -lt 2 ]]; then
   sed -n '2,20p' "$0" >&2
   exit 64
 fi
+if ! [[ $partitions =~ ^[1-9][0-9]*$ ]] || ((partitions > 4096)); then
+  echo "replay-partitioned: -n must be a whole number from 1 to 4096, got '$partitions'" >&2
+  exit 64
+fi
 input=$(realpath "$1")
 output=$2
 shift 2
 command -v parallel >/dev/null || { echo "replay-partitioned: GNU parallel is missing (apt install parallel)" >&2; exit 69; }
 if [[ -z $bin ]]; then
   here=$(cd "$(dirname "$0")/.." && pwd)
-  if [[ -x $here/.build/release/clipstream ]]; then bin=$here/.build/release/clipstream; else bin=$(command -v clipstream); fi
+  if [[ -x $here/.build/release/clipstream ]]; then bin=$here/.build/release/clipstream; else bin=$(command -v clipstream || true); fi
 fi
+[[ -n $bin && -x $bin ]] || { echo "replay-partitioned: no clipstream binary (build it, put it on PATH or pass --bin PATH)" >&2; exit 69; }
 workdir=$(realpath -m "${workdir:-$output.parts}")
 mkdir -p "$workdir"
 
@@ -70,6 +75,9 @@ if grep -q '"' "$workdir"/part-*.csv \
   echo "replay-partitioned: a key, label or time field holds a line break; the parts in $workdir are complete but cannot be merged line by line" >&2
   exit 65
 fi
+# Merged beside OUTPUT and renamed over it: a merge that fails leaves an existing OUTPUT whole.
+merged="$output.merging.$$"
+trap 'rm -f "$merged"' EXIT
 {
   head -n 1 "$workdir/part-0.csv"
   rows=()
@@ -78,6 +86,7 @@ fi
     rows+=("$workdir/rows-$i.csv")
   done
   LC_ALL=C sort -m -t, -k1,1n "${rows[@]}"
-} > "$output"
+} > "$merged"
+mv -f "$merged" "$output"
 rm -f "$workdir"/rows-*.csv
 echo "replay-partitioned: $partitions partitions merged into $output (parts in $workdir)" >&2
