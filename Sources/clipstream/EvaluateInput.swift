@@ -20,6 +20,8 @@ enum ScoreOutputReader {
         let header = try reader.readHeader()
         func position(_ name: String) throws -> Int {
             guard let index = header.firstIndex(of: name) else { throw InputError.missingColumn(name: name) }
+            // Two columns of one name: either could be meant (`score` refuses such a header).
+            guard header.lastIndex(of: name) == index else { throw InputError.duplicateColumn(name: name) }
             return index
         }
         let (rowColumn, keyColumn, scoreColumn, alertColumn) =

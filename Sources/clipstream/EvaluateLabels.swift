@@ -28,6 +28,7 @@ final class LabelFileCursor {
             guard let index = header.firstIndex(of: columnName) else {
                 throw InputError.missingColumn(name: columnName)
             }
+            guard header.lastIndex(of: columnName) == index else { throw InputError.duplicateColumn(name: columnName) }
             self.reader = reader
             column = index
             fieldCount = header.count

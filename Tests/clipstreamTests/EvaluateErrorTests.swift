@@ -38,6 +38,10 @@ struct EvaluateErrorTests {
              exitCode: 15, message: #"line 6, column "score": non-numeric value "six""#),
         Case(name: "no label column", input: EvaluateFixture.unlabelledScoreOutput, exitCode: 12,
              message: #"column "label" is not in the header"#),
+        // Either column could be meant (it used the first, exit 0).
+        Case(name: "two label columns",
+             input: fixture.split(separator: "\n").enumerated().map { $0.offset == 0 ? $0.element + ",label\n" : $0.element + ",0\n" }.joined(),
+             exitCode: 13, message: #"column "label" appears more than once in the header"#),
         Case(name: "header only", input: "row,key,score,threshold,alert,label\n", exitCode: 21,
              message: "no data rows"),
         Case(name: "every row before --from-row", input: fixture, arguments: ["--from-row", "25"],
@@ -78,6 +82,19 @@ struct EvaluateErrorTests {
             ["--labels", path, "--label-column", "is_anomaly"], input: EvaluateFixture.unlabelledScoreOutput)
         #expect(result.status == 26)
         #expect(result.stderr.contains("row 11 has no label: \"\(path)\" has 10 data rows"), "\(result.stderr)")
+    }
+
+    @Test func aLabelsColumnNamedTwiceIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let labels = EvaluateFixture.labelledInput.replacingOccurrences(of: "is_anomaly", with: "is_anomaly,is_anomaly")
+            .split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : $0.element + ",0" }.joined(separator: "\n")
+        let path = try directory.write("input.csv", Array(labels.utf8))
+        let result = try EvaluateTests.evaluate(
+            ["--labels", path, "--label-column", "is_anomaly"], input: EvaluateFixture.unlabelledScoreOutput)
+        #expect(result.status == 13)
+        #expect(result.stderr.contains("column \"is_anomaly\" appears more than once"), "\(result.stderr)")
     }
 
     @Test func missingLabelsColumnNamesTheFile() throws {
