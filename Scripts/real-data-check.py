@@ -27,13 +27,14 @@ positive inside a segment that names that metric. Rows are means of F consecutiv
 (default 5: a day is 288 rows, inside the seasonal search's 1,024), a mean row is positive
 when any of its rows is.
 
-Needs a release build (.build/release/clipstream); Python 3 standard library only.
+Needs a release build (.build/release/clipstream, or the binary $CLIPSTREAM_BINARY names, to
+compare builds); Python 3 standard library only.
 """
 import csv, glob, gzip, json, os, random, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "data")
-BINARY = os.path.join(ROOT, ".build", "release", "clipstream")
+BINARY = os.environ.get("CLIPSTREAM_BINARY") or os.path.join(ROOT, ".build", "release", "clipstream")
 
 
 def write_smd(path, width=38, seed=None):
