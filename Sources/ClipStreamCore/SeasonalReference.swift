@@ -8,7 +8,7 @@
 /// windows rank below chance. One period back is the natural reference for such a series.
 /// With ``Season/automatic`` a key buffers its first ``Season/detectionRows`` rows and picks
 /// a lag of 12 to half the buffer by the mean autocorrelation of its columns around their
-/// trend lines (``choosePeriod``), if that exceeds 0.3. Until then it compares with the
+/// trend lines (``choosePeriod``), if that exceeds 0.5. Until then it compares with the
 /// nearer of its two previous rows (a change
 /// detector without the echo of a spike on the row after it, which also keeps the threshold used
 /// to the combined score); a key without a period drops the reference
@@ -33,8 +33,15 @@ public struct SeasonalReference: Sendable, Equatable {
     /// Shortest period automatic detection considers: below it a high autocorrelation only
     /// says the series is smooth.
     static let shortestPeriod = 12
-    /// Autocorrelation a period must exceed to be used.
-    static let minimumCorrelation = 0.3
+    /// Autocorrelation a period must exceed to be used: above 0.5 the row one period back
+    /// predicts a row better than the key's own level does (`E (x_t - x_{t-P})^2 = 2 (1 - rho)
+    /// var x` around the trend), below it the reference adds only noise. Against 0.3 (the value
+    /// before): NAB mean PR-AUC 0.379 -> 0.390, SMD's metrics as long univariate series
+    /// (`real-data-check.py smd-metrics`) 0.304 -> 0.310 at 5-minute means and 0.279 -> 0.286
+    /// at 1-minute rows, where 0.3 gave 48 of the 214 series a period (15-30 or 200-490 rows,
+    /// none a day) and each group of them scored below `--season off`; 0.5 gives 23. 0.6 lost
+    /// NAB's mean ROC-AUC (0.720 -> 0.702; `Docs/quality.md`).
+    static let minimumCorrelation = 0.5
     /// Weight of the seasonal sustained score (an EWMA of the instant seasonal score, clipped at
     /// the threshold, like the location's): NAB mean ROC-AUC 0.644 at 0.01 against 0.623 at
     /// the location's 0.05 (measured before keys without a period dropped the reference);
