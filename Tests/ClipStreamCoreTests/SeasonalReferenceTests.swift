@@ -100,6 +100,18 @@ struct SeasonalReferenceTests {
         }
     }
 
+    /// A cycle is kept only when the row one period back predicts better than the key's level:
+    /// autocorrelation above 0.5. A sine of amplitude `A` in unit noise correlates at
+    /// `(A^2 / 2) / (A^2 / 2 + 1)` one period apart: 0.4 at `A` = 1.15 (found under the bar of
+    /// 0.3 before), 0.82 at `A` = 3.
+    @Test func aWeakCycleGetsNoPeriodAndAStrongOneDoes() {
+        func found(amplitude: Double) -> Int {
+            Self.periodFound { t, noise in amplitude * sin(2 * Double.pi * Double(t) / 96) + Double(noise.row(mean: [0])[0]) }
+        }
+        #expect(found(amplitude: 1.15) == -1)
+        #expect(abs(found(amplitude: 3) - 96) <= 1)
+    }
+
     /// Smooth series that do not repeat, a trend and a level step with noise: before the
     /// trough test they got periods of 13 and 17 rows (their autocorrelation decays with noise
     /// bumps near its start).
