@@ -66,8 +66,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Scale floor relative to |theta| (keeps constant columns finite and quiet).")
     var relativeScaleFloor: Float = defaults.relativeScaleFloor
 
-    @Option(help: "Weight b of the sustained score (EWMA of the instant score); the score is max(instant, 1.3 sustained). 1: instant only.")
-    var scoreSmoothing: Double = defaults.scoreSmoothing
+    @Option(help: "Weight b of the sustained score (EWMA of the instant score); the score is max(instant, 1.3 sustained): auto (0.03 for the location model of inputs with at most 4 features, else 0.05), or b in (0, 1] (1: instant only).")
+    var scoreSmoothing: ScoreSmoothingSetting = .automatic
 
     @Flag(help: "Report each key's raw score (RMS of the standardized residual) instead of its surprise against the key's own history.")
     var rawScores = false
@@ -126,7 +126,10 @@ struct ModelOptions: ParsableArguments {
         c.redescendPullRatio = redescend
         c.absoluteScaleFloor = scaleFloor
         c.relativeScaleFloor = relativeScaleFloor
-        c.scoreSmoothing = scoreSmoothing
+        switch scoreSmoothing {
+        case .automatic: c.scoreSmoothing = Configuration.automaticScoreSmoothing(dimension: featureNames.count, model: c.model)
+        case .weight(let b): c.scoreSmoothing = b
+        }
         c.calibratesScores = !rawScores
         c.thresholdQuantile = thresholdQuantile
         c.thresholdRate = thresholdRate
@@ -189,6 +192,24 @@ enum LagsSetting: ExpressibleByArgument, Equatable {
             self = .automatic
         } else if let count = Int(argument) {
             self = .rows(count)
+        } else {
+            return nil
+        }
+    }
+
+    var defaultValueDescription: String { "auto" }
+}
+
+/// `--score-smoothing`: `auto` or a weight.
+enum ScoreSmoothingSetting: ExpressibleByArgument, Equatable {
+    case automatic
+    case weight(Double)
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .automatic
+        } else if let b = Double(argument) {
+            self = .weight(b)
         } else {
             return nil
         }

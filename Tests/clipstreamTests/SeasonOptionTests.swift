@@ -53,9 +53,10 @@ struct SeasonOptionTests {
         #expect(refused.stderr.contains("season auto in the state, off here"), "\(refused.stderr)")
     }
 
-    /// `--lags auto` (the default): 8 lags for a narrow input, none for a wide one or a
-    /// regression; the state records the lags in force.
-    @Test func narrowInputsGetEightLagsByDefault() throws {
+    /// `--lags auto` and `--score-smoothing auto` (the defaults): 8 lags and a sustained weight
+    /// of 0.03 for a narrow input, no lags and 0.05 for a wide one; the state records what is
+    /// in force.
+    @Test func narrowInputsGetEightLagsAndALongerSustainedScoreByDefault() throws {
         let directory = try TemporaryDirectory()
         let wideDirectory = try TemporaryDirectory()
         defer {
@@ -64,19 +65,25 @@ struct SeasonOptionTests {
         }
         let (narrow, _, _) = try Self.fixture(directory)
         let (wide, _, _) = try StateAndPartitionTests.fixture(wideDirectory)
-        let cases: [(String, [String], String)] = [
-            (narrow, [], "lags=8"), (narrow, ["--lags", "3"], "lags=3"),
-            (wide, ["--label-column", "label", "--time-column", "t"], "lags=0"),
+        let wideColumns = ["--label-column", "label", "--time-column", "t"]
+        let cases: [(String, [String], [String])] = [
+            (narrow, [], ["lags=8", "score-smoothing=0.03"]), (narrow, ["--lags", "3"], ["lags=3"]),
+            (narrow, ["--score-smoothing", "0.05"], ["score-smoothing=0.05"]),
+            (wide, wideColumns, ["lags=0", "score-smoothing=0.05"]),
+            (wide, wideColumns + ["--score-smoothing", "0.2"], ["score-smoothing=0.2"]),
         ]
-        for (input, arguments, setting) in cases {
+        for (input, arguments, settings) in cases {
             let state = directory.path("lags.state")
             let run = try ClipStreamBinary.run(["score", input, "--save-state", state, "-o", directory.path("out.csv")] + arguments)
             #expect(run.status == 0, "\(arguments): \(run.stderr)")
             let inspect = try ClipStreamBinary.run(["inspect-state", state])
-            #expect(inspect.stdoutText.contains(" \(setting) "), "\(arguments): \(inspect.stdoutText)")
+            for setting in settings {
+                #expect(inspect.stdoutText.contains(" \(setting) "), "\(arguments): \(inspect.stdoutText)")
+            }
         }
-        let bad = try ClipStreamBinary.run(["score", narrow, "--lags", "many"])
-        #expect(bad.status == 64)
+        for bad in [["--lags", "many"], ["--score-smoothing", "smooth"], ["--score-smoothing", "0"]] {
+            #expect(try ClipStreamBinary.run(["score", narrow] + bad).status == 64, "\(bad)")
+        }
     }
 
     @Test func badSeasonsAreUsageErrors() throws {
