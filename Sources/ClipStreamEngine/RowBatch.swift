@@ -83,7 +83,8 @@ public struct RowBatch: Sendable {
 
     /// Appends a row whose values stay outside the batch, in the contiguous rows handed to
     /// ``ShardedEngine/process(_:rows:)`` (no copy: archive blocks and benchmark buffers are
-    /// already row-major `Float`s). The batch's own `values` are not touched.
+    /// already row-major `Float`s), or that the caller already wrote into `values` at row
+    /// ``count`` (the CSV parser). The batch's own `values` are not touched.
     /// - Complexity: O(1).
     public mutating func append(handle: KeyHandle) {
         precondition(count < capacity, "batch is full")

@@ -24,6 +24,14 @@ final class ParsedBatch: @unchecked Sendable {
     var rowNumbers: [Int]
     /// Raw bytes of echoed fields (label, time).
     var echo: [UInt8] = []
+    /// UTF-8 bytes of ``keys``.
+    private(set) var keyBytes = 0
+    /// Bytes of key and echoed text a batch holds before it counts as full: the row capacity
+    /// bounds only the values, and three batches of 4,096 rows with 20 kB keys held 270 MB
+    /// (up to ~12 GB with keys at the 1 MiB line limit).
+    static let textBudget = 16 << 20
+    /// Whether the batch should take no more rows: full, or holding ``textBudget`` of text.
+    var isFull: Bool { batch.isFull || keyBytes + echo.count >= Self.textBudget }
     /// Per row: start and end of the label, then of the time, in `echo`.
     var echoRanges: [Int]
     /// The input stalled after these rows: score them and flush now.
@@ -64,6 +72,7 @@ final class ParsedBatch: @unchecked Sendable {
     func reset() {
         batch.removeAll()
         keys.removeAll(keepingCapacity: true)
+        keyBytes = 0
         keyIDs.removeAll(keepingCapacity: true)
         introducedKeys.removeAll(keepingCapacity: true)
         echo.removeAll(keepingCapacity: true)
@@ -87,30 +96,31 @@ final class ParsedBatch: @unchecked Sendable {
         if let partition, let key = parsedKey, !key.isEmpty, !partition.contains(key) {
             return
         }
-        do {
-            try batch.append(handle: placeholder) { (row: UnsafeMutableBufferPointer<Float>) throws(InputError) in
-                for (f, column) in schema.featureColumns.enumerated() {
-                    switch reader.float(at: column) {
-                    case .value(let v): row[f] = v
-                    case .empty where keepsMissing: row[f] = .nan
-                    case .empty:
-                        throw .emptyField(line: line, column: schema.columnNames[column])
-                    case .nonNumeric:
-                        throw .nonNumeric(
-                            line: line, column: schema.columnNames[column], text: Self.text(reader, column))
-                    case .nonFinite where keepsMissing && reader.withField(column, { FloatParser.spellsNaN($0) }):
-                        row[f] = .nan
-                    case .nonFinite:
-                        throw .nonFinite(
-                            line: line, column: schema.columnNames[column], text: Self.text(reader, column))
-                    }
+        // The values go straight into the batch's next row, which `append(handle:)` then adds.
+        // (Through `RowBatch.append(handle:fill:)`, across the module boundary, the closure's
+        // context was a heap allocation per row.)
+        precondition(!batch.isFull, "batch is full")
+        let start = batch.count * batch.dimension
+        var failure: InputError?
+        batch.values.withUnsafeMutableBufferPointer { values in
+            for (f, column) in schema.featureColumns.enumerated() {
+                switch reader.float(at: column) {
+                case .value(let v): values[start + f] = v
+                case .empty where keepsMissing: values[start + f] = .nan
+                case .empty:
+                    failure = .emptyField(line: line, column: schema.columnNames[column])
+                case .nonNumeric:
+                    failure = .nonNumeric(line: line, column: schema.columnNames[column], text: Self.text(reader, column))
+                case .nonFinite where keepsMissing && reader.withField(column, { FloatParser.spellsNaN($0) }):
+                    values[start + f] = .nan
+                case .nonFinite:
+                    failure = .nonFinite(line: line, column: schema.columnNames[column], text: Self.text(reader, column))
                 }
+                if failure != nil { return }
             }
-        } catch let error as InputError {
-            throw error
-        } catch {
-            preconditionFailure("unexpected error \(error)")
         }
+        if let failure { throw failure }
+        batch.append(handle: placeholder)
         let keyName = schema.columnNames[schema.keyColumn]
         guard let key = parsedKey else {
             batch.removeLast()
@@ -122,6 +132,7 @@ final class ParsedBatch: @unchecked Sendable {
         }
         let index = batch.count - 1
         keys.append(key)
+        keyBytes += key.utf8.count
         rowNumbers[index] = dataRow
         echoField(reader, schema.labelColumn, slot: index * 4)
         echoField(reader, schema.timeColumn, slot: index * 4 + 2)
