@@ -50,7 +50,7 @@ final class ArchiveBatchProducer: BatchProducer, @unchecked Sendable {
             slot.inputBytesConsumed = reader.offset
         }
         do {
-            while !slot.batch.isFull {
+            while !slot.isFull {
                 if next == reader.decoder.count {
                     let known = reader.decoder.keys.count
                     guard try reader.decoder.nextBlock() else {

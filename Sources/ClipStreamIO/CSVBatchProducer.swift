@@ -136,7 +136,7 @@ final class Producer: BatchProducer, @unchecked Sendable {
             }
         }
         do {
-            while !slot.batch.isFull {
+            while !slot.isFull {
                 guard let next = try nextRecord(slot) else { continue }
                 switch next {
                 case .wouldBlock:
