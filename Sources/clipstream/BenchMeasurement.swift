@@ -1,4 +1,5 @@
 import Foundation
+import ClipStreamCore
 
 /// One configuration's result in `clipstream bench`: medians over the measurement windows,
 /// set against the bandwidth probe run between them.
@@ -77,6 +78,16 @@ struct BenchMeasurement: Encodable {
     }
 
     /// Rows of the human table, one per measurement, under a header naming the common setup.
+    /// What `bytesPerRow` leaves out of a key that holds more than `theta`, `scale`, its
+    /// scalars and the calibration histogram (a whitening block, a seasonal ring, a lag
+    /// window): a row reads and writes part of it, so the bandwidth fraction is a lower bound.
+    /// A review saw 2.0% at d = 64 with the whitening's 18 kB against 24.6% without it.
+    static func uncountedNote(_ m: BenchMeasurement) -> String {
+        let counted = 8 * m.dimension + (m.bytesPerRow - 20 * m.dimension) / 2 + 4 * ScoreCalibration.storageCount
+        let other = m.bytesPerKey - counted
+        return other > 0 ? "; not counted: \(other) B/key of blocks a row partly reads, so the fraction is a lower bound" : ""
+    }
+
     static func table(_ measurements: [BenchMeasurement]) -> String {
         guard let first = measurements.first else { return "" }
         let environment = first.environment.isEmpty
@@ -87,7 +98,7 @@ struct BenchMeasurement: Encodable {
                 first.dimension, first.keys, first.order, first.copiedRows ? " (rows copied)" : "", first.kernel, first.calibratedScores ? "yes" : "no",
                 batchDescription(measurements), Double(first.stateBytes) / 1e6, first.bytesPerKey, first.rowsPerWindow, first.windows),
             "OpenBLAS: \(first.openblasConfig), \(first.openblasThreads) thread(s); env: \(environment); \(first.cores) cores",
-            "bytes/row \(first.bytesPerRow) (20 d + 2 x key scalars); peak RSS \(measurements.last!.peakResidentBytes >> 20) MB",
+            "bytes/row \(first.bytesPerRow) (20 d + 2 x key scalars\(Self.uncountedNote(first))); peak RSS \(measurements.last!.peakResidentBytes >> 20) MB",
             "",
             "threads   rows/s (min-max)            elements/s   effective   probe (triad)   fraction   speedup",
         ]
