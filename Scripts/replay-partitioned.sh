@@ -41,16 +41,28 @@ if ! [[ $partitions =~ ^[1-9][0-9]*$ ]] || ((partitions > 4096)); then
   echo "replay-partitioned: -n must be a whole number from 1 to 4096, got '$partitions'" >&2
   exit 64
 fi
-input=$(realpath "$1")
+input=$(realpath -- "$1")
 output=$2
 shift 2
+# The merge is renamed onto what OUTPUT names: through a symbolic link, onto its target.
+target=$(realpath -m -- "$output")
+if [[ -d $target ]]; then
+  echo "replay-partitioned: OUTPUT $output is a directory" >&2
+  exit 64
+fi
 command -v parallel >/dev/null || { echo "replay-partitioned: GNU parallel is missing (apt install parallel)" >&2; exit 69; }
 if [[ -z $bin ]]; then
   here=$(cd "$(dirname "$0")/.." && pwd)
   if [[ -x $here/.build/release/clipstream ]]; then bin=$here/.build/release/clipstream; else bin=$(command -v clipstream || true); fi
 fi
-[[ -n $bin && -x $bin ]] || { echo "replay-partitioned: no clipstream binary (build it, put it on PATH or pass --bin PATH)" >&2; exit 69; }
-workdir=$(realpath -m "${workdir:-$output.parts}")
+if [[ -z $bin ]]; then
+  echo "replay-partitioned: no clipstream binary (build it, put it on PATH or pass --bin PATH)" >&2
+  exit 69
+elif [[ ! -x $bin ]]; then
+  echo "replay-partitioned: $bin is not an executable clipstream binary" >&2
+  exit 69
+fi
+workdir=$(realpath -m -- "${workdir:-$output.parts}")
 mkdir -p "$workdir"
 
 checkpoint=()
@@ -76,7 +88,7 @@ if grep -q '"' "$workdir"/part-*.csv \
   exit 65
 fi
 # Merged beside OUTPUT and renamed over it: a merge that fails leaves an existing OUTPUT whole.
-merged="$output.merging.$$"
+merged="$target.merging.$$"
 trap 'rm -f "$merged"' EXIT
 {
   head -n 1 "$workdir/part-0.csv"
@@ -87,6 +99,6 @@ trap 'rm -f "$merged"' EXIT
   done
   LC_ALL=C sort -m -t, -k1,1n "${rows[@]}"
 } > "$merged"
-mv -f "$merged" "$output"
+mv -fT -- "$merged" "$target"
 rm -f "$workdir"/rows-*.csv
 echo "replay-partitioned: $partitions partitions merged into $output (parts in $workdir)" >&2
