@@ -25,7 +25,7 @@ struct InspectState: ParsableCommand {
             if let metadata = try? JSONDecoder().decode(CheckpointMetadata.self, from: Data(header.metadata)) {
                 out += "checkpoint: after input row \(metadata.dataRows), output \(metadata.outputBytes) bytes, input \(metadata.input.path)\n"
             }
-            out += "partition: \(StatePartition.recorded(in: header) ?? "none (every key)")\n"
+            out += "partition: \(try StatePartition.recorded(in: header, path: path)?.description ?? "none (every key it saw)")\n"
             // The value of setting `name` in the state (nil when it has none).
             func setting(_ name: String) -> String? {
                 header.settings.first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
