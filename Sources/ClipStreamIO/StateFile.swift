@@ -167,7 +167,10 @@ public enum StateFile {
                 let other = theirs[name] ?? "absent"
                 guard other != value else { return nil }
                 // The likeliest cause: a label or time column read as a feature, or not.
-                let hint = name == "dimension" ? " (input features; are --label-column and --time-column as when it was saved?)" : ""
+                let hint = name == "dimension"
+                    ? " (input features; are --label-column and --time-column as when it was saved?)"
+                    // Narrow inputs' default moved from 0.05 to 0.03 (`--score-smoothing auto`).
+                    : name == "score-smoothing" ? " (pass --score-smoothing \(other) to load it)" : ""
                 return "\(name) \(other) in the state, \(value) here\(hint)"
             }
             throw StateError.configurationMismatch(

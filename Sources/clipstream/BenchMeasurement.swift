@@ -83,7 +83,9 @@ struct BenchMeasurement: Encodable {
     /// window): a row reads and writes part of it, so the bandwidth fraction is a lower bound.
     /// A review saw 2.0% at d = 64 with the whitening's 18 kB against 24.6% without it.
     static func uncountedNote(_ m: BenchMeasurement) -> String {
-        let counted = 8 * m.dimension + (m.bytesPerRow - 20 * m.dimension) / 2 + 4 * ScoreCalibration.storageCount
+        let scalars = MemoryLayout<KeyState>.stride
+        let modelDimension = (m.bytesPerRow - 2 * scalars) / 20
+        let counted = 8 * modelDimension + scalars + 4 * ScoreCalibration.storageCount
         let other = m.bytesPerKey - counted
         return other > 0 ? "; not counted: \(other) B/key of blocks a row partly reads, so the fraction is a lower bound" : ""
     }

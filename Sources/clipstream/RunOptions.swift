@@ -87,11 +87,13 @@ struct RunOptions: ParsableArguments {
             let set = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"].first { !(environment[$0] ?? "").isEmpty }
             guard let name = set, let index = environment[name] else {
                 throw ValidationError(
-                    "--partition env/N needs JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) to be set")
+                    "--partition env/N needs JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) to be set to the task's index")
             }
             text = index + text.dropFirst(3)
             // A Slurm array numbered from 1 gives N/N on its last task: say where I came from.
-            source = " (I from \(name)=\(index): the tasks must be numbered 0 to N-1)"
+            if let count = Int(text.dropFirst(index.count + 1)), count >= 1 {
+                source = " (I from \(name)=\(index): the tasks must be numbered 0 to \(count - 1))"
+            }
         }
         guard let resolved = KeyPartition(text) else {
             throw ValidationError("--partition must be I/N with 0 <= I < N, got \(text)\(source)")
