@@ -81,6 +81,12 @@ struct SeasonOptionTests {
                 #expect(inspect.stdoutText.contains(" \(setting) "), "\(arguments): \(inspect.stdoutText)")
             }
         }
+        // A narrow key's state saved under the old default (0.05) says how to load it.
+        let old = directory.path("old.state")
+        _ = try ClipStreamBinary.run(["score", narrow, "--score-smoothing", "0.05", "--save-state", old, "-o", directory.path("out.csv")])
+        let refused = try ClipStreamBinary.run(["score", narrow, "--load-state", old, "-o", directory.path("out.csv")])
+        #expect(refused.status == 30)
+        #expect(refused.stderr.contains("score-smoothing 0.05 in the state, 0.03 here (pass --score-smoothing 0.05 to load it)"), "\(refused.stderr)")
         for bad in [["--lags", "many"], ["--score-smoothing", "smooth"], ["--score-smoothing", "0"]] {
             #expect(try ClipStreamBinary.run(["score", narrow] + bad).status == 64, "\(bad)")
         }

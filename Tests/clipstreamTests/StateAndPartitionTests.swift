@@ -249,7 +249,7 @@ struct StateAndPartitionTests {
 
         let wholeState = directory.path("whole.state")
         _ = try ClipStreamBinary.run(["score", first, "--save-state", wholeState] + Self.options)
-        #expect(try ClipStreamBinary.run(["inspect-state", wholeState]).stdoutText.contains("partition: none (every key)"))
+        #expect(try ClipStreamBinary.run(["inspect-state", wholeState]).stdoutText.contains("partition: none (every key it saw)"))
         let reference = try ClipStreamBinary.run(["score", rest, "--load-state", wholeState] + Self.options)
         var merged: [Int: String] = [:]
         var keys = 0
@@ -270,6 +270,34 @@ struct StateAndPartitionTests {
         // The partition's own state continues it.
         let again = try ClipStreamBinary.run(["score", rest, "--partition", "1/2", "--load-state", partState] + Self.options)
         #expect(again.status == 0, "\(again.stderr)")
+        // A state whose metadata is neither a saved state's nor a checkpoint's is refused, not
+        // read as "every key".
+        var crafted = StateBytes(bytes: try directory.read("part.state"))
+        crafted.replaceMetadata(with: Array(#"{"partition":3}"#.utf8))
+        let craftedPath = try directory.write("crafted.state", crafted.bytes)
+        let refused = try ClipStreamBinary.run(["score", rest, "--partition", "1/2", "--load-state", craftedPath] + Self.options)
+        #expect(refused.status == 29)
+        #expect(refused.stderr.contains("neither a checkpoint's nor a saved state's"), "\(refused.stderr)")
+    }
+
+    /// A partition's archive (`convert --partitions`) does not know its partition, so a state
+    /// saved from it records none: loaded into another partition it seeds no key, and says so.
+    @Test func aStateOfAnotherPartitionsArchiveSaysItSeedsNothing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, rest) = try Self.fixture(directory)
+        let archive = directory.path("first")
+        let columns = ["--label-column", "label", "--time-column", "t"]
+        #expect(try ClipStreamBinary.run(["convert", first, archive, "--partitions", "2"] + columns).status == 0)
+        let state = directory.path("archive0.state")
+        let replayed = try ClipStreamBinary.run(
+            ["replay", archive + ".0", "-o", directory.path("r0.csv"), "--save-state", state, "--quiet"] + Self.options)
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let other = try ClipStreamBinary.run(["score", rest, "--partition", "1/2", "--load-state", state] + Self.options)
+        #expect(other.status == 0)
+        #expect(other.stderr.contains("none of partition 1/2: every key starts afresh"), "\(other.stderr)")
+        let own = try ClipStreamBinary.run(["score", rest, "--partition", "0/2", "--load-state", state] + Self.options)
+        #expect(own.status == 0 && !own.stderr.contains("note:"), "\(own.stderr)")
     }
 
     @Test func thePartitionIndexCanComeFromTheScheduler() throws {
@@ -291,7 +319,10 @@ struct StateAndPartitionTests {
         defer { unsetenv("JOB_COMPLETION_INDEX") }
         let last = try ClipStreamBinary.run(["score", whole, "--partition", "env/3"])
         #expect(last.status == 64)
-        #expect(last.stderr.contains("got 3/3 (I from SLURM_ARRAY_TASK_ID=3"), "\(last.stderr)")
+        #expect(last.stderr.contains("got 3/3 (I from SLURM_ARRAY_TASK_ID=3: the tasks must be numbered 0 to 2)"), "\(last.stderr)")
+        // A bad N is not blamed on I.
+        let badCount = try ClipStreamBinary.run(["score", whole, "--partition", "env/x"])
+        #expect(badCount.status == 64 && !badCount.stderr.contains("I from"), "\(badCount.stderr)")
     }
 }
 
@@ -336,6 +367,23 @@ struct ReplayPartitionedScriptTests {
         let output = try directory.write("kept.csv", Array("keep me\n".utf8))
         #expect(try Self.script(["-n", count, input, output]) == 64)
         #expect(try directory.read("kept.csv") == Array("keep me\n".utf8))
+    }
+
+    /// The merge goes through a symbolic link onto its target (a first version of the renamed
+    /// merge replaced the link), and an OUTPUT that is a directory is refused.
+    @Test func aLinkedOutputGetsTheMergeAndADirectoryIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = try directory.write("input.csv", Array("key,f0\na,1\nb,2\n".utf8))
+        let target = try directory.write("target.csv", Array("old\n".utf8))
+        let link = directory.path("link.csv")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(try Self.script(["-n", "2", input, link]) == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(String(decoding: try directory.read("target.csv"), as: UTF8.self).hasPrefix("row,key,score"))
+        try FileManager.default.createDirectory(atPath: directory.path("out"), withIntermediateDirectories: false)
+        #expect(try Self.script(["-n", "2", input, directory.path("out")]) == 64)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("out")).isEmpty)
     }
 
     /// A key holding a line break is written on two lines, which a merge by lines would split:
