@@ -1,5 +1,5 @@
-import Foundation
 import ClipStreamCore
+import Foundation
 
 /// One configuration's result in `clipstream bench`: medians over the measurement windows,
 /// set against the bandwidth probe run between them.
@@ -77,7 +77,6 @@ struct BenchMeasurement: Encodable {
         return Set(measurements.map(\.batchSize)).sorted().map(String.init).joined(separator: ",")
     }
 
-    /// Rows of the human table, one per measurement, under a header naming the common setup.
     /// What `bytesPerRow` leaves out of a key that holds more than `theta`, `scale`, its
     /// scalars and the calibration histogram (a whitening block, a seasonal ring, a lag
     /// window): a row reads and writes part of it, so the bandwidth fraction is a lower bound.
@@ -90,6 +89,7 @@ struct BenchMeasurement: Encodable {
         return other > 0 ? "; not counted: \(other) B/key of blocks a row partly reads, so the fraction is a lower bound" : ""
     }
 
+    /// Rows of the human table, one per measurement, under a header naming the common setup.
     static func table(_ measurements: [BenchMeasurement]) -> String {
         guard let first = measurements.first else { return "" }
         let environment = first.environment.isEmpty
