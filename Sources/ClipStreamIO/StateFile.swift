@@ -230,8 +230,7 @@ public enum StateFile {
 
     /// `fsync` of the directory holding `path`, so a completed `rename` survives a crash.
     static func syncDirectory(of path: String) {
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let fd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_CLOEXEC)
+        let fd = open(Syscalls.folder(of: path), O_RDONLY | O_CLOEXEC)
         if fd >= 0 {
             _ = fsync(fd)
             close(fd)

@@ -23,6 +23,14 @@ private func systemPoll(_ entry: UnsafeMutablePointer<pollfd>, _ count: Int, _ t
 /// The module's only calls into the C library's file API, each retried on `EINTR` and mapped to
 /// typed errors (swift-system's one-file-for-every-C-call convention).
 public enum Syscalls {
+    /// The folder holding `path`: `.` for a bare name, `/` for a name at the root. (Foundation's
+    /// `NSString.deletingLastPathComponent` trapped on short bare names such as `s` and `ck`:
+    /// `score --save-state s` crashed.)
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// Whether `fd` is a regular file: only those can be cut. `/dev/null`, a FIFO or a
     /// terminal cannot (`ftruncate` fails with `EINVAL`), and have nothing to cut.
     public static func isRegularFile(_ fd: Int32) -> Bool {

@@ -83,7 +83,7 @@ final class ReplayRun: ScoringObserver {
         if let checkpointPath {
             let fingerprint = try CheckpointMetadata.fingerprint(of: command.input, headBytes: resumed?.input.headBytes)
             checkpointer = Checkpointer(
-                directory: (checkpointPath as NSString).deletingLastPathComponent,
+                directory: Syscalls.folder(of: checkpointPath),
                 every: command.checkpointEvery, startRow: startRows, outputFD: fd,
                 baseOutputBytes: resumed?.outputBytes ?? 0, quarantinePath: quarantinePath,
                 baseQuarantineBytes: resumed?.quarantineBytes ?? 0, input: fingerprint, outputOptions: outputOptions)

@@ -70,9 +70,9 @@ struct RunOptions: ParsableArguments {
             if Syscalls.isSpecialFile(path: path) {
                 throw ValidationError("\(option) \(path) is not a regular file (it is written beside and renamed over it): name a file")
             }
-            let folder = (path as NSString).deletingLastPathComponent
-            if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
-                throw ValidationError("\(option) \(path): cannot write in \(folder.isEmpty ? "." : folder) (\(String(cString: strerror(errno))))")
+            let folder = Syscalls.folder(of: path)
+            if access(folder, W_OK) != 0 {
+                throw ValidationError("\(option) \(path): cannot write in \(folder) (\(String(cString: strerror(errno))))")
             }
         }
     }

@@ -57,9 +57,10 @@ enum ClipStreamBinary {
         }
     }
 
-    /// Runs `clipstream arguments...` to completion. Standard input is `stdin` (or empty), and
-    /// stdout and stderr go to files, so no pipe can fill up and stall the child.
-    static func run(_ arguments: [String], stdin: [UInt8] = []) throws -> Result {
+    /// Runs `clipstream arguments...` to completion (in `workingDirectory` when given).
+    /// Standard input is `stdin` (or empty), and stdout and stderr go to files, so no pipe can
+    /// fill up and stall the child.
+    static func run(_ arguments: [String], stdin: [UInt8] = [], workingDirectory: String? = nil) throws -> Result {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
         let inputPath = try directory.write("stdin", stdin)
@@ -76,6 +77,7 @@ enum ClipStreamBinary {
         let process = Process()
         process.executableURL = try url()
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error

@@ -57,6 +57,26 @@ struct StateAndPartitionTests {
         #expect(inspect.stdoutText.contains("key host-03: "))
     }
 
+    /// Bare file names in the working directory: `--save-state s` trapped in Foundation's
+    /// `deletingLastPathComponent` (as did `ck`), before a row was read.
+    @Test func shortBareNamesAreWrittenInTheWorkingDirectory() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, _) = try Self.fixture(directory)
+        for name in ["s", "ck"] {
+            let run = try ClipStreamBinary.run(
+                ["score", first, "--save-state", name, "--report", name + ".html", "-o", name + ".csv"] + Self.options,
+                workingDirectory: directory.url.path)
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            #expect(FileManager.default.fileExists(atPath: directory.path(name)))
+        }
+        let replayed = try ClipStreamBinary.run(
+            ["replay", first, "-o", "r.csv", "--checkpoint", "c", "--checkpoint-every", "1000", "--quiet"] + Self.options,
+            workingDirectory: directory.url.path)
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.path("c/checkpoint.state")))
+    }
+
     @Test func aStateIsRefusedUnderAnotherConfigurationAndTheOutputKept() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
