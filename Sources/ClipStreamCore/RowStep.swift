@@ -388,7 +388,8 @@ struct RowStep {
             // every clipped row's pull cost 0.10 of SMD ROC-AUC, every alert's 0.07).
             rates.influence = Float(factor)
         }
-        if wide {
+        // An absurd row updates in `Double`: near `Float`'s largest value, `s z` can round past it.
+        if wide || Self.isAbsurd(instant: instant, limit: limit) {
             WideKernels.clippedUpdate(
                 x: x, theta: theta, scale: scale, count: d, step: eta * factor, rates: rates)
         } else {

@@ -117,6 +117,9 @@ public enum LocationKernels {
         for j in 0..<count { z[j] = (x[j] - theta[j]) / scale[j] }
     }
 
+    /// `Float`'s largest finite value: the bound of every estimate.
+    @usableFromInline static let largest = Float.greatestFiniteMagnitude
+
     @inlinable
     static func fusedUpdate(
         theta: UnsafeMutablePointer<Float>, scale: UnsafeMutablePointer<Float>,
@@ -132,7 +135,14 @@ public enum LocationKernels {
         for j in 0..<count {
             let zj = z[j]
             let s = scale[j]
-            let t = theta[j] + step * (s * zj)
+            // Bounded: with `z = (x - theta) / s` rounded, `s z` can round past `Float`'s
+            // largest value for a row near it (a scale of 7e29 left by absurd first rows, then a
+            // row of 3.4e38: theta and the scale became infinite and the next row trapped).
+            // Such rows are absurd and take the wide kernel (`RowStep`); here the estimate stays
+            // finite whatever comes.
+            let moved = theta[j] + step * (s * zj)
+            let upper = moved < Self.largest ? moved : Self.largest
+            let t = upper > -Self.largest ? upper : -Self.largest
             theta[j] = t
             // Ternaries rather than min/max: no NaN reaches here, and the plain compare lowers
             // to minps/maxps instead of the NaN-ordering blend sequence of Swift.min/max.

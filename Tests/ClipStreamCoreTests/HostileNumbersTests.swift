@@ -78,4 +78,27 @@ struct HostileNumbersTests {
         #expect(abs(p90 - 1) < 0.25, "\(pattern) p90 ratio \(p90)")
         #expect(after.alerts <= 10, "\(pattern) \(after.alerts) alerts")
     }
+
+    /// Three rows of `Float`'s largest value, 240 zeros, then that value again (a fuzzer's
+    /// find): the absurd start left a scale of 7e29, against which the later row's `s z`
+    /// rounded to infinity; theta and the scale became infinite and the next row trapped,
+    /// losing every row of its batch. Narrow defaults and the plain model alike.
+    @Test(arguments: [0, 8])
+    func aRowOfTheLargestFloatAfterAnAbsurdStartKeepsTheStateFinite(lags: Int) {
+        var configuration = Configuration(dimension: 1)
+        configuration.lags = lags
+        configuration.season = lags > 0 ? .automatic : .off
+        var detector = LocationDetector(configuration: configuration)
+        let slot = detector.addKey()
+        let largest = Float.greatestFiniteMagnitude
+        let rows = [largest, largest, largest] + [Float](repeating: 0, count: 240) + [largest, largest, -largest, 0, 1]
+        for (i, x) in rows.enumerated() {
+            let result = detector.process(row: [x], slot: slot)
+            #expect(result.score.isFinite && result.threshold.isFinite, "row \(i)")
+        }
+        #expect(detector.bank.checkInvariants())
+        #expect(detector.snapshot(slot: slot).isSound(for: configuration))
+        // The row moved the estimate by the step's share of the way, not to the bound.
+        #expect(abs(detector.snapshot(slot: slot).values[0]) < 1e36)
+    }
 }

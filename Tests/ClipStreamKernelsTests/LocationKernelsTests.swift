@@ -71,6 +71,33 @@ struct LocationKernelsTests {
         }
     }
 
+    /// A row near `Float`'s largest value against a large scale: `z = (x - theta) / s` is
+    /// finite, but `s z` rounds past the largest value. Theta and the scale must stay finite
+    /// (they became infinite, and the next row trapped; such a row is absurd, and `RowStep`
+    /// moves it in `Double` by the step's share); the other coordinate keeps its arithmetic.
+    @Test(arguments: KernelStrategy.allCases)
+    func aStepToARowNearTheLargestFloatStaysFinite(strategy: KernelStrategy) {
+        let x: [Float] = [.greatestFiniteMagnitude, 1]
+        var theta: [Float] = [0, 0]
+        var scale: [Float] = [7.2500974e29, 2]
+        let z = (0..<2).map { (x[$0] - theta[$0]) / scale[$0] }
+        #expect(z[0].isFinite && !(z[0] * scale[0]).isFinite)
+        let step: Float = 1e-7
+        let rates = ScaleStep(rate: 0.05, clip: 1000, absoluteFloor: 1e-6, relativeFloor: 1e-3)
+        var work: [Float] = [0, 0]
+        theta.withUnsafeMutableBufferPointer { t in
+            scale.withUnsafeMutableBufferPointer { s in
+                work.withUnsafeMutableBufferPointer { w in
+                    LocationKernels.clippedUpdate(
+                        theta: t.baseAddress!, scale: s.baseAddress!, z: z, count: 2, step: step,
+                        rates: rates, strategy: strategy, work: w.baseAddress!)
+                }
+            }
+        }
+        #expect(theta.allSatisfy(\.isFinite) && scale.allSatisfy(\.isFinite))
+        #expect(theta[1] == 0 + step * (2 * z[1]))
+    }
+
     @Test func overflowingRowIsHandledByTheWidePath() {
         let d = 4
         let x: [Float] = [1e30, -3e38, 0, 1]
