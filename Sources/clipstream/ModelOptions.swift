@@ -25,7 +25,7 @@ struct ModelOptions: ParsableArguments {
     var l2: Double = defaults.l2Penalty
 
     @Option(help: "Extend each row with its key's previous L rows (a shingle: short-term dynamics for narrow series): auto (8 for the location model of inputs with at most 4 features, else 0), or L (0: the row alone).")
-    var lags: LagsSetting = .automatic
+    var lags: AutomaticSetting<Int> = .automatic
 
     @Option(help: "Also score each row against the key's row one period earlier: auto (keys of inputs with at most 4 features find their period in their first 1,024 rows; wider inputs: off), off, or a period P in rows (each key then keeps P rows: 4 P d bytes).")
     var season: Season = defaults.season
@@ -67,7 +67,7 @@ struct ModelOptions: ParsableArguments {
     var relativeScaleFloor: Float = defaults.relativeScaleFloor
 
     @Option(help: "Weight b of the sustained score (EWMA of the instant score); the score is max(instant, 1.3 sustained): auto (0.03 for the location model of inputs with at most 4 features, else 0.05), or b in (0, 1] (1: instant only).")
-    var scoreSmoothing: ScoreSmoothingSetting = .automatic
+    var scoreSmoothing: AutomaticSetting<Double> = .automatic
 
     @Flag(help: "Report each key's raw score (RMS of the standardized residual) instead of its surprise against the key's own history.")
     var rawScores = false
@@ -111,7 +111,7 @@ struct ModelOptions: ParsableArguments {
         c.alertRate = alertRate
         switch lags {
         case .automatic: c.lags = Configuration.automaticLags(dimension: featureNames.count, model: c.model)
-        case .rows(let count): c.lags = count
+        case .value(let count): c.lags = count
         }
         c.season = season
         c.whitening = whiten
@@ -128,7 +128,7 @@ struct ModelOptions: ParsableArguments {
         c.relativeScaleFloor = relativeScaleFloor
         switch scoreSmoothing {
         case .automatic: c.scoreSmoothing = Configuration.automaticScoreSmoothing(dimension: featureNames.count, model: c.model)
-        case .weight(let b): c.scoreSmoothing = b
+        case .value(let b): c.scoreSmoothing = b
         }
         c.calibratesScores = !rawScores
         c.thresholdQuantile = thresholdQuantile
@@ -182,34 +182,16 @@ enum ModelName: String, ExpressibleByArgument, CaseIterable {
     case location, linear, logistic
 }
 
-/// `--lags`: `auto` or a row count.
-enum LagsSetting: ExpressibleByArgument, Equatable {
+/// An option that is `auto` (the input decides) or a value: `--lags`, `--score-smoothing`.
+enum AutomaticSetting<Value: LosslessStringConvertible & Equatable>: ExpressibleByArgument, Equatable {
     case automatic
-    case rows(Int)
+    case value(Value)
 
     init?(argument: String) {
         if argument == "auto" {
             self = .automatic
-        } else if let count = Int(argument) {
-            self = .rows(count)
-        } else {
-            return nil
-        }
-    }
-
-    var defaultValueDescription: String { "auto" }
-}
-
-/// `--score-smoothing`: `auto` or a weight.
-enum ScoreSmoothingSetting: ExpressibleByArgument, Equatable {
-    case automatic
-    case weight(Double)
-
-    init?(argument: String) {
-        if argument == "auto" {
-            self = .automatic
-        } else if let b = Double(argument) {
-            self = .weight(b)
+        } else if let value = Value(argument) {
+            self = .value(value)
         } else {
             return nil
         }
