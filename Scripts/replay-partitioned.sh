@@ -15,7 +15,8 @@
 #
 # Each partition writes D/part-I.csv and D/part-I.summary.json and, when the replay options
 # include --checkpoint-every, checkpoints under D/ck-I (rerun the script with --resume among
-# the replay options to continue after a failure). Needs GNU parallel (Debian: parallel).
+# the replay options to continue after a failure). --save-state F and --report F become one
+# file per partition, F with -partI before its extension. Needs GNU parallel (Debian: parallel).
 set -euo pipefail
 
 partitions=$(nproc)
@@ -34,7 +35,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if [[ $# -lt 2 ]]; then
-  sed -n '2,20p' "$0" >&2
+  sed -n '2,19p' "$0" >&2
   exit 64
 fi
 if ! [[ $partitions =~ ^[1-9][0-9]*$ ]] || ((partitions > 4096)); then
@@ -69,6 +70,24 @@ checkpoint=()
 for option in "$@"; do
   if [[ $option == --checkpoint-every || $option == --checkpoint-every=* ]]; then checkpoint=(--checkpoint "$workdir/ck-{}"); fi
 done
+# A file the replay options name for --save-state or --report gets one per partition, its
+# index before the extension (model.state -> model-part3.state): every partition writing the
+# same path left only the last one's.
+per_partition() {
+  local name=${1##*/}
+  if [[ $name == ?*.* ]]; then echo "${1%.*}-part{}.${1##*.}"; else echo "$1-part{}"; fi
+}
+options=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --save-state | --report)
+      [[ $# -ge 2 ]] || { echo "replay-partitioned: $1 needs a file" >&2; exit 64; }
+      options+=("$1" "$(per_partition "$2")"); shift 2 ;;
+    --save-state=* | --report=*) options+=("${1%%=*}" "$(per_partition "${1#*=}")"); shift ;;
+    *) options+=("$1"); shift ;;
+  esac
+done
+set -- ${options[@]+"${options[@]}"}
 remote=()
 if [[ -n $logins ]]; then remote=(-S "$logins" --workdir "$workdir"); fi
 # -q: each argument reaches replay as one word (paths and values with spaces or `;`).

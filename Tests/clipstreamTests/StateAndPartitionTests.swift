@@ -389,6 +389,26 @@ struct ReplayPartitionedScriptTests {
         #expect(try directory.read("kept.csv") == Array("keep me\n".utf8))
     }
 
+    /// `--save-state` and `--report` among the replay options: one file per partition (every
+    /// partition wrote the same path, and only the last one's state was left), each state
+    /// recording its partition.
+    @Test func statesAndReportsGetOneFilePerPartition() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let input = directory.path("input.csv")
+        _ = try ClipStreamBinary.run(["generate", "--rows", "3000", "--keys", "5", "--dim", "3", "--seed", "2", "-o", input])
+        let options = ["--label-column", "label", "--time-column", "t"]
+        #expect(try Self.script(
+            ["-n", "2", input, directory.path("out.csv")] + options
+                + ["--save-state", directory.path("model.state"), "--report=" + directory.path("report")]) == 0)
+        for index in 0..<2 {
+            let state = directory.path("model-part\(index).state")
+            #expect(try ClipStreamBinary.run(["inspect-state", state]).stdoutText.contains("partition: \(index)/2"))
+            #expect(FileManager.default.fileExists(atPath: directory.path("report-part\(index)")))
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.path("model.state")))
+    }
+
     /// The merge goes through a symbolic link onto its target (a first version of the renamed
     /// merge replaced the link), and an OUTPUT that is a directory is refused.
     @Test func aLinkedOutputGetsTheMergeAndADirectoryIsRefused() throws {
