@@ -19,7 +19,7 @@ extension Configuration {
 
     /// Weight of the sustained score a narrow input gets by default: 0.03 for the location
     /// model of inputs with at most ``Season/automaticMaximumDimension`` features, else
-    /// ``scoreSmoothing``'s 0.05 (chosen on SMD by leave-one-machine-out).
+    /// ``defaultScoreSmoothing``.
     ///
     /// A univariate key's instant score rests on one column (and its lag window), and the
     /// persistence that marks its incidents lasts hundreds of rows: a memory of ~33 rows
@@ -29,7 +29,7 @@ extension Configuration {
     /// 0.286 -> 0.782 / 0.286, pooled 0.706 -> 0.714). SMD itself wants 0.05 (PR-AUC 0.409;
     /// 0.395 at 0.03). `Docs/quality.md`.
     public static func automaticScoreSmoothing(dimension: Int, model: ModelKind) -> Double {
-        isNarrow(dimension: dimension, model: model) ? 0.03 : Configuration(dimension: max(dimension, 1)).scoreSmoothing
+        isNarrow(dimension: dimension, model: model) ? 0.03 : defaultScoreSmoothing
     }
 
     /// Where a key's seasonal block starts in its ``KeySnapshot/values``: after `theta`,

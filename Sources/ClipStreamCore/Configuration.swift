@@ -70,7 +70,9 @@ public struct Configuration: Sendable, Equatable {
     /// Weight `b` of the sustained score, an exponential moving average of the instant score
     /// (`s <- (1 - b) s + b * instant`); the location model reports `max(instant, 1.3 s)`, the
     /// regression models `max(instant, s)`. 1 reports the instant score alone.
-    public var scoreSmoothing: Double = 0.05
+    public var scoreSmoothing: Double = Configuration.defaultScoreSmoothing
+    /// ``scoreSmoothing``'s default: 0.05, chosen on SMD by leave-one-machine-out.
+    public static let defaultScoreSmoothing = 0.05
     /// Whether scores and thresholds are reported calibrated against each key's own history
     /// (``ScoreCalibration``: comparable across keys); false reports the raw score.
     public var calibratesScores: Bool = true

@@ -378,7 +378,8 @@ struct RowStep {
             // With re-anchoring off nothing would start the key over: nothing holds.
             rates.rate = 0
         }
-        if Self.isAbsurd(instant: instant, limit: limit)
+        let absurd = Self.isAbsurd(instant: instant, limit: limit)
+        if absurd
             || (factor < Self.absurdClipFactor && m >= Self.healthyClipLevel && !wide && Self.isSpreadOut(z, count: d))
         {
             // An absurd row (ten thousand thresholds out: 1e38 in every column, a unit slip)
@@ -389,7 +390,7 @@ struct RowStep {
             rates.influence = Float(factor)
         }
         // An absurd row updates in `Double`: near `Float`'s largest value, `s z` can round past it.
-        if wide || Self.isAbsurd(instant: instant, limit: limit) {
+        if wide || absurd {
             WideKernels.clippedUpdate(
                 x: x, theta: theta, scale: scale, count: d, step: eta * factor, rates: rates)
         } else {

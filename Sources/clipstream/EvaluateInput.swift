@@ -12,18 +12,22 @@ enum ScoreOutputReader {
         case file(path: String, column: String)
     }
 
+    /// The index of the one column of `header` named `name` (nil: a name that is not UTF-8).
+    /// - Throws: ``InputError``: no such column, or two of that name (either could be meant;
+    ///   `score` refuses such a header).
+    static func column(_ name: String, in header: [String?]) throws(InputError) -> Int {
+        guard let index = header.firstIndex(of: name) else { throw .missingColumn(name: name) }
+        guard header.lastIndex(of: name) == index else { throw .duplicateColumn(name: name) }
+        return index
+    }
+
     /// Reads every row of `path` whose `row` is at least `fromRow`.
     /// - Throws: ``InputError`` for the output's CSV errors, ``EvaluateError`` for its values
     ///   and for the labels file.
     static func read(path: String, fromRow: Int, labels: LabelSource) throws -> EvaluationRows {
         let reader = try InputOpener.openCSV(path: path)
-        let header = try reader.readHeader()
-        func position(_ name: String) throws -> Int {
-            guard let index = header.firstIndex(of: name) else { throw InputError.missingColumn(name: name) }
-            // Two columns of one name: either could be meant (`score` refuses such a header).
-            guard header.lastIndex(of: name) == index else { throw InputError.duplicateColumn(name: name) }
-            return index
-        }
+        let header: [String?] = try reader.readHeader()
+        func position(_ name: String) throws -> Int { try column(name, in: header) }
         let (rowColumn, keyColumn, scoreColumn, alertColumn) =
             (try position("row"), try position("key"), try position("score"), try position("alert"))
         enum Labels {

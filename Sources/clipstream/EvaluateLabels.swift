@@ -25,12 +25,8 @@ final class LabelFileCursor {
             let reader = try InputOpener.openCSV(path: path)
             guard try reader.next(blocking: true) == .record else { throw InputError.emptyInput }
             let header = (0..<reader.fieldCount).map { reader.string(at: $0) }
-            guard let index = header.firstIndex(of: columnName) else {
-                throw InputError.missingColumn(name: columnName)
-            }
-            guard header.lastIndex(of: columnName) == index else { throw InputError.duplicateColumn(name: columnName) }
             self.reader = reader
-            column = index
+            column = try ScoreOutputReader.column(columnName, in: header)
             fieldCount = header.count
         } catch let error as InputError {
             throw EvaluateError.inLabelsFile(path: path, error: error)
