@@ -12,11 +12,11 @@ case $kind in
   thread)
     scratch=.build-tsan
     # One suite per threaded path: the sharded engine (ShardDeterminism, KeyIsolation), the
-    # two-thread scoring pipe, replay with checkpoints and signals, and parallel archive
-    # decoding. The CLI suites that only drive the same paths with other options (shard counts,
-    # bad rows, state, conformance) run in the plain and the address runs; under this
-    # sanitizer they took 157 of its 430 s on the dev box.
-    filter='ShardDeterminism|KeyIsolation|StreamingPipe|ReplayResume|ParallelReplay'
+    # two-thread scoring pipe, replay with checkpoints and signals, parallel archive decoding
+    # and the reader thread's stop (SlotHandOver). The CLI suites that only drive the same
+    # paths with other options (shard counts, bad rows, state, conformance) run in the plain
+    # and the address runs; under this sanitizer they took 157 of its 430 s on the dev box.
+    filter='ShardDeterminism|KeyIsolation|StreamingPipe|ReplayResume|ParallelReplay|SlotHandOver'
     ;;
   address)
     scratch=.build-asan

@@ -1,5 +1,6 @@
 import ClipStreamEngine
 import Dispatch
+import Synchronization
 
 /// A reader thread feeding the pipeline's slots (CSV or archive): it fills one slot at a time
 /// through a ``SlotHandOver``.
@@ -24,8 +25,10 @@ final class SlotHandOver: @unchecked Sendable {
     let slots: [ParsedBatch]
     let free: DispatchSemaphore
     let filled: DispatchSemaphore
-    /// Set by the consumer (under the `free` hand-over) to end the run early.
-    private var stopped = false
+    /// Set by the consumer to end the run early. Atomic: the `free.wait()` that returns before
+    /// the reader looks at it may have been released by the writer thread, which is not ordered
+    /// with the consumer's write (ThreadSanitizer caught the race in a SIGTERM'd replay).
+    private let stopped = Atomic<Bool>(false)
 
     init(slots: [ParsedBatch], free: DispatchSemaphore, filled: DispatchSemaphore) {
         self.slots = slots
@@ -33,14 +36,14 @@ final class SlotHandOver: @unchecked Sendable {
         self.filled = filled
     }
 
-    func stop() { stopped = true }
+    func stop() { stopped.store(true, ordering: .releasing) }
 
     /// Fills the slots in turn until one ends the input or holds an error.
     func run(_ fill: (ParsedBatch) -> Void) {
         var index = 0
         while true {
             free.wait()
-            if stopped { return }
+            if stopped.load(ordering: .acquiring) { return }
             let slot = slots[index % slots.count]
             index += 1
             fill(slot)
