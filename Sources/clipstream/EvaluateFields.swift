@@ -25,13 +25,16 @@ enum EvaluateFields {
         return nil
     }
 
-    /// A `row` number: 1 to 18 ASCII digits, at least 1; `nil` otherwise.
+    /// A `row` number: ASCII digits of a value from 1 to `Int.max`; `nil` otherwise.
     static func rowNumber(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        guard !bytes.isEmpty else { return nil }
         var value = 0
         for byte in bytes {
             guard byte >= 0x30 && byte <= 0x39 else { return nil }
-            value = value * 10 + Int(byte - 0x30)
+            let (shifted, over) = value.multipliedReportingOverflow(by: 10)
+            let (next, carry) = shifted.addingReportingOverflow(Int(byte - 0x30))
+            guard !over && !carry else { return nil }
+            value = next
         }
         return value >= 1 ? value : nil
     }

@@ -53,7 +53,7 @@ enum ScoreOutputReader {
                 guard let row = EvaluateFields.rowNumber(bytes) else {
                     throw EvaluateError.invalidField(
                         line: line, column: "row", text: EvaluateFields.text(bytes),
-                        expected: "a data-row number, 1 or more")
+                        expected: "a data-row number from 1 to \(Int.max)")
                 }
                 return row
             }

@@ -34,6 +34,9 @@ struct EvaluateErrorTests {
              message: "line 6: row 3 does not follow row 4"),
         Case(name: "row not a number", input: editing(line: 6) { "x" + $0 }, exitCode: 25,
              message: #"line 6, column "row": invalid value "x5""#),
+        // Row 24, the last (line 25), one past `Int.max`.
+        Case(name: "row past Int.max", input: editing(line: 25) { "9223372036854775808" + $0.dropFirst(2) },
+             exitCode: 25, message: #"line 25, column "row": invalid value "9223372036854775808""#),
         Case(name: "score not a number", input: editing(line: 6) { $0.replacingOccurrences(of: "6.0", with: "six") },
              exitCode: 15, message: #"line 6, column "score": non-numeric value "six""#),
         Case(name: "no label column", input: EvaluateFixture.unlabelledScoreOutput, exitCode: 12,

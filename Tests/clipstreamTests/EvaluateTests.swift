@@ -55,6 +55,16 @@ struct EvaluateTests {
             """)
     }
 
+    /// Any row number up to `Int.max` is read (18 digits were the limit, and a 19-digit
+    /// number was refused as "not a row number"); the report does not depend on the numbers.
+    @Test func aNineteenDigitRowNumberIsRead() throws {
+        let input = EvaluateErrorTests.editing(line: 25) { "9223372036854775807" + $0.dropFirst(2) }
+        #expect(input.contains("\n9223372036854775807,B,0.5,"))
+        let result = try Self.evaluate([], input: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == (try Self.evaluate([], input: EvaluateFixture.scoreOutput)).stdout)
+    }
+
     @Test func jsonFieldsMatchTheHandComputation() throws {
         let report = try Self.json(Self.evaluate(["--json", "--per-key"], input: EvaluateFixture.scoreOutput))
         #expect(Self.number(report, "from_row") == 1)
