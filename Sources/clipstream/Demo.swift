@@ -29,11 +29,13 @@ struct Demo: ParsableCommand {
     static let maximumRows = 200_000_000
 
     mutating func run() throws {
-        let generator = try stream.makeStream()
-        let configuration = try model.configuration(dimension: generator.configuration.dimension)
+        let streamConfiguration = try stream.makeConfiguration()
+        let configuration = try model.configuration(dimension: streamConfiguration.dimension)
         let shards = model.resolvedShards
         let engine = try ShardedEngine(
             configuration: configuration, shardCount: shards, logger: logging.logger)
+        // Each key is also a handle and a name in the engine's table.
+        let generator = try stream.makeStream(streamConfiguration, engineBytesPerKey: engine.bytesPerKey + 128)
         print("""
             clipstream demo: \(generator.configuration.rows) rows, \(generator.configuration.keys) keys, \
             d=\(generator.configuration.dimension), Student-t df \(generator.configuration.tailDegreesOfFreedom), \

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ClipStreamSynthetic
 
 /// Options of the synthetic hard-case stream (`generate` and `demo`).
@@ -31,7 +32,42 @@ struct StreamOptions: ParsableArguments {
     var scaleDecades: Double = HardCaseConfiguration().scaleDecades
 
     /// The configured stream; validation errors become `ValidationError`s.
-    func makeStream() throws -> HardCaseStream {
+    /// - Parameters:
+    ///   - configuration: ``makeConfiguration()``'s result, when the caller has it already.
+    ///   - engineBytesPerKey: what the command keeps per key besides the generator (the model's
+    ///     state for `demo`); with the generator's own state, the keys must fit in memory.
+    func makeStream(_ configuration: HardCaseConfiguration? = nil, engineBytesPerKey: Int = 0) throws -> HardCaseStream {
+        let configuration = try configuration ?? makeConfiguration()
+        try Self.checkMemory(
+            keys: keys, dimension: dim, engineBytesPerKey: engineBytesPerKey,
+            physicalMemory: ProcessInfo.processInfo.physicalMemory)
+        do {
+            return try HardCaseStream(configuration: configuration)
+        } catch {
+            throw ValidationError(Self.message(error))
+        }
+    }
+
+    /// Bytes the generator holds per key: four `Double`s per feature (scale, mean, drift and
+    /// segment sign) and the key's name, seed and bookkeeping.
+    static func generatorBytesPerKey(dimension: Int) -> Int { 32 * dimension + 256 }
+
+    /// Refuses a stream whose keys would not fit in this machine's memory: every key's state is
+    /// made before the first row, and an over-large `--keys` x `--dim` ran until the kernel
+    /// killed it (or an allocation trapped), with nothing written.
+    static func checkMemory(keys: Int, dimension: Int, engineBytesPerKey: Int, physicalMemory: UInt64) throws {
+        let perKey = generatorBytesPerKey(dimension: dimension) + engineBytesPerKey
+        let (needed, overflow) = keys.multipliedReportingOverflow(by: perKey)
+        guard overflow || UInt64(needed) > physicalMemory else { return }
+        let gigabytes = { (bytes: Double) in String(format: "%.1f GB", bytes / 1e9) }
+        let total = overflow ? "more than \(gigabytes(Double(Int.max)))" : "about \(gigabytes(Double(needed)))"
+        throw ValidationError(
+            "--keys \(keys) at --dim \(dimension) needs \(total) for the keys' state (\(perKey) bytes each), "
+                + "more than this machine's \(gigabytes(Double(physicalMemory))) of memory: lower --keys or --dim")
+    }
+
+    /// The configuration the options give, checked.
+    func makeConfiguration() throws -> HardCaseConfiguration {
         var c = HardCaseConfiguration()
         c.rows = rows
         c.keys = keys
@@ -49,10 +85,11 @@ struct StreamOptions: ParsableArguments {
         c.constantColumns = constantColumns ?? min(HardCaseConfiguration().constantColumns, c.dimension / 2)
         c.scaleDecades = scaleDecades
         do {
-            return try HardCaseStream(configuration: c)
+            try c.validate()
         } catch {
             throw ValidationError(Self.message(error))
         }
+        return c
     }
 
     /// The configuration's complaint in the command line's own names.

@@ -46,6 +46,17 @@ struct DemoTests {
         #expect(scores.count == 100 && scores == scores.sorted(by: >))
     }
 
+    /// Keys whose state cannot fit in memory are refused before any is made: `--keys` x
+    /// `--dim` of terabytes ran until the kernel killed the process, with nothing written.
+    @Test(arguments: [["demo"], ["generate", "-o", "/dev/null"]])
+    func keysBeyondMemoryAreRefusedAtOnce(command: [String]) throws {
+        let result = try ClipStreamBinary.run(command + ["--keys", "10000000", "--dim", "65536"])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("--keys 10000000 at --dim 65536 needs about"), "\(result.stderr)")
+        #expect(result.stderr.contains("of memory: lower --keys or --dim"), "\(result.stderr)")
+    }
+
     /// The first number after `label` (skipping spaces), e.g. `0.829` in `(precision 0.829,`.
     static func number(after label: String, in text: String) -> Double? {
         guard let range = text.range(of: label + " ") else { return nil }
