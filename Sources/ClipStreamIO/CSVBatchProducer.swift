@@ -65,11 +65,17 @@ final class Producer: BatchProducer, @unchecked Sendable {
     let quarantine: QuarantineFile?
     /// Data rows read so far, bad ones included (a row keeps its number whatever happens).
     var dataRow = 0
+    /// The keys' ids, when rows carry their key as an id rather than by name.
+    private var idTable: CSVKeyIDs?
 
+    /// - Parameter keyIDs: whether rows carry their key as an id (``CSVKeyIDs``). The table
+    ///   keeps every key the input names, so a run that bounds its keys (`--max-keys`) goes by
+    ///   name.
     init(
         reader: CSVReader, schema: CSVSchema, handOver: SlotHandOver, partition: KeyPartition?,
-        skipRows: Int, policy: BadRowPolicy, quarantine: QuarantineFile?
+        skipRows: Int, policy: BadRowPolicy, quarantine: QuarantineFile?, keyIDs: Bool = false
     ) {
+        idTable = keyIDs ? CSVKeyIDs(partition: partition) : nil
         self.policy = policy
         self.quarantine = quarantine
         self.reader = reader
@@ -110,7 +116,7 @@ final class Producer: BatchProducer, @unchecked Sendable {
             failure = .repeatedHeader(line: reader.lineNumber)
         } else {
             do {
-                try slot.append(from: reader, dataRow: dataRow, partition: partition)
+                try slot.append(from: reader, dataRow: dataRow, partition: partition, idTable: &idTable)
                 return
             } catch {
                 failure = error
@@ -126,6 +132,7 @@ final class Producer: BatchProducer, @unchecked Sendable {
     /// are handed over to be scored and flushed at once), the input ends, or a row is bad.
     func fill(_ slot: ParsedBatch) {
         slot.reset()
+        slot.usesKeyIDs = idTable != nil
         defer {
             slot.dataRowsConsumed = dataRow
             slot.inputBytesConsumed = reader.bytesConsumed

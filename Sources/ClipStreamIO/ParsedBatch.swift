@@ -13,18 +13,18 @@ final class ParsedBatch: @unchecked Sendable {
     var batch: RowBatch
     /// Each row's key (CSV input; empty when ``usesKeyIDs``).
     var keys: [String]
-    /// Archive input: each row's key as the archive's key id, resolved by the consumer through
-    /// its own table (no key name per row, no string hashing per row).
+    /// Each row's key as an id (an archive's, or ``CSVKeyIDs``'), resolved by the consumer
+    /// through its own table (no key name per row, no string hashing per row).
     var usesKeyIDs = false
     var keyIDs: [Int32]
-    /// Archive input: the keys the archive introduced while this batch was filled, in id order
-    /// (the consumer appends them to its table before resolving ``keyIDs``).
+    /// With ids: the keys introduced while this batch was filled, in id order (the consumer
+    /// appends them to its table before resolving ``keyIDs``).
     var introducedKeys: [String] = []
     /// Each row's 1-based data-row number in the input.
     var rowNumbers: [Int]
     /// Raw bytes of echoed fields (label, time).
     var echo: [UInt8] = []
-    /// UTF-8 bytes of ``keys``.
+    /// UTF-8 bytes of ``keys`` (with ids: of ``introducedKeys``).
     private(set) var keyBytes = 0
     /// Bytes of key and echoed text a batch holds before it counts as full: the row capacity
     /// bounds only the values, and three batches of 4,096 rows with 20 kB keys held 270 MB
@@ -82,19 +82,38 @@ final class ParsedBatch: @unchecked Sendable {
         if !skipped.isEmpty { skipped.removeAll() }
     }
 
-    /// Parses the reader's current record; nothing is added if it is bad or (with a
-    /// partition) belongs to another partition's key.
+    /// Parses the reader's current record with its key by name (``keys``); nothing is added if
+    /// it is bad or (with a partition) belongs to another partition's key.
     func append(from reader: CSVReader, dataRow: Int, partition: KeyPartition? = nil) throws(InputError) {
+        var byName: CSVKeyIDs?
+        try append(from: reader, dataRow: dataRow, partition: partition, idTable: &byName)
+    }
+
+    /// Parses the reader's current record; nothing is added if it is bad or belongs to another
+    /// partition's key. With an `idTable`, the key goes as an id (``keyIDs``,
+    /// ``introducedKeys``; the table holds the partition) and the batch must be ``usesKeyIDs``;
+    /// without, by name.
+    func append(
+        from reader: CSVReader, dataRow: Int, partition: KeyPartition?, idTable: inout CSVKeyIDs?
+    ) throws(InputError) {
         let line = reader.lineNumber
         guard reader.fieldCount == schema.columnNames.count else {
             throw .wrongFieldCount(line: line, expected: schema.columnNames.count, found: reader.fieldCount)
         }
         let schema = self.schema
         let keepsMissing = self.keepsMissing
-        // Decoded once: the partition test and the row's key share it.
-        let parsedKey = reader.string(at: schema.keyColumn)
-        if let partition, let key = parsedKey, !key.isEmpty, !partition.contains(key) {
-            return
+        // Looked up once: the partition test and the row's key share it.
+        let lookup: CSVKeyIDs.Lookup
+        var parsedKey: String?
+        if idTable != nil {
+            lookup = reader.withField(schema.keyColumn) { idTable!.lookUp($0) }
+            if case .foreign = lookup { return }
+        } else {
+            parsedKey = reader.string(at: schema.keyColumn)
+            lookup = parsedKey.map { $0.isEmpty ? .empty : .entry(0) } ?? .invalidUTF8
+            if let partition, let key = parsedKey, !key.isEmpty, !partition.contains(key) {
+                return
+            }
         }
         // The values go straight into the batch's next row, which `append(handle:)` then adds.
         // (Through `RowBatch.append(handle:fill:)`, across the module boundary, the closure's
@@ -120,19 +139,23 @@ final class ParsedBatch: @unchecked Sendable {
             }
         }
         if let failure { throw failure }
-        batch.append(handle: placeholder)
         let keyName = schema.columnNames[schema.keyColumn]
-        guard let key = parsedKey else {
-            batch.removeLast()
-            throw .invalidUTF8(line: line, column: keyName)
-        }
-        if key.isEmpty {
-            batch.removeLast()
-            throw .emptyKey(line: line, column: keyName)
+        switch lookup {
+        case .invalidUTF8: throw .invalidUTF8(line: line, column: keyName)
+        case .empty: throw .emptyKey(line: line, column: keyName)
+        case .foreign: return
+        case .entry(let entry):
+            batch.append(handle: placeholder)
+            if let key = parsedKey {
+                keys.append(key)
+                keyBytes += key.utf8.count
+            } else {
+                let introduced = introducedKeys.count
+                keyIDs.append(idTable!.id(of: entry, introducingInto: &introducedKeys))
+                if introducedKeys.count > introduced { keyBytes += introducedKeys[introduced].utf8.count }
+            }
         }
         let index = batch.count - 1
-        keys.append(key)
-        keyBytes += key.utf8.count
         rowNumbers[index] = dataRow
         echoField(reader, schema.labelColumn, slot: index * 4)
         echoField(reader, schema.timeColumn, slot: index * 4 + 2)
@@ -146,13 +169,13 @@ final class ParsedBatch: @unchecked Sendable {
         var kept = 0
         for i in 0..<batch.count where flags[i] {
             if kept != i {
-                keys[kept] = keys[i]
+                if usesKeyIDs { keyIDs[kept] = keyIDs[i] } else { keys[kept] = keys[i] }
                 rowNumbers[kept] = rowNumbers[i]
                 for j in 0..<4 { echoRanges[kept * 4 + j] = echoRanges[i * 4 + j] }
             }
             kept += 1
         }
-        keys.removeLast(keys.count - kept)
+        if usesKeyIDs { keyIDs.removeLast(keyIDs.count - kept) } else { keys.removeLast(keys.count - kept) }
         batch.removeRows { flags[$0] }
     }
 

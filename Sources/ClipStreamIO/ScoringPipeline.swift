@@ -288,7 +288,8 @@ public final class ScoringPipeline {
         case .csv(let reader):
             producer = Producer(
                 reader: reader, schema: schema, handOver: handOver, partition: options.partition,
-                skipRows: options.skipRows, policy: options.badRowPolicy, quarantine: quarantine)
+                skipRows: options.skipRows, policy: options.badRowPolicy, quarantine: quarantine,
+                keyIDs: options.maxKeys == nil)
         case .archive(let archive):
             producer = ArchiveBatchProducer(
                 reader: archive, handOver: handOver, partition: options.partition,

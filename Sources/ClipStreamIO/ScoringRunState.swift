@@ -11,11 +11,11 @@ struct RunState {
     /// observer's floor).
     let outputExplains: Bool
     var summary = ScoringSummary()
-    /// Archive input: the archive's keys by id, and each one's engine handle once resolved
-    /// (one dictionary lookup per key instead of one per row). Unused under a key limit, where
-    /// handles can be evicted: the rows then go by name.
-    private var archiveKeys: [String] = []
-    private var archiveHandles: [KeyHandle?] = []
+    /// Rows with key ids (archives, and CSV without `--max-keys`): the keys by id, and each
+    /// one's engine handle once resolved (one dictionary lookup per key instead of one per
+    /// row). Unused under a key limit, where handles can be evicted: the rows then go by name.
+    private var idKeys: [String] = []
+    private var idHandles: [KeyHandle?] = []
 
     init(engine: ShardedEngine, observer: (any ScoringObserver)?, maxKeys: Int?, outputExplains: Bool) {
         self.engine = engine
@@ -47,10 +47,10 @@ struct RunState {
     /// them to the observer; the slot then goes to the writer thread.
     mutating func score(_ slot: ParsedBatch) {
         if slot.usesKeyIDs {
-            archiveKeys += slot.introducedKeys
-            archiveHandles += repeatElement(nil, count: slot.introducedKeys.count)
+            idKeys += slot.introducedKeys
+            idHandles += repeatElement(nil, count: slot.introducedKeys.count)
             if maxKeys != nil || engine.keyLimit != nil {
-                slot.keys = slot.keyIDs.map { archiveKeys[Int($0)] }
+                slot.keys = slot.keyIDs.map { idKeys[Int($0)] }
                 slot.usesKeyIDs = false
             }
         }
@@ -90,7 +90,7 @@ struct RunState {
                         if result.score <= floor && result.decision != .alert { continue }
                         // The parsed name, not the router's: with eviction, a slot may hold
                         // another key by the time the batch is written.
-                        let key = slot.usesKeyIDs ? archiveKeys[Int(slot.keyIDs[i])] : slot.keys[i]
+                        let key = slot.usesKeyIDs ? idKeys[Int(slot.keyIDs[i])] : slot.keys[i]
                         let label = UnsafeRawBufferPointer(rebasing: echoBytes[ranges[i * 4]..<ranges[i * 4 + 1]])
                         observer.scored(
                             row: slot.rowNumbers[i], key: key, result: result, label: label,
@@ -102,14 +102,14 @@ struct RunState {
         }
     }
 
-    /// Sets each row's handle from its archive key id, creating keys (in input order, as a
+    /// Sets each row's handle from its key id, creating keys (in input order, as a
     /// lookup by name would) on their first row.
     private mutating func resolveKeyIDs(_ slot: ParsedBatch) {
         let engine = self.engine
-        let keys = archiveKeys
-        var handles = archiveHandles
-        archiveHandles = []
-        defer { archiveHandles = handles }
+        let keys = idKeys
+        var handles = idHandles
+        idHandles = []
+        defer { idHandles = handles }
         ParsedBatch.withBatch(of: slot) { batch in
             slot.keyIDs.withUnsafeBufferPointer { ids in
                 for i in 0..<ids.count {
