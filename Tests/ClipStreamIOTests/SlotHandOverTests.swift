@@ -1,6 +1,7 @@
 @testable import ClipStreamIO
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 /// How the reader thread and the scoring thread pass slots and how the reader is stopped.
@@ -18,23 +19,32 @@ struct SlotHandOverTests {
         let free = DispatchSemaphore(value: 0)
         let filled = DispatchSemaphore(value: 0)
         let handOver = SlotHandOver(slots: slots, free: free, filled: filled)
-        let insideFill = DispatchSemaphore(value: 0)
+        let progress = FillProgress()
         let finished = DispatchSemaphore(value: 0)
         let reader = Thread {
-            handOver.run { _ in insideFill.wait() }
+            handOver.run { _ in
+                progress.entered.store(true, ordering: .relaxed)
+                while !progress.released.load(ordering: .relaxed) { usleep(100) }
+            }
             finished.signal()
         }
         reader.start()
         let writer = Thread { free.signal() }
         writer.start()
-        // No synchronisation with the reader here on purpose: it is (almost surely) in its
-        // first fill by now, having looked at the flag.
-        usleep(50_000)
+        // Relaxed atomics give ThreadSanitizer no order between the reader's look at the flag
+        // and the stop below (a semaphore here would, and hide the race this test is for).
+        while !progress.entered.load(ordering: .relaxed) { usleep(100) }
         handOver.stop()
-        insideFill.signal()
+        progress.released.store(true, ordering: .relaxed)
         free.signal()
         #expect(finished.wait(timeout: .now() + 10) == .success)
         #expect(filled.wait(timeout: .now()) == .success)  // the one fill
         #expect(filled.wait(timeout: .now()) == .timedOut)  // and no other
     }
+}
+
+/// The test's reader thread's progress, shared through relaxed atomics only.
+private final class FillProgress: Sendable {
+    let entered = Atomic<Bool>(false)
+    let released = Atomic<Bool>(false)
 }
