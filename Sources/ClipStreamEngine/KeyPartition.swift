@@ -27,6 +27,11 @@ public struct KeyPartition: Sendable, Equatable, CustomStringConvertible {
         Self.index(of: key, count: count) == index
     }
 
+    /// Whether the key whose UTF-8 bytes are `bytes` belongs to this partition.
+    public func contains(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
+        Int(ShardRouter.stableHash(utf8: bytes) % UInt64(count)) == index
+    }
+
     /// The partition of `count` that holds `key`.
     public static func index(of key: String, count: Int) -> Int {
         Int(ShardRouter.stableHash(key) % UInt64(count))

@@ -69,8 +69,13 @@ public struct ShardRouter: Sendable {
 
     /// 64-bit FNV-1a hash of the key's UTF-8 bytes.
     public static func stableHash(_ key: String) -> UInt64 {
+        stableHash(utf8: key.utf8)
+    }
+
+    /// ``stableHash(_:)`` of the key whose UTF-8 bytes are `bytes`.
+    public static func stableHash(utf8 bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }

@@ -87,10 +87,12 @@ final class Producer: BatchProducer, @unchecked Sendable {
 
     /// The reader's next result, or nil after passing over a record the reader itself could
     /// not parse (an over-long line, a malformed quote) under a skipping policy.
-    private func nextRecord(_ slot: ParsedBatch) throws(InputError) -> CSVReader.ReadResult? {
+    private func nextRecord(
+        _ slot: ParsedBatch, pendingRows: Int, dataRow: inout Int
+    ) throws(InputError) -> CSVReader.ReadResult? {
         let result: Result<CSVReader.ReadResult, InputError>
         do {
-            result = .success(try reader.next(blocking: slot.batch.count == 0))
+            result = .success(try reader.next(blocking: pendingRows == 0))
         } catch {
             result = .failure(error)
         }
@@ -108,15 +110,17 @@ final class Producer: BatchProducer, @unchecked Sendable {
         }
     }
 
-    /// Parses the current record into `slot`; under a skipping policy a bad row is counted
-    /// (and quarantined) instead.
-    private func append(to slot: ParsedBatch) throws(InputError) {
+    /// Parses the current record into `rows` (`slot`'s, lent); under a skipping policy a bad
+    /// row is counted (and quarantined) instead.
+    private func append(
+        to rows: inout ParsedRows, of slot: ParsedBatch, dataRow: Int, idTable: inout CSVKeyIDs?
+    ) throws(InputError) {
         let failure: InputError
         if slot.isRepeatedHeader(reader) {
             failure = .repeatedHeader(line: reader.lineNumber)
         } else {
             do {
-                try slot.append(from: reader, dataRow: dataRow, partition: partition, idTable: &idTable)
+                try rows.append(from: reader, dataRow: dataRow, partition: partition, idTable: &idTable)
                 return
             } catch {
                 failure = error
@@ -130,10 +134,18 @@ final class Producer: BatchProducer, @unchecked Sendable {
 
     /// Parses records into `slot` until it is full, the input stalls with rows pending (they
     /// are handed over to be scored and flushed at once), the input ends, or a row is bad.
+    ///
+    /// The loop holds the slot's rows, the row count and the key table as its own (moved out
+    /// of this class and back): as class properties each row paid dynamic exclusivity checks.
     func fill(_ slot: ParsedBatch) {
         slot.reset()
         slot.usesKeyIDs = idTable != nil
+        var dataRow = self.dataRow
+        var idTable: CSVKeyIDs?
+        swap(&idTable, &self.idTable)
         defer {
+            self.dataRow = dataRow
+            swap(&idTable, &self.idTable)
             slot.dataRowsConsumed = dataRow
             slot.inputBytesConsumed = reader.bytesConsumed
             if let quarantine {
@@ -146,19 +158,21 @@ final class Producer: BatchProducer, @unchecked Sendable {
             }
         }
         do {
-            while !slot.isFull {
-                guard let next = try nextRecord(slot) else { continue }
-                switch next {
-                case .wouldBlock:
-                    slot.stalled = true
-                    return
-                case .endOfInput:
-                    slot.end = true
-                    return
-                case .record:
-                    dataRow += 1
-                    if dataRow <= skipRows { continue }
-                    try append(to: slot)
+            try slot.withRows { (rows: inout ParsedRows) throws(InputError) in
+                while !rows.isFull {
+                    guard let next = try nextRecord(slot, pendingRows: rows.batch.count, dataRow: &dataRow) else { continue }
+                    switch next {
+                    case .wouldBlock:
+                        slot.stalled = true
+                        return
+                    case .endOfInput:
+                        slot.end = true
+                        return
+                    case .record:
+                        dataRow += 1
+                        if dataRow <= skipRows { continue }
+                        try append(to: &rows, of: slot, dataRow: dataRow, idTable: &idTable)
+                    }
                 }
             }
         } catch {

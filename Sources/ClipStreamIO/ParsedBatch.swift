@@ -1,7 +1,8 @@
 import ClipStreamEngine
 
-/// A batch of parsed rows waiting for the engine: values in a ``RowBatch`` (handles not yet
-/// resolved), key names, data-row numbers and the echoed fields' raw bytes.
+/// A batch of parsed rows waiting for the engine (``ParsedRows``), and what the reader thread
+/// tells the consumer with it: why it was handed over, how far the input was read, what was
+/// skipped.
 ///
 /// Filled by the reader thread and consumed by the scoring thread, one at a time (see
 /// `ScoringPipeline`); everything is allocated once and reused.
@@ -9,31 +10,8 @@ final class ParsedBatch: @unchecked Sendable {
     let schema: CSVSchema
     /// The header's column names as bytes (``isRepeatedHeader(_:)``).
     private let headerBytes: [[UInt8]]
-    /// Values of the parsed rows; handles are set by the consumer.
-    var batch: RowBatch
-    /// Each row's key (CSV input; empty when ``usesKeyIDs``).
-    var keys: [String]
-    /// Each row's key as an id (an archive's, or ``CSVKeyIDs``'), resolved by the consumer
-    /// through its own table (no key name per row, no string hashing per row).
-    var usesKeyIDs = false
-    var keyIDs: [Int32]
-    /// With ids: the keys introduced while this batch was filled, in id order (the consumer
-    /// appends them to its table before resolving ``keyIDs``).
-    var introducedKeys: [String] = []
-    /// Each row's 1-based data-row number in the input.
-    var rowNumbers: [Int]
-    /// Raw bytes of echoed fields (label, time).
-    var echo: [UInt8] = []
-    /// UTF-8 bytes of ``keys`` (with ids: of ``introducedKeys``).
-    private(set) var keyBytes = 0
-    /// Bytes of key and echoed text a batch holds before it counts as full: the row capacity
-    /// bounds only the values, and three batches of 4,096 rows with 20 kB keys held 270 MB
-    /// (up to ~12 GB with keys at the 1 MiB line limit).
-    static let textBudget = 16 << 20
-    /// Whether the batch should take no more rows: full, or holding ``textBudget`` of text.
-    var isFull: Bool { batch.isFull || keyBytes + echo.count >= Self.textBudget }
-    /// Per row: start and end of the label, then of the time, in `echo`.
-    var echoRanges: [Int]
+    /// The rows. A reader appending many holds them through ``withRows(_:)``.
+    var rows: ParsedRows
     /// The input stalled after these rows: score them and flush now.
     var stalled = false
     /// The input ended after these rows.
@@ -48,135 +26,72 @@ final class ParsedBatch: @unchecked Sendable {
     var skipped: [String: Int] = [:]
     /// The quarantine file's length (bytes this run wrote) when this batch was handed over.
     var quarantineBytesWritten = 0
-    private let placeholder = KeyHandle(shard: 0, slot: 0)
 
-    /// Whether an empty or NaN feature value is a missing value (stored as NaN for the engine
-    /// to impute, counted there) instead of a bad row.
-    let keepsMissing: Bool
+    // The rows' parts, for the consumer and the writer (one access each).
+    var batch: RowBatch {
+        _read { yield rows.batch }
+        _modify { yield &rows.batch }
+    }
+    var keys: [String] {
+        _read { yield rows.keys }
+        _modify { yield &rows.keys }
+    }
+    var usesKeyIDs: Bool {
+        get { rows.usesKeyIDs }
+        set { rows.usesKeyIDs = newValue }
+    }
+    var keyIDs: [Int32] {
+        _read { yield rows.keyIDs }
+        _modify { yield &rows.keyIDs }
+    }
+    var introducedKeys: [String] {
+        _read { yield rows.introducedKeys }
+        _modify { yield &rows.introducedKeys }
+    }
+    var rowNumbers: [Int] {
+        _read { yield rows.rowNumbers }
+        _modify { yield &rows.rowNumbers }
+    }
+    var echo: [UInt8] { rows.echo }
+    var echoRanges: [Int] { rows.echoRanges }
+    var keyBytes: Int { rows.keyBytes }
+    var isFull: Bool { rows.isFull }
+    static var textBudget: Int { ParsedRows.textBudget }
 
     init(schema: CSVSchema, capacity: Int, explainCount: Int, keepsMissing: Bool = false) {
         self.schema = schema
-        self.keepsMissing = keepsMissing
         headerBytes = schema.columnNames.map { Array($0.utf8) }
-        batch = RowBatch(
-            dimension: schema.featureColumns.count, capacity: capacity, explainCount: explainCount)
-        keys = []
-        keys.reserveCapacity(capacity)
-        keyIDs = []
-        keyIDs.reserveCapacity(capacity)
-        rowNumbers = Array(repeating: 0, count: capacity)
-        echoRanges = Array(repeating: 0, count: capacity * 4)
-        echo.reserveCapacity(capacity * 16)
+        rows = ParsedRows(schema: schema, capacity: capacity, explainCount: explainCount, keepsMissing: keepsMissing)
     }
 
     func reset() {
-        batch.removeAll()
-        keys.removeAll(keepingCapacity: true)
-        keyBytes = 0
-        keyIDs.removeAll(keepingCapacity: true)
-        introducedKeys.removeAll(keepingCapacity: true)
-        echo.removeAll(keepingCapacity: true)
+        rows.reset()
         stalled = false
         end = false
         error = nil
         if !skipped.isEmpty { skipped.removeAll() }
     }
 
+    /// Lends the rows for a loop that appends many: one exclusivity check for the loop. The
+    /// body must not reach the rows through this batch's other properties (``batch``,
+    /// ``keys``, ...) meanwhile: that would overlap the access and trap.
+    func withRows<R, E: Error>(_ body: (inout ParsedRows) throws(E) -> R) throws(E) -> R {
+        try body(&rows)
+    }
+
     /// Parses the reader's current record with its key by name (``keys``); nothing is added if
     /// it is bad or (with a partition) belongs to another partition's key.
     func append(from reader: CSVReader, dataRow: Int, partition: KeyPartition? = nil) throws(InputError) {
         var byName: CSVKeyIDs?
-        try append(from: reader, dataRow: dataRow, partition: partition, idTable: &byName)
-    }
-
-    /// Parses the reader's current record; nothing is added if it is bad or belongs to another
-    /// partition's key. With an `idTable`, the key goes as an id (``keyIDs``,
-    /// ``introducedKeys``; the table holds the partition) and the batch must be ``usesKeyIDs``;
-    /// without, by name.
-    func append(
-        from reader: CSVReader, dataRow: Int, partition: KeyPartition?, idTable: inout CSVKeyIDs?
-    ) throws(InputError) {
-        let line = reader.lineNumber
-        guard reader.fieldCount == schema.columnNames.count else {
-            throw .wrongFieldCount(line: line, expected: schema.columnNames.count, found: reader.fieldCount)
-        }
-        let schema = self.schema
-        let keepsMissing = self.keepsMissing
-        // Looked up once: the partition test and the row's key share it.
-        let lookup: CSVKeyIDs.Lookup
-        var parsedKey: String?
-        if idTable != nil {
-            lookup = reader.withField(schema.keyColumn) { idTable!.lookUp($0) }
-            if case .foreign = lookup { return }
-        } else {
-            parsedKey = reader.string(at: schema.keyColumn)
-            lookup = parsedKey.map { $0.isEmpty ? .empty : .entry(0) } ?? .invalidUTF8
-            if let partition, let key = parsedKey, !key.isEmpty, !partition.contains(key) {
-                return
-            }
-        }
-        // The values go straight into the batch's next row, which `append(handle:)` then adds.
-        // (Through `RowBatch.append(handle:fill:)`, across the module boundary, the closure's
-        // context was a heap allocation per row.)
-        precondition(!batch.isFull, "batch is full")
-        let start = batch.count * batch.dimension
-        var failure: InputError?
-        batch.values.withUnsafeMutableBufferPointer { values in
-            for (f, column) in schema.featureColumns.enumerated() {
-                switch reader.float(at: column) {
-                case .value(let v): values[start + f] = v
-                case .empty where keepsMissing: values[start + f] = .nan
-                case .empty:
-                    failure = .emptyField(line: line, column: schema.columnNames[column])
-                case .nonNumeric:
-                    failure = .nonNumeric(line: line, column: schema.columnNames[column], text: Self.text(reader, column))
-                case .nonFinite where keepsMissing && reader.withField(column, { FloatParser.spellsNaN($0) }):
-                    values[start + f] = .nan
-                case .nonFinite:
-                    failure = .nonFinite(line: line, column: schema.columnNames[column], text: Self.text(reader, column))
-                }
-                if failure != nil { return }
-            }
-        }
-        if let failure { throw failure }
-        let keyName = schema.columnNames[schema.keyColumn]
-        switch lookup {
-        case .invalidUTF8: throw .invalidUTF8(line: line, column: keyName)
-        case .empty: throw .emptyKey(line: line, column: keyName)
-        case .foreign: return
-        case .entry(let entry):
-            batch.append(handle: placeholder)
-            if let key = parsedKey {
-                keys.append(key)
-                keyBytes += key.utf8.count
-            } else {
-                let introduced = introducedKeys.count
-                keyIDs.append(idTable!.id(of: entry, introducingInto: &introducedKeys))
-                if introducedKeys.count > introduced { keyBytes += introducedKeys[introduced].utf8.count }
-            }
-        }
-        let index = batch.count - 1
-        rowNumbers[index] = dataRow
-        echoField(reader, schema.labelColumn, slot: index * 4)
-        echoField(reader, schema.timeColumn, slot: index * 4 + 2)
+        try rows.append(from: reader, dataRow: dataRow, partition: partition, idTable: &byName)
     }
 
     /// Keeps the rows for which `keep(index)` is true, in order, with their keys, numbers and
     /// echoed fields.
     func removeRows(keeping keep: (Int) -> Bool) {
-        var flags = [Bool](repeating: false, count: batch.count)
-        for i in 0..<batch.count { flags[i] = keep(i) }
-        var kept = 0
-        for i in 0..<batch.count where flags[i] {
-            if kept != i {
-                if usesKeyIDs { keyIDs[kept] = keyIDs[i] } else { keys[kept] = keys[i] }
-                rowNumbers[kept] = rowNumbers[i]
-                for j in 0..<4 { echoRanges[kept * 4 + j] = echoRanges[i * 4 + j] }
-            }
-            kept += 1
-        }
-        if usesKeyIDs { keyIDs.removeLast(keyIDs.count - kept) } else { keys.removeLast(keys.count - kept) }
-        batch.removeRows { flags[$0] }
+        // Decided before the rows are modified: `keep` may read them through this batch.
+        let flags = (0..<rows.batch.count).map(keep)
+        rows.removeRows(keeping: flags)
     }
 
     /// Whether the reader's current record repeats the header, field for field. A UTF-8
@@ -196,17 +111,6 @@ final class ParsedBatch: @unchecked Sendable {
 
     /// The UTF-8 encoding of U+FEFF.
     private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
-
-    private func echoField(_ reader: CSVReader, _ column: Int?, slot: Int) {
-        let start = echo.count
-        if let column { reader.withField(column) { echo.append(contentsOf: $0) } }
-        echoRanges[slot] = start
-        echoRanges[slot + 1] = echo.count
-    }
-
-    private static func text(_ reader: CSVReader, _ column: Int) -> String {
-        reader.withField(column) { String(decoding: $0, as: UTF8.self) }
-    }
 }
 
 extension ParsedBatch {
@@ -220,11 +124,6 @@ extension ParsedBatch {
             _ echo: inout [UInt8], _ echoRanges: inout [Int]
         ) -> Void
     ) {
-        body(&slot.batch, &slot.keyIDs, &slot.rowNumbers, &slot.echo, &slot.echoRanges)
-    }
-
-    /// Lends the batch for a per-row loop (one exclusivity check for the loop, not one per row).
-    static func withBatch(of slot: ParsedBatch, _ body: (inout RowBatch) -> Void) {
-        body(&slot.batch)
+        slot.withRows { rows in body(&rows.batch, &rows.keyIDs, &rows.rowNumbers, &rows.echo, &rows.echoRanges) }
     }
 }

@@ -110,16 +110,17 @@ struct RunState {
         var handles = idHandles
         idHandles = []
         defer { idHandles = handles }
-        ParsedBatch.withBatch(of: slot) { batch in
-            slot.keyIDs.withUnsafeBufferPointer { ids in
+        // One exclusivity check for the loop (the ids and the batch are both the slot's rows).
+        slot.withRows { rows in
+            rows.keyIDs.withUnsafeBufferPointer { ids in
                 for i in 0..<ids.count {
                     let id = Int(ids[i])
                     if let handle = handles[id] {
-                        batch.setHandle(handle, at: i)
+                        rows.batch.setHandle(handle, at: i)
                     } else {
                         let handle = engine.handle(for: keys[id])
                         handles[id] = handle
-                        batch.setHandle(handle, at: i)
+                        rows.batch.setHandle(handle, at: i)
                     }
                 }
             }
