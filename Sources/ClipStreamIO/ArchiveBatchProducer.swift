@@ -50,7 +50,7 @@ final class ArchiveBatchProducer: BatchProducer, @unchecked Sendable {
             slot.inputBytesConsumed = reader.offset
         }
         do {
-            while !slot.isFull {
+            while !slot.isFull && !handOver.isStopped {
                 if next == reader.decoder.count {
                     let known = reader.decoder.keys.count
                     guard try reader.decoder.nextBlock() else {

@@ -38,6 +38,9 @@ final class SlotHandOver: @unchecked Sendable {
 
     func stop() { stopped.store(true, ordering: .releasing) }
 
+    /// Whether the consumer asked the reader to stop (a fill ends at its next row).
+    var isStopped: Bool { stopped.load(ordering: .acquiring) }
+
     /// Fills the slots in turn until one ends the input or holds an error.
     func run(_ fill: (ParsedBatch) -> Void) {
         var index = 0
@@ -159,7 +162,9 @@ final class Producer: BatchProducer, @unchecked Sendable {
         }
         do {
             try slot.withRows { (rows: inout ParsedRows) throws(InputError) in
-                while !rows.isFull {
+                // A stopped run's reader reads no further than the row it is on: what it would
+                // quarantine past the stop is no part of the run.
+                while !rows.isFull && !handOver.isStopped {
                     guard let next = try nextRecord(slot, pendingRows: rows.batch.count, dataRow: &dataRow) else { continue }
                     switch next {
                     case .wouldBlock:

@@ -17,9 +17,13 @@ final class QuarantineFile {
     /// Buffered bytes that trigger a write (a 1 GiB bad line passes through 1 MiB at a time).
     static let chunk = 1 << 20
 
+    /// The file's length when this run opened it.
+    private let offset: Int
+
     /// Opens `path`, cut to `offset` bytes (0: a fresh file; a checkpoint's length when resuming).
     init(path: String, offset: Int) throws(OutputError) {
         self.path = path
+        self.offset = offset
         fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw .writeFailed(reason: "cannot open the quarantine file \(path): \(Syscalls.message(forErrno: errno))")
@@ -53,6 +57,18 @@ final class QuarantineFile {
             throw failure
         }
         try drain()
+    }
+
+    /// Cuts the file back to the first `written` bytes this run wrote (a stopped run's reader
+    /// may have quarantined rows past the last batch the run scored). Call with the reader
+    /// stopped; a file that cannot be cut (`/dev/null`) is left as it is.
+    func truncate(toWritten written: Int) throws(OutputError) {
+        buffer.removeAll(keepingCapacity: true)
+        guard written < bytesWritten, Syscalls.isRegularFile(fd) else { return }
+        guard ftruncate(fd, off_t(offset + written)) == 0, lseek(fd, off_t(offset + written), SEEK_SET) >= 0 else {
+            throw .writeFailed(reason: "cannot cut the quarantine file \(path): \(Syscalls.message(forErrno: errno))")
+        }
+        bytesWritten = written
     }
 
     private func drain() throws(OutputError) {

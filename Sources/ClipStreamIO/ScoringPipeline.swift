@@ -302,9 +302,24 @@ public final class ScoringPipeline {
             lines.sync()
             lines.stop()
         }
-        let thread = Thread { producer.run() }
+        let readerDone = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            producer.run()
+            readerDone.signal()
+        }
         thread.name = "clipstream-reader"
         thread.start()
+        // Set once the reader has handed over its last slot (the input's end, or an error).
+        var readerReturned = false
+        defer {
+            // Leaving on a thrown error: let the reader go instead of leaving it blocked on
+            // `free` for good (it ends at its next row or slot; a read of a quiet pipe is not
+            // waited for).
+            if !readerReturned {
+                producer.stop()
+                free.signal()
+            }
+        }
         var index = 0
         // The output's length at the last sync (read only then: the writer thread owns it
         // between syncs).
@@ -318,6 +333,7 @@ public final class ScoringPipeline {
             // After this the slot is the writer thread's (and then the reader's): read what
             // the rest of this iteration needs first.
             let (stalled, end, error) = (slot.stalled, slot.end, slot.error)
+            readerReturned = end || error != nil
             var position = StreamPosition(
                 dataRows: slot.dataRowsConsumed, inputBytes: slot.inputBytesConsumed, outputBytes: 0)
             position.skipped = state.summary.skipped
@@ -338,6 +354,12 @@ public final class ScoringPipeline {
                     lines.sync()
                     producer.stop()
                     free.signal()
+                    // The reader (of a file: this is a replay's stop) ends within a row; then
+                    // the quarantine holds the bad rows of the scored rows only, as the
+                    // checkpoint records.
+                    readerDone.wait()
+                    readerReturned = true
+                    try quarantine?.truncate(toWritten: position.quarantineBytes)
                     break
                 }
             }

@@ -46,7 +46,8 @@ struct Replay: ParsableCommand {
     var resume = false
 
     /// Fault injection for the resume tests: `row:N` kills the process (SIGKILL) once input row
-    /// N's batch is in OUTPUT, `checkpoint:K` in the middle of writing the K-th checkpoint.
+    /// N's batch is in OUTPUT, `checkpoint:K` in the middle of writing the K-th checkpoint,
+    /// `sigterm:N` sends it SIGTERM there (a stop at a known row).
     @Option(help: .hidden)
     var fault: String?
 

@@ -22,8 +22,9 @@ final class ReplayRun: ScoringObserver {
     private var lastPosition = StreamPosition(dataRows: 0, inputBytes: 0, outputBytes: 0)
     /// The input's own features: model features past them are lags (``ReplayTotals/add``).
     private var ownFeatures = Int.max
-    /// Fault injection (`--fault row:N`).
+    /// Fault injection (`--fault row:N`, `--fault sigterm:N`).
     private var killAfterRow: Int?
+    private var terminateAfterRow: Int?
     /// Bad and rejected rows counted before this process (a resumed run).
     private var baseSkipped: [String: Int] = [:]
     private var baseRejected = 0
@@ -92,6 +93,7 @@ final class ReplayRun: ScoringObserver {
             }
         }
         if let fault = command.fault, fault.hasPrefix("row:") { killAfterRow = Int(fault.dropFirst(4)) }
+        if let fault = command.fault, fault.hasPrefix("sigterm:") { terminateAfterRow = Int(fault.dropFirst(8)) }
         if !command.quiet {
             let size = (try? FileManager.default.attributesOfItem(atPath: command.input)[.size] as? Int) ?? nil
             progress = ProgressReporter(totalBytes: size, interval: command.progressEvery, startRows: startRows)
@@ -198,6 +200,8 @@ final class ReplayRun: ScoringObserver {
             try output.flush()
             kill(getpid(), SIGKILL)
         }
+        // Delivered to this thread before `raise` returns: the stop below sees it.
+        if let terminateAfterRow, position.dataRows >= terminateAfterRow { raise(SIGTERM) }
         if let signal = SignalFlag.caught {
             stoppedBy = signal
             try checkpointer?.write(engine: engine, position: position, totals: totals, output: output)
@@ -213,6 +217,7 @@ final class ReplayRun: ScoringObserver {
     /// injection's kill; other batches leave the writer thread running.
     func wantsOutput(at position: StreamPosition) -> Bool {
         if let killAfterRow, position.dataRows >= killAfterRow { return true }
+        if let terminateAfterRow, position.dataRows >= terminateAfterRow { return true }
         if SignalFlag.caught != nil { return true }
         return checkpointer?.isDue(position.dataRows) ?? false
     }

@@ -139,6 +139,37 @@ struct ReplayResumeTests {
         #expect(!FileManager.default.fileExists(atPath: quarantine))
     }
 
+    /// A run stopped by SIGTERM quarantines the bad rows of the rows it scored, no more: the
+    /// reader, parsing ahead of the scoring, had already written later batches' bad rows, so
+    /// the file held rows past the stop that the summary and the checkpoint did not count.
+    /// The resumed run then gives the uninterrupted run's OUTPUT and quarantine.
+    @Test func aStoppedRunQuarantinesOnlyTheRowsItScored() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        _ = try Self.fixture(directory)
+        var lines = String(decoding: try directory.read("input.csv"), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        for i in stride(from: 7, to: lines.count - 1, by: 37) { lines[i] += ",an extra field" }
+        let dirty = try directory.write("dirty.csv", Array(lines.joined(separator: "\n").utf8))
+        func replay(_ name: String, _ extra: [String]) throws -> ClipStreamBinary.Result {
+            try ClipStreamBinary.run(
+                ["replay", dirty, "-o", directory.path("\(name).csv"), "--batch-size", "256",
+                 "--on-bad-row", "quarantine:\(directory.path("\(name)-bad.csv"))"] + Self.options + extra)
+        }
+        let stopped = try replay("out", ["--checkpoint", directory.path("ck"), "--resume", "--fault", "sigterm:8000"])
+        #expect(stopped.status == 143, "\(stopped.stderr)")
+        let written = String(decoding: try directory.read("out.csv"), as: UTF8.self).split(separator: "\n")
+        let lastRow = try #require(written.last.flatMap { Int($0.prefix { $0 != "," }) })
+        #expect(lastRow >= 8000 && lastRow < 9000)
+        // Data row r is line r + 1 of the input (line 0 the header).
+        let expected = (1...lastRow).filter { lines[$0].hasSuffix(",an extra field") }.map { lines[$0] + "\n" }.joined()
+        #expect(String(decoding: try directory.read("out-bad.csv"), as: UTF8.self) == expected)
+        let resumed = try replay("out", ["--checkpoint", directory.path("ck"), "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try replay("reference", []).status == 0)
+        #expect(try directory.read("out.csv") == directory.read("reference.csv"))
+        #expect(try directory.read("out-bad.csv") == directory.read("reference-bad.csv"))
+    }
+
     /// The fixture replayed with checkpoints every 5,000 rows and killed at row 13,500; returns
     /// the command line that resumes it.
     static func killedReplay(_ directory: TemporaryDirectory, input: String) throws -> [String] {
