@@ -50,7 +50,7 @@ public final class ArchiveConverter {
         }
         let producer = Producer(
             reader: reader, schema: schema, handOver: SlotHandOver(slots: slots, free: free, filled: filled),
-            partition: nil, skipRows: 0, policy: options.badRowPolicy, quarantine: quarantine)
+            partition: nil, skipRows: 0, policy: options.badRowPolicy, quarantine: quarantine, keyIDs: true)
         let thread = Thread { producer.run() }
         thread.name = "clipstream-reader"
         thread.start()
@@ -74,30 +74,62 @@ public final class ArchiveConverter {
         return summary
     }
 
+    /// Per reader key id (``CSVKeyIDs``: first good row order): its archive and its id there.
+    /// A key lives in one archive, and the reader's order restricted to it is the order its
+    /// keys first appear there, so the ids are what the archive's own numbering would give.
+    private var archiveOfKey: [Int] = []
+    private var idInArchive: [Int32] = []
+    private var keysInArchive: [Int32] = []
+    /// Reused per batch: row indices per archive, and the block's columns.
+    private var groups: [[Int]] = []
+    private var blockIDs: [Int32] = []
+    private var blockNumbers: [Int] = []
+    private var blockValues: [Float] = []
+
     /// Writes one parsed batch, split by partition.
     private func write(_ slot: ParsedBatch, to writers: [ArchiveWriter], summary: inout ConversionSummary) {
-        let n = slot.batch.count
-        guard n > 0 else { return }
-        let d = slot.batch.dimension
         let partitions = writers.count
-        // Row indices per partition, in input order (one pass over the batch).
-        var groups = [[Int]](repeating: [], count: partitions)
-        for i in 0..<n { groups[partitions == 1 ? 0 : KeyPartition.index(of: slot.keys[i], count: partitions)].append(i) }
-        func field(_ row: Int, _ which: Int) -> [UInt8] {
-            Array(slot.echo[slot.echoRanges[row * 4 + which]..<slot.echoRanges[row * 4 + which + 1]])
+        if keysInArchive.isEmpty { keysInArchive = Array(repeating: 0, count: partitions) }
+        // A key comes with its first row, so each archive's new keys go in a block it writes.
+        var introduced = Array(repeating: [String](), count: partitions)
+        for key in slot.introducedKeys {
+            let p = partitions == 1 ? 0 : KeyPartition.index(of: key, count: partitions)
+            archiveOfKey.append(p)
+            idInArchive.append(keysInArchive[p])
+            keysInArchive[p] += 1
+            introduced[p].append(key)
         }
-        for (p, rows) in groups.enumerated() where !rows.isEmpty {
-            var values: [Float] = []
-            values.reserveCapacity(rows.count * d)
-            slot.batch.values.withUnsafeBufferPointer { all in
-                for r in rows { values += all[(r * d)..<((r + 1) * d)] }
+        let rows = slot.rows
+        let n = rows.batch.count
+        guard n > 0 else { return }
+        let d = rows.batch.dimension
+        // Row indices per partition, in input order (one pass over the batch).
+        if groups.count != partitions { groups = Array(repeating: [], count: partitions) }
+        for p in 0..<partitions { groups[p].removeAll(keepingCapacity: true) }
+        for i in 0..<n { groups[archiveOfKey[Int(rows.keyIDs[i])]].append(i) }
+        for p in 0..<partitions where !groups[p].isEmpty {
+            let group = groups[p]
+            blockIDs.removeAll(keepingCapacity: true)
+            blockNumbers.removeAll(keepingCapacity: true)
+            blockValues.removeAll(keepingCapacity: true)
+            for r in group {
+                blockIDs.append(idInArchive[Int(rows.keyIDs[r])])
+                blockNumbers.append(rows.rowNumbers[r])
             }
-            values.withUnsafeBufferPointer { buffer in
-                writers[p].write(
-                    keys: rows.map { slot.keys[$0] }, rowNumbers: rows.map { slot.rowNumbers[$0] },
-                    labels: rows.map { field($0, 0) }, times: rows.map { field($0, 2) }, values: buffer)
+            rows.batch.values.withUnsafeBufferPointer { all in
+                for r in group { blockValues.append(contentsOf: all[(r * d)..<((r + 1) * d)]) }
             }
-            summary.rowsPerArchive[p] += rows.count
+            rows.echo.withUnsafeBytes { echo in
+                blockValues.withUnsafeBufferPointer { values in
+                    writers[p].write(
+                        keyIDs: blockIDs, newKeys: introduced[p], rowNumbers: blockNumbers, values: values
+                    ) { row, column, body in
+                        let r = group[row]
+                        body(UnsafeRawBufferPointer(rebasing: echo[rows.echoRanges[r * 4 + 2 * column]..<rows.echoRanges[r * 4 + 2 * column + 1]]))
+                    }
+                }
+            }
+            summary.rowsPerArchive[p] += group.count
         }
     }
 }

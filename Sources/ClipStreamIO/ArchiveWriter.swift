@@ -5,8 +5,11 @@ import ClipStreamEngine
 public final class ArchiveWriter {
     private let output: OutputBuffer
     public let header: ArchiveHeader
-    /// By bytes: two spellings of one text (NFC and NFD) are two keys, as in the engine.
+    /// By bytes: two spellings of one text (NFC and NFD) are two keys, as in the engine (the
+    /// `write(keys:...)` form only).
     private var keyIDs: [ByteKey: Int32] = [:]
+    /// Keys introduced so far (ids `0 ..< keyCount`).
+    private var keyCount = 0
     private var pending: [UInt8] = []
     /// Rows written so far.
     public private(set) var rowCount = 0
@@ -34,31 +37,53 @@ public final class ArchiveWriter {
     public func write(
         keys: [String], rowNumbers: [Int], labels: [[UInt8]], times: [[UInt8]], values: UnsafeBufferPointer<Float>
     ) {
-        let n = keys.count
-        guard n > 0 else { return }
-        precondition(n <= ArchiveFormat.maximumBlockRows && rowNumbers.count == n)
-        precondition(values.count == n * header.dimension)
-        var bytes = ArchiveFormat.blockMagic
-        Self.append(UInt32(n), to: &bytes)
         var ids: [Int32] = []
-        ids.reserveCapacity(n)
+        ids.reserveCapacity(keys.count)
         var newKeys: [String] = []
         for key in keys {
             if let id = keyIDs[ByteKey(key)] {
                 ids.append(id)
             } else {
-                let id = Int32(keyIDs.count)
+                let id = Int32(keyCount + newKeys.count)
                 keyIDs[ByteKey(key)] = id
                 newKeys.append(key)
                 ids.append(id)
             }
         }
+        let fields = [labels, times]
+        write(keyIDs: ids, newKeys: newKeys, rowNumbers: rowNumbers, values: values) { row, column, body in
+            fields[column][row].withUnsafeBytes { body($0) }
+        }
+    }
+
+    /// One block whose rows name their keys by this archive's ids: `newKeys` are the keys this
+    /// block introduces, which take the next ids in order (a caller that numbers keys itself
+    /// uses this form only). `field(row, column, body)` passes row `row`'s label (column 0) or
+    /// time (column 1) bytes to `body`; it is asked only for the columns the header has.
+    /// - Complexity: O(bytes written); no allocation per row.
+    public func write(
+        keyIDs ids: [Int32], newKeys: [String], rowNumbers: [Int], values: UnsafeBufferPointer<Float>,
+        field: (_ row: Int, _ column: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Void
+    ) {
+        let n = ids.count
+        guard n > 0 else { return }
+        precondition(n <= ArchiveFormat.maximumBlockRows && rowNumbers.count == n)
+        precondition(values.count == n * header.dimension)
+        var bytes = ArchiveFormat.blockMagic
+        Self.append(UInt32(n), to: &bytes)
         Self.append(UInt32(newKeys.count), to: &bytes)
         for key in newKeys { Self.append(string: key, to: &bytes) }
+        keyCount += newKeys.count
         for row in rowNumbers { Self.append(UInt64(row), to: &bytes) }
         for id in ids { Self.append(UInt32(bitPattern: id), to: &bytes) }
-        if header.labelColumn != nil { for field in labels { Self.append(field: field, to: &bytes) } }
-        if header.timeColumn != nil { for field in times { Self.append(field: field, to: &bytes) } }
+        for (column, present) in [header.labelColumn != nil, header.timeColumn != nil].enumerated() where present {
+            for row in 0..<n {
+                field(row, column) { field in
+                    Self.append(UInt32(field.count), to: &bytes)
+                    bytes.append(contentsOf: field)
+                }
+            }
+        }
         bytes.reserveCapacity(bytes.count + values.count * 4)
         for v in values { Self.append(v.bitPattern, to: &bytes) }
         Self.sealAndWrite(&bytes, to: output)
@@ -74,7 +99,7 @@ public final class ArchiveWriter {
     public func finish() throws(OutputError) {
         var bytes = ArchiveFormat.endMagic
         Self.append(UInt64(rowCount), to: &bytes)
-        Self.append(UInt32(keyIDs.count), to: &bytes)
+        Self.append(UInt32(keyCount), to: &bytes)
         Self.sealAndWrite(&bytes, to: output)
         try output.flush()
     }
