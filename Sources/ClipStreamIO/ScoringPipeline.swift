@@ -188,6 +188,11 @@ public final class ScoringPipeline {
     public weak var observer: (any ScoringObserver)?
     /// The model's feature names (columns, then lagged copies), once the header is read.
     public private(set) var featureNames: [String] = []
+    /// Whether the input is a regular file, whose reads never wait: a run stopped by its
+    /// observer then waits for the reader thread and cuts the quarantine file back to the rows
+    /// it scored. A pipe's reader may be waiting on its writer: it is left to end by itself
+    /// (and may have quarantined rows past the stop).
+    public var inputIsRegularFile = false
 
     /// Prepares a run.
     /// - Parameters:
@@ -354,12 +359,13 @@ public final class ScoringPipeline {
                     lines.sync()
                     producer.stop()
                     free.signal()
-                    // The reader (of a file: this is a replay's stop) ends within a row; then
-                    // the quarantine holds the bad rows of the scored rows only, as the
-                    // checkpoint records.
-                    readerDone.wait()
-                    readerReturned = true
-                    try quarantine?.truncate(toWritten: position.quarantineBytes)
+                    // The reader of a file ends within a row; then the quarantine holds the
+                    // bad rows of the scored rows only, as the checkpoint records.
+                    if inputIsRegularFile {
+                        readerDone.wait()
+                        readerReturned = true
+                        try quarantine?.truncate(toWritten: position.quarantineBytes)
+                    }
                     break
                 }
             }

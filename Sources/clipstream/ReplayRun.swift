@@ -109,6 +109,7 @@ final class ReplayRun: ScoringObserver {
         ) { featureNames in
             try RunOptions.configuration(model: model, explain: explain, missing: missing, featureNames: featureNames)
         }
+        pipeline.inputIsRegularFile = Syscalls.isRegularFile(path: command.input)
         if let collector {
             collector.next = self
             pipeline.observer = collector

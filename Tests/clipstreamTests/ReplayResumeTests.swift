@@ -170,6 +170,36 @@ struct ReplayResumeTests {
         #expect(try directory.read("out-bad.csv") == directory.read("reference-bad.csv"))
     }
 
+    /// A replay of a pipe stopped by SIGTERM does not wait for the pipe's writer: its reader,
+    /// blocked on the pipe, was waited for (to cut the quarantine), so the stopped run sat
+    /// until the writer sent more or closed (30 s here; a review's `timeout` SIGTERM went
+    /// unheard). Pipes are left alone now; files still have their reader waited for.
+    @Test func aStoppedReplayOfAPipeDoesNotWaitForItsWriter() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let fifo = directory.path("rows")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let text = Array(("key,f0\n" + (0..<50).map { "k\($0 % 3),\($0)\n" }.joined()).utf8)
+        let release = DispatchSemaphore(value: 0)
+        let writerDone = DispatchSemaphore(value: 0)
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)  // until the replay opens the other end
+            _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            _ = release.wait(timeout: .now() + 30)  // the pipe stays open, quiet
+            close(fd)
+            writerDone.signal()
+        }
+        writer.start()
+        let started = Date()
+        let run = try ClipStreamBinary.run(["replay", fifo, "-o", directory.path("out.csv"), "--quiet", "--fault", "sigterm:1"])
+        let seconds = Date().timeIntervalSince(started)
+        release.signal()
+        writerDone.wait()
+        #expect(run.status == 143, "\(run.stderr)")
+        #expect(seconds < 20, "the stopped replay waited \(seconds) s for its pipe")
+        #expect(try directory.read("out.csv").count > 0)
+    }
+
     /// The fixture replayed with checkpoints every 5,000 rows and killed at row 13,500; returns
     /// the command line that resumes it.
     static func killedReplay(_ directory: TemporaryDirectory, input: String) throws -> [String] {
