@@ -46,7 +46,7 @@ final class SlotHandOver: @unchecked Sendable {
         var index = 0
         while true {
             free.wait()
-            if stopped.load(ordering: .acquiring) { return }
+            if isStopped { return }
             let slot = slots[index % slots.count]
             index += 1
             fill(slot)
@@ -72,8 +72,8 @@ final class Producer: BatchProducer, @unchecked Sendable {
     private var idTable: CSVKeyIDs?
 
     /// - Parameter keyIDs: whether rows carry their key as an id (``CSVKeyIDs``). The table
-    ///   keeps every key the input names, so a run that bounds its keys (`--max-keys`) goes by
-    ///   name.
+    ///   keeps every key with a good row in the run's partition, also those a key limit
+    ///   rejects or evicts, so a run that bounds its keys (`--max-keys`) goes by name.
     init(
         reader: CSVReader, schema: CSVSchema, handOver: SlotHandOver, partition: KeyPartition?,
         skipRows: Int, policy: BadRowPolicy, quarantine: QuarantineFile?, keyIDs: Bool = false
