@@ -56,7 +56,6 @@ final class ParsedBatch: @unchecked Sendable {
     var echoRanges: [Int] { rows.echoRanges }
     var keyBytes: Int { rows.keyBytes }
     var isFull: Bool { rows.isFull }
-    static var textBudget: Int { ParsedRows.textBudget }
 
     init(schema: CSVSchema, capacity: Int, explainCount: Int, keepsMissing: Bool = false) {
         self.schema = schema

@@ -82,7 +82,13 @@ struct ParsedRows {
         if idTable != nil {
             lookup = reader.withField(schema.keyColumn) { idTable!.lookUp($0) }
         } else if let key = reader.string(at: schema.keyColumn) {
-            lookup = key.isEmpty ? .empty : partition.map { $0.contains(key) } == false ? .foreign : .new(key, hash: 0)
+            if key.isEmpty {
+                lookup = .empty
+            } else if let partition, !partition.contains(key) {
+                lookup = .foreign
+            } else {
+                lookup = .new(key, hash: 0)
+            }
         } else {
             lookup = .invalidUTF8
         }
