@@ -25,11 +25,14 @@ struct BatchLines: @unchecked Sendable {
     let keyBytes: UnsafeRawBufferPointer
     let keyEnds: UnsafeBufferPointer<Int>
 
-    /// Formats the lines of `rows`, in order, into `output`.
+    /// Formats the lines of `rows`, in order, into `output` (of those that alert only, under
+    /// ``ScoreRowWriter/alertsOnly``).
     /// - Complexity: O(line bytes); no allocation in steady state.
     func write(_ rows: Range<Int>, with writer: inout ScoreRowWriter, to output: OutputBuffer) {
         let k = explainCount
+        let alertsOnly = writer.alertsOnly
         for i in rows {
+            if alertsOnly && results[i].decision != .alert { continue }
             let label = UnsafeRawBufferPointer(rebasing: echo[echoRanges[i * 4]..<echoRanges[i * 4 + 1]])
             let time = UnsafeRawBufferPointer(rebasing: echo[echoRanges[i * 4 + 2]..<echoRanges[i * 4 + 3]])
             if let keyIDs {

@@ -18,15 +18,21 @@ public struct ScoreRowWriter {
     public let explainCount: Int
     /// Whether `pull,lambda,clipped` are written.
     public let audit: Bool
+    /// Whether only rows that alert get a line (``BatchLines`` passes over the others).
+    public let alertsOnly: Bool
     private let featureNames: [[UInt8]]
     private var scratch: [UInt8] = []
 
     /// A writer for the given columns.
-    public init(hasLabel: Bool, hasTime: Bool, explainCount: Int, audit: Bool, featureNames: [String]) {
+    public init(
+        hasLabel: Bool, hasTime: Bool, explainCount: Int, audit: Bool, alertsOnly: Bool = false,
+        featureNames: [String]
+    ) {
         self.hasLabel = hasLabel
         self.hasTime = hasTime
         self.explainCount = explainCount
         self.audit = audit
+        self.alertsOnly = alertsOnly
         self.featureNames = featureNames.map { Array($0.utf8) }
         scratch.reserveCapacity(256)
     }

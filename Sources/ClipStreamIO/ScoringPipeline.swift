@@ -16,6 +16,9 @@ public struct ScoringOptions: Sendable {
     public var explainCount = 0
     /// Whether to write `pull,lambda,clipped`.
     public var audit = false
+    /// Whether to write only the rows that alert (every row is still scored and learned, and
+    /// keeps its row number).
+    public var alertsOnly = false
     /// Rows per engine batch.
     public var batchCapacity = 4096
     /// Logical key partitions.
@@ -259,7 +262,7 @@ public final class ScoringPipeline {
             batchCapacity: capacity, logger: logger)
         let writer = ScoreRowWriter(
             hasLabel: schema.labelColumn != nil, hasTime: schema.timeColumn != nil,
-            explainCount: options.explainCount, audit: options.audit,
+            explainCount: options.explainCount, audit: options.audit, alertsOnly: options.alertsOnly,
             featureNames: configuration.modelFeatureNames(schema.featureNames))
         featureNames = configuration.modelFeatureNames(schema.featureNames)
         if options.evictsIdle, let maxKeys = options.maxKeys { engine.limitKeys(to: maxKeys) }

@@ -30,6 +30,9 @@ struct CheckpointMetadata: Codable, Equatable {
         /// `--missing`: `impute`, or nil for `bad-row` (and in checkpoints written before it),
         /// which decides which rows are scored.
         var missing: String?
+        /// `--alerts-only` (nil: off, and in checkpoints written before it), which decides
+        /// which rows are written.
+        var alertsOnly: Bool?
 
         /// Each option that differs from `other`'s, as `--option recorded (here: current)`.
         func differences(from other: OutputOptions) -> [String] {
@@ -40,6 +43,7 @@ struct CheckpointMetadata: Codable, Equatable {
                 ("--audit", "\(audit)", "\(other.audit)"), ("--partition", text(partition), text(other.partition)),
                 ("--on-bad-row", onBadRow, other.onBadRow), ("--max-keys", text(maxKeys), text(other.maxKeys)),
                 ("--evict-idle", text(evictIdle), text(other.evictIdle)), ("--missing", missing ?? "bad-row", other.missing ?? "bad-row"),
+                ("--alerts-only", "\(alertsOnly ?? false)", "\(other.alertsOnly ?? false)"),
             ]
             return pairs.filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) (here: \($0.2))" }
         }

@@ -43,7 +43,8 @@ final class ReplayRun: ScoringObserver {
             timeColumn: options.timeColumn, explain: options.explainCount, audit: options.audit,
             partition: options.partition?.description, onBadRow: command.runOptions.columns.onBadRow,
             maxKeys: options.maxKeys, evictIdle: options.evictsIdle ? true : nil,
-            missing: command.runOptions.missing == .impute ? MissingValuePolicy.impute.rawValue : nil)
+            missing: command.runOptions.missing == .impute ? MissingValuePolicy.impute.rawValue : nil,
+            alertsOnly: options.alertsOnly ? true : nil)
 
         var resumed: CheckpointMetadata?
         var checkpointPath: String?

@@ -19,6 +19,9 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Write pull,lambda,clipped: the bounded-influence record of each update.")
     var audit = false
 
+    @Flag(help: "Write only the rows that alert (every row is still scored and learned; row numbers stay the input's).")
+    var alertsOnly = false
+
     @Option(help: .hidden)
     var batchSize: Int = 4096
 
@@ -128,6 +131,7 @@ struct RunOptions: ParsableArguments {
         columns.apply(to: &options)
         options.explainCount = explain
         options.audit = audit
+        options.alertsOnly = alertsOnly
         options.batchCapacity = batchSize
         options.shardCount = shards
         options.partition = try resolvedPartition(environment: ProcessInfo.processInfo.environment)
