@@ -28,6 +28,9 @@ extension CSVReader {
         guard try next(blocking: true) == .record else { throw .emptyInput }
         var header: [String] = []
         for i in 0..<fieldCount {
+            if !isQuoted(i) && withField(i, { $0.contains(UInt8(ascii: "\r")) }) {
+                throw .carriageReturnLineEnds(line: lineNumber)
+            }
             guard let name = string(at: i) else { throw .invalidUTF8(line: lineNumber, column: "#\(i + 1)") }
             header.append(name)
         }

@@ -29,6 +29,7 @@
 /// | ``repeatedHeader(line:)`` | 32 |
 /// | ``archive(_:)`` | 33 |
 /// | ``archiveWhereCSVExpected`` | 34 |
+/// | ``carriageReturnLineEnds(line:)`` | 35 |
 /// | ``interrupted(signal:)`` | 128 + signal |
 ///
 /// Codes 0 and 1 are left for success and generic failure, 2 for command-line usage errors, and
@@ -79,10 +80,13 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case emptyKey(line: Int, column: String)
     /// A data row repeats the header (files concatenated with their headers).
     case repeatedHeader(line: Int)
+    /// The header holds a carriage return outside quotes that ends no line: the file's lines
+    /// end with CR alone (classic Mac OS), so the whole file reads as one header line.
+    case carriageReturnLineEnds(line: Int)
     /// A binary archive is damaged, truncated or not readable (the error names the offset).
     case archive(ArchiveError)
 
-    /// The process exit code for this class of error, each class its own code in 3...18 and 21...23.
+    /// The process exit code for this class of error, each class its own code in 3...18, 21...23 and 32...35.
     ///
     /// The table in the type's documentation lists them; they are stable across releases.
     public var exitCode: Int32 {
@@ -107,6 +111,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noFeatureColumns: 22
         case .emptyKey: 23
         case .repeatedHeader: 32
+        case .carriageReturnLineEnds: 35
         case .archive: 33
         case .archiveWhereCSVExpected: 34
         case let .interrupted(signal): 128 + signal
@@ -193,6 +198,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             "line \(line), column \(Self.quoted(column)): empty key"
         case let .repeatedHeader(line):
             "line \(line): the header again (files concatenated with their headers?)"
+        case let .carriageReturnLineEnds(line):
+            "line \(line): the header holds a carriage return that ends no line: the file's lines end with CR alone; convert them first, e.g. tr '\\r' '\\n' < in.csv > fixed.csv"
         case let .archive(error):
             error.description
         }

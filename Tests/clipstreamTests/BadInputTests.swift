@@ -37,6 +37,10 @@ struct BadInputTests {
         Case(name: "empty input", input: "", exitCode: 5, goodRows: 0, writesHeader: false),
         Case(name: "blank lines only", input: "\n\n", exitCode: 5, goodRows: 0, writesHeader: false),
         Case(name: "header only", input: header, exitCode: 21, goodRows: 0),
+        // Lines ended by CR alone read as one header line; before exit 35 the message was
+        // `column "key" is not in the header` (the last name was "f1\ra").
+        Case(name: "CR-only line ends", input: "f0,f1,key\r1,2,a\r3,4,b\r", exitCode: 35, line: 1,
+             goodRows: 0, writesHeader: false),
         Case(name: "empty key", input: header + good + ",1,2\n", exitCode: 23, line: 5, column: "key", goodRows: 3),
         Case(name: "empty value", input: header + "a,1,2\nb,,2\n", exitCode: 17, line: 3, column: "f0", goodRows: 1),
         // A quoted key spans lines 3-4, so the bad value is on physical line 6, data row 4;

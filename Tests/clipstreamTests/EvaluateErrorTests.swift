@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 
@@ -23,6 +24,10 @@ struct EvaluateErrorTests {
     }
 
     static let cases: [Case] = [
+        // Lines ended by CR alone: one header line (before exit 35: `column "label" is not in
+        // the header`).
+        Case(name: "CR-only line ends", input: fixture.replacingOccurrences(of: "\n", with: "\r"), exitCode: 35,
+             message: "line 1: the header holds a carriage return that ends no line"),
         // Row 5 is B's first anomaly, on line 6: "5,B,6.0,2.5,1,1".
         Case(name: "label 2", input: editing(line: 6) { $0.dropLast() + "2" }, exitCode: 24,
              message: #"line 6, column "label": invalid label "2" (expected 0, 1, true or false)"#),
