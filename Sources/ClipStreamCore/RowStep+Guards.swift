@@ -19,8 +19,9 @@ extension RowStep {
     static let shiftPullRatio = 3.0
 
     /// Whether frequent gross corruptions have lifted the threshold out of reach of any shift:
-    /// the key's upper score quantile `q_hi` (``KeyState/scoreUpper``) sits
-    /// ``blindThresholdRatio`` median instant scores up (see there).
+    /// the key's 0.98 score quantile (``ScoreThreshold/referenceQuantile(_:)``: `q_hi` at the
+    /// default `--threshold-quantile`, the threshold below 0.98) sits ``blindThresholdRatio``
+    /// median instant scores up (see there).
     func isBlind(upperQuantile: Double, clipLevel m: Double) -> Bool {
         upperQuantile > Self.blindThresholdRatio * m * rootMeanSquareFactor
             && upperQuantile > Self.blindThresholdRatio * ScoreThreshold.minimumThreshold / 3
@@ -72,13 +73,13 @@ extension RowStep {
         return 2 * far > count
     }
 
-    /// Upper score quantile `q_hi`, in median instant scores (`m / sqrt d`), above which the
-    /// threshold counts as blind: gross corruptions are so frequent (more than `1 - tau_hi`
-    /// of the rows, 2%) that they set the quantiles it extrapolates from. Only then do far
-    /// runs re-anchor (on SMD group 1 they cost 0.03 of ROC-AUC otherwise). `q_hi` must also
-    /// be high in absolute terms (above 15, ten times the threshold's floor): an idle key's
-    /// median pull collapses to its floor, and its first normal rows afterwards would
-    /// otherwise count as far and re-anchor it again and again.
+    /// Score quantile at 0.98 (`q_hi` at the default `--threshold-quantile`), in median instant
+    /// scores (`m / sqrt d`), above which the threshold counts as blind: gross corruptions are
+    /// so frequent (more than 2% of the rows) that they set the quantiles it extrapolates
+    /// from. Only then do far runs re-anchor (on SMD group 1 they cost 0.03 of ROC-AUC
+    /// otherwise). The quantile must also be high in absolute terms (above 15, ten times the
+    /// threshold's floor): an idle key's median pull collapses to its floor, and its first
+    /// normal rows afterwards would otherwise count as far and re-anchor it again and again.
     ///
     /// Judged on `q_hi`, not on the threshold extrapolated from it: a key with a heavy but
     /// clean tail (rare spikes of hundreds of clip levels) has a threshold 30 median scores up
@@ -89,8 +90,10 @@ extension RowStep {
     /// widths 4-32 (ten draws of metrics) mean ROC-AUC rose 0.037-0.048 on seven draws and held
     /// on three; on SMD, NAB and the long univariate series it moved 0.003 at most
     /// (`Docs/quality.md`, "When the threshold is blind"). Judged on `q_0.9` it failed the
-    /// tracking test with 10% huge corruptions (the level 0.9 sits on their edge); never
-    /// blind, a key that started on `Float`'s largest value kept its estimate near 3e38.
+    /// tracking test with 10% huge corruptions (the level 0.9 sits on their edge), as judging
+    /// on `q_hi` did under `--threshold-quantile 0.9` (hence the fixed level, and the threshold
+    /// below it); never blind, a key that started on `Float`'s largest value kept its
+    /// estimate near 3e38.
     static let blindThresholdRatio = 30.0
 
     /// A run re-anchors the estimate on one row, so that row must not be a corrupted one: a

@@ -58,6 +58,12 @@ struct Evaluate: ParsableCommand {
             labels.map { .file(path: $0, column: labelColumn ?? "label") } ?? .outputColumn
         try CommandErrors.exitOnFailure {
             let rows = try ScoreOutputReader.read(path: input, fromRow: fromRow, labels: source)
+            if rows.count > 1 && (0..<rows.count).allSatisfy({ rows.decision($0) == .alert }) {
+                // `score` withholds every key's warm-up rows, so a full output never alerts on
+                // every row: this is `--alerts-only` output, and its metrics rank alerts only.
+                FileHandle.standardError.write(Data(
+                    "clipstream: warning: every row alerts: is this `score --alerts-only` output? evaluate needs every row (the metrics below rank the alerts only)\n".utf8))
+            }
             // Opened (and emptied) once every input was read.
             let target = try OutputTarget(path: output)
             let report = EvaluationReport(rows: rows)

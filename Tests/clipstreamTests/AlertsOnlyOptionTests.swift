@@ -36,6 +36,21 @@ struct AlertsOnlyOptionTests {
         }
     }
 
+    /// `evaluate` ranks every row; given alerts only (every row alerting, which a full output
+    /// never is: each key's warm-up is withheld) it says so on stderr.
+    @Test func evaluateWarnsWhenGivenAlertsOnly() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, reference) = try ReplayResumeTests.fixture(directory)
+        let full = try EvaluateTests.evaluate([], input: String(decoding: reference, as: UTF8.self))
+        let alerts = try EvaluateTests.evaluate([], input: String(decoding: Self.alertLines(reference), as: UTF8.self))
+        #expect(full.status == 0 && alerts.status == 0, "\(full.stderr) \(alerts.stderr)")
+        #expect(full.stderr.isEmpty, "\(full.stderr)")
+        #expect(alerts.stderrLines == [
+            "clipstream: warning: every row alerts: is this `score --alerts-only` output? evaluate needs every row (the metrics below rank the alerts only)"
+        ])
+    }
+
     @Test func aKilledReplayResumesToTheSameAlertsAndRefusesToResumeWithoutTheFlag() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
