@@ -50,8 +50,13 @@ struct CheckpointMetadata: Codable, Equatable {
     }
 
     /// 2 since the output options hold `--max-keys` and `--evict-idle` (a checkpoint of
-    /// format 1 did not record them, and resumes under any).
-    var format = 2
+    /// format 1 did not record them, and resumes under any); 3 since they hold
+    /// `--alerts-only` (format 2 resumes with it off).
+    var format = Self.currentFormat
+    /// The newest format this build reads: a newer checkpoint's options may include some this
+    /// build would ignore, so it is refused rather than resumed (a build before format 3
+    /// resumed an `--alerts-only` run's checkpoint and spliced full output into it).
+    static let currentFormat = 3
     /// Data records consumed (the next run skips them).
     var dataRows: Int
     /// Length of the output when this checkpoint was taken (everything before it flushed and

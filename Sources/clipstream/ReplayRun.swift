@@ -231,6 +231,11 @@ final class ReplayRun: ScoringObserver {
         options: CheckpointMetadata.OutputOptions
     ) throws -> CheckpointMetadata {
         let metadata = try Checkpointer.read(path)
+        guard metadata.format <= CheckpointMetadata.currentFormat else {
+            throw StateError.checkpointMismatch(
+                path: path,
+                reason: "it has format \(metadata.format), made by a newer clipstream (this one reads up to \(CheckpointMetadata.currentFormat))")
+        }
         var expected = options
         if metadata.format < 2 { (expected.maxKeys, expected.evictIdle) = (nil, nil) }
         guard metadata.output == expected else {

@@ -229,6 +229,26 @@ struct ReplayResumeTests {
         #expect(try directory.read("out.csv") == before)
     }
 
+    /// A checkpoint of a newer format may record options this build would ignore (a build
+    /// before format 3 resumed an `--alerts-only` run and spliced full output into it): refused.
+    @Test func aCheckpointOfANewerFormatIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try Self.fixture(directory)
+        let arguments = try Self.killedReplay(directory, input: input)
+        var checkpoint = StateBytes(bytes: try directory.read("ck/checkpoint.state"))
+        var metadata = try #require(try JSONSerialization.jsonObject(with: Data(checkpoint.metadata)) as? [String: Any])
+        #expect(metadata["format"] as? Int == 3)
+        metadata["format"] = 4
+        checkpoint.replaceMetadata(with: Array(try JSONSerialization.data(withJSONObject: metadata)))
+        try directory.write("ck/checkpoint.state", checkpoint.bytes)
+        let before = try directory.read("out.csv")
+        let refused = try ClipStreamBinary.run(arguments)
+        #expect(refused.status == 31, "\(refused.stderr)")
+        #expect(refused.stderr.contains("format 4, made by a newer clipstream"), "\(refused.stderr)")
+        #expect(try directory.read("out.csv") == before)
+    }
+
     /// An archive keeps the CSV's row numbers: a partition's archive of a few hundred bytes may
     /// be at row 800,000, which a first plausibility bound (4,096 rows a byte) refused (29).
     @Test func aSmallPartitionArchiveAtLargeRowNumbersResumes() throws {
