@@ -22,9 +22,9 @@ extension RowStep {
     /// the key's 0.98 score quantile (``ScoreThreshold/referenceQuantile(_:)``: `q_hi` at the
     /// default `--threshold-quantile`, the threshold below 0.98) sits ``blindThresholdRatio``
     /// median instant scores up (see there).
-    func isBlind(upperQuantile: Double, clipLevel m: Double) -> Bool {
-        upperQuantile > Self.blindThresholdRatio * m * rootMeanSquareFactor
-            && upperQuantile > Self.blindThresholdRatio * ScoreThreshold.minimumThreshold / 3
+    func isBlind(referenceQuantile: Double, clipLevel m: Double) -> Bool {
+        referenceQuantile > Self.blindThresholdRatio * m * rootMeanSquareFactor
+            && referenceQuantile > Self.blindThresholdRatio * ScoreThreshold.minimumThreshold / 3
     }
 
     /// Clip level below which a key is degenerate rather than healthy: a typical row pulls

@@ -182,7 +182,7 @@ struct RowStep {
             if state.pointee.quietRowsLeft > 1 && pull > Self.anchorPullRatio * state.pointee.clipLevel
                 && (Self.isAbsurd(instant: instant, limit: limit)
                     || (!wide && Self.isSpreadOut(z, count: d)
-                        && isBlind(upperQuantile: threshold.referenceQuantile(state.pointee), clipLevel: state.pointee.clipLevel)))
+                        && isBlind(referenceQuantile: threshold.referenceQuantile(state.pointee), clipLevel: state.pointee.clipLevel)))
             {
                 // A corrupted row must not set the new regime's scales: not an absurd one (1e30
                 // after a re-anchoring widened them to 1e29, and a narrow key then alerted on
@@ -296,7 +296,7 @@ struct RowStep {
             // above any shift, while the median pull ignores up to half the rows).
             // Only rows the threshold lets pass count (rows above it run their own count, and
             // counting them here too re-anchored inside SMD's anomaly segments: -0.03 ROC-AUC).
-            let blind = isBlind(upperQuantile: threshold.referenceQuantile(state.pointee), clipLevel: m)
+            let blind = isBlind(referenceQuantile: threshold.referenceQuantile(state.pointee), clipLevel: m)
             // A run of ignored rows counts too: they no longer walk the estimate over a shift.
             if pull <= Self.shiftPullRatio * m || (!blind && !ignored) {
                 state.pointee.farRunLength = 0

@@ -111,9 +111,9 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noFeatureColumns: 22
         case .emptyKey: 23
         case .repeatedHeader: 32
-        case .carriageReturnLineEnds: 35
         case .archive: 33
         case .archiveWhereCSVExpected: 34
+        case .carriageReturnLineEnds: 35
         case let .interrupted(signal): 128 + signal
         }
     }
