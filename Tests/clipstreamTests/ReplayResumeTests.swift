@@ -209,44 +209,44 @@ struct ReplayResumeTests {
         return arguments
     }
 
+    /// The fixture's killed replay with its checkpoint's metadata changed by `edit` and the
+    /// checksum resealed; resumes it and returns the result, checking that OUTPUT is untouched.
+    static func resumeEditedCheckpoint(_ edit: (inout [String: Any]) -> Void) throws -> ClipStreamBinary.Result {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (input, _) = try fixture(directory)
+        let arguments = try killedReplay(directory, input: input)
+        var checkpoint = StateBytes(bytes: try directory.read("ck/checkpoint.state"))
+        var metadata = try #require(try JSONSerialization.jsonObject(with: Data(checkpoint.metadata)) as? [String: Any])
+        edit(&metadata)
+        checkpoint.replaceMetadata(with: Array(try JSONSerialization.data(withJSONObject: metadata)))
+        try directory.write("ck/checkpoint.state", checkpoint.bytes)
+        let before = try directory.read("out.csv")
+        let result = try ClipStreamBinary.run(arguments)
+        #expect(try directory.read("out.csv") == before)
+        return result
+    }
+
     /// A checkpoint whose position was edited and its checksum resealed: a negative output
     /// length trapped (132), `Int.max` rows overflowed (132), 10^18 rows skipped the rest of
     /// the input (exit 0). Refused as damaged (29), the output untouched.
     @Test(arguments: [("outputBytes", -5.0), ("dataRows", 9.2e18), ("dataRows", 1e18), ("dataRows", -1.0)])
     func aCheckpointWithAnImpossiblePositionIsRefused(field: String, value: Double) throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanUp() }
-        let (input, _) = try Self.fixture(directory)
-        let arguments = try Self.killedReplay(directory, input: input)
-        var checkpoint = StateBytes(bytes: try directory.read("ck/checkpoint.state"))
-        var metadata = try #require(try JSONSerialization.jsonObject(with: Data(checkpoint.metadata)) as? [String: Any])
-        metadata[field] = value == 9.2e18 ? Int.max : Int(value)
-        checkpoint.replaceMetadata(with: Array(try JSONSerialization.data(withJSONObject: metadata)))
-        try directory.write("ck/checkpoint.state", checkpoint.bytes)
-        let before = try directory.read("out.csv")
-        let refused = try ClipStreamBinary.run(arguments)
+        let refused = try Self.resumeEditedCheckpoint { $0[field] = value == 9.2e18 ? Int.max : Int(value) }
         #expect(refused.status == 29, "\(field) \(value): \(refused.stderr)")
-        #expect(try directory.read("out.csv") == before)
     }
 
     /// A checkpoint of a newer format may record options this build would ignore (a build
     /// before format 3 resumed an `--alerts-only` run and spliced full output into it): refused.
     @Test func aCheckpointOfANewerFormatIsRefused() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.cleanUp() }
-        let (input, _) = try Self.fixture(directory)
-        let arguments = try Self.killedReplay(directory, input: input)
-        var checkpoint = StateBytes(bytes: try directory.read("ck/checkpoint.state"))
-        var metadata = try #require(try JSONSerialization.jsonObject(with: Data(checkpoint.metadata)) as? [String: Any])
-        #expect(metadata["format"] as? Int == 3)
-        metadata["format"] = 4
-        checkpoint.replaceMetadata(with: Array(try JSONSerialization.data(withJSONObject: metadata)))
-        try directory.write("ck/checkpoint.state", checkpoint.bytes)
-        let before = try directory.read("out.csv")
-        let refused = try ClipStreamBinary.run(arguments)
+        var format: Int?
+        let refused = try Self.resumeEditedCheckpoint { metadata in
+            format = metadata["format"] as? Int
+            metadata["format"] = 4
+        }
+        #expect(format == 3)
         #expect(refused.status == 31, "\(refused.stderr)")
         #expect(refused.stderr.contains("format 4, made by a newer clipstream"), "\(refused.stderr)")
-        #expect(try directory.read("out.csv") == before)
     }
 
     /// An archive keeps the CSV's row numbers: a partition's archive of a few hundred bytes may
