@@ -34,6 +34,18 @@ struct CheckpointMetadata: Codable, Equatable {
         /// which rows are written.
         var alertsOnly: Bool?
 
+        /// The same options with each default spelled as its absence: `false` for
+        /// `--evict-idle` and `--alerts-only`, `bad-row` for `--missing` mean what a checkpoint
+        /// without them means (a hand-edited one was refused under the same options, with no
+        /// option named).
+        var normalized: OutputOptions {
+            var options = self
+            if options.evictIdle == false { options.evictIdle = nil }
+            if options.alertsOnly == false { options.alertsOnly = nil }
+            if options.missing == "bad-row" { options.missing = nil }
+            return options
+        }
+
         /// Each option that differs from `other`'s, as `--option recorded (here: current)`.
         func differences(from other: OutputOptions) -> [String] {
             func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "none" }

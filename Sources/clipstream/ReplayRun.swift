@@ -238,7 +238,7 @@ final class ReplayRun: ScoringObserver {
         }
         var expected = options
         if metadata.format < 2 { (expected.maxKeys, expected.evictIdle) = (nil, nil) }
-        guard metadata.output == expected else {
+        guard metadata.output.normalized == expected.normalized else {
             throw StateError.checkpointMismatch(
                 path: path, reason: "it was made with other output options: " + metadata.output.differences(from: expected).joined(separator: ", "))
         }

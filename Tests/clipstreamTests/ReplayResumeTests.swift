@@ -210,11 +210,14 @@ struct ReplayResumeTests {
     }
 
     /// The fixture's killed replay with its checkpoint's metadata changed by `edit` and the
-    /// checksum resealed; resumes it and returns the result, checking that OUTPUT is untouched.
-    static func resumeEditedCheckpoint(_ edit: (inout [String: Any]) -> Void) throws -> ClipStreamBinary.Result {
+    /// checksum resealed; resumes it and returns the result, checking that OUTPUT is untouched
+    /// (refused) or, with `resumes`, that it ends as the uninterrupted run's.
+    static func resumeEditedCheckpoint(
+        resumes: Bool = false, _ edit: (inout [String: Any]) -> Void
+    ) throws -> ClipStreamBinary.Result {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
-        let (input, _) = try fixture(directory)
+        let (input, reference) = try fixture(directory)
         let arguments = try killedReplay(directory, input: input)
         var checkpoint = StateBytes(bytes: try directory.read("ck/checkpoint.state"))
         var metadata = try #require(try JSONSerialization.jsonObject(with: Data(checkpoint.metadata)) as? [String: Any])
@@ -223,8 +226,25 @@ struct ReplayResumeTests {
         try directory.write("ck/checkpoint.state", checkpoint.bytes)
         let before = try directory.read("out.csv")
         let result = try ClipStreamBinary.run(arguments)
-        #expect(try directory.read("out.csv") == before)
+        #expect(try directory.read("out.csv") == (resumes ? reference : before))
         return result
+    }
+
+    /// Off spelled out (`false` for `--evict-idle` and `--alerts-only`, `bad-row` for
+    /// `--missing`) is off: a checkpoint edited to say so resumes under the default options
+    /// (it was refused, its message naming no option).
+    @Test func defaultsSpelledOutInACheckpointResume() throws {
+        var recorded: [String: Any]?
+        let resumed = try Self.resumeEditedCheckpoint(resumes: true) { metadata in
+            recorded = metadata["output"] as? [String: Any]
+            var output = recorded ?? [:]
+            output["alertsOnly"] = false
+            output["evictIdle"] = false
+            output["missing"] = "bad-row"
+            metadata["output"] = output
+        }
+        #expect(recorded != nil && recorded?["alertsOnly"] == nil)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
     }
 
     /// A checkpoint whose position was edited and its checksum resealed: a negative output
