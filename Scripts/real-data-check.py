@@ -15,6 +15,7 @@ keys with both classes, and pooled).
     Scripts/real-data-check.py smd:16:1 [score options...]  # 16 of SMD's 38 metrics, drawn with seed 1
     Scripts/real-data-check.py smd-metrics [score options...]  # SMD's metrics one per key, 5-minute means
     Scripts/real-data-check.py smd-metrics:1 [score options...]  # the same at SMD's own 1-minute rows
+    Scripts/real-data-check.py smd --train-rows 4000 [score options...]  # each key's last 4,000 train rows
 
 The `smd:D:SEED` form keeps D metrics (the same for every machine, in their original order): a
 stand-in for server telemetry of another width, to check that a default does not rely on 38.
@@ -26,6 +27,9 @@ and that is not constant in the train split, becomes its own key (214 series); a
 positive inside a segment that names that metric. Rows are means of F consecutive rows
 (default 5: a day is 288 rows, inside the seasonal search's 1,024), a mean row is positive
 when any of its rows is.
+
+`--train-rows N` (after `--json FILE`, if both) keeps only the last N rows of each key's train
+split: a stand-in for telemetry with a shorter history before its labelled part.
 
 Needs a release build (.build/release/clipstream, or the binary $CLIPSTREAM_BINARY names, to
 compare builds); Python 3 standard library only.
@@ -99,6 +103,9 @@ def write_nab(path):
         return write_phases(out, series)
 
 
+TRAIN_ROWS = None  # --train-rows: keep only each key's last N train rows
+
+
 def write_phases(out, rows):
     """Writes every key's train rows, then every key's test rows, each phase interleaved by
     tick; returns the row number (1-based, header excluded) of the first test row."""
@@ -108,6 +115,8 @@ def write_phases(out, rows):
         if phase == "test":
             first_test = written + 1
         split = {k: [r for r in v if r[0] == phase] for k, v in rows.items()}
+        if phase == "train" and TRAIN_ROWS is not None:
+            split = {k: v[len(v) - min(len(v), TRAIN_ROWS):] for k, v in split.items()}
         for t in range(max(len(v) for v in split.values())):
             for key, values in split.items():
                 if t < len(values):
@@ -125,6 +134,11 @@ def main():
     report_path = None
     if options[:1] == ["--json"]:
         report_path, options = options[1], options[2:]
+    if options[:1] == ["--train-rows"]:
+        global TRAIN_ROWS
+        if len(options) < 2 or not options[1].isdigit():
+            sys.exit("real-data-check: --train-rows needs a row count")
+        TRAIN_ROWS, options = int(options[1]), options[2:]
     with tempfile.TemporaryDirectory() as tmp:
         source, scored = os.path.join(tmp, "in.csv"), os.path.join(tmp, "out.csv")
         if dataset.startswith("smd:"):
@@ -145,11 +159,13 @@ def main():
             [BINARY, "evaluate", scored, "--from-row", str(first_test), "--json", "--per-key"],
             check=True, capture_output=True, text=True).stdout)
     report["options"] = options
+    report["train_rows"] = TRAIN_ROWS
     if report_path:
         with open(report_path, "w") as out:
             json.dump(report, out, indent=1)
     pooled, mean = report["pooled"], report["key_mean"]
-    print(f"{dataset} {' '.join(options)}: mean ROC-AUC {mean['roc_auc']['mean']:.3f} / PR-AUC "
+    shorter = f" --train-rows {TRAIN_ROWS}" if TRAIN_ROWS is not None else ""
+    print(f"{dataset}{shorter} {' '.join(options)}: mean ROC-AUC {mean['roc_auc']['mean']:.3f} / PR-AUC "
           f"{mean['pr_auc']['mean']:.3f} over {mean['roc_auc']['keys']} keys, pooled {pooled['roc_auc']:.3f} / "
           f"{pooled['pr_auc']:.3f}; alerts {pooled['alerts']}, precision {pooled['precision']:.3f}, "
           f"recall {pooled['recall']:.3f}, false alarms {pooled['false_alarm_rate']:.4f}")
