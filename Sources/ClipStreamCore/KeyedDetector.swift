@@ -3,7 +3,7 @@
 ///
 /// The seam for new models (a regression per key, several horizons, another calibration):
 /// the engine routes, batches and parallelizes; a conforming type does the per-row work in
-/// ``process(rows:rowStride:order:slots:results:explainCount:explainAbove:topIndices:topShares:)``, called
+/// ``process(rows:rowStride:order:slots:results:explainCount:attribution:topIndices:topShares:)``, called
 /// once per batch and shard, so the protocol's dynamic dispatch never sits in the row loop.
 public protocol KeyedDetector: Sendable {
     /// The validated configuration every key of the detector runs under.
@@ -24,14 +24,13 @@ public protocol KeyedDetector: Sendable {
     ///     `order[n]`'s), so each shard writes a contiguous range and no two threads write one
     ///     cache line.
     ///   - explainCount: `k` of the top-k attribution (0 for none).
-    ///   - explainAbove: rows whose reported score is at or below this may skip the
-    ///     attribution (their outputs are then indices `0..<k` with shares 0); `-infinity`
-    ///     attributes every row. For callers that keep only the highest scores.
+    ///   - attribution: which rows get the attribution; the others may skip it (their outputs
+    ///     are then indices `0..<k` with shares 0). For callers that show only some rows.
     ///   - topIndices, topShares: `k` outputs per row, indexed like `rows`.
     mutating func process(
         rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
         slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
-        explainCount: Int, explainAbove: Double, topIndices: UnsafeMutablePointer<Int32>,
+        explainCount: Int, attribution: AttributionScope, topIndices: UnsafeMutablePointer<Int32>,
         topShares: UnsafeMutablePointer<Float>)
     /// A copy of one key's complete state.
     func snapshot(slot: Int) -> KeySnapshot
@@ -55,7 +54,7 @@ extension KeyedDetector {
     ) {
         process(
             rows: rows, rowStride: rowStride, order: order, slots: slots, results: results,
-            explainCount: explainCount, explainAbove: -.infinity, topIndices: topIndices,
+            explainCount: explainCount, attribution: .everyRow, topIndices: topIndices,
             topShares: topShares)
     }
 

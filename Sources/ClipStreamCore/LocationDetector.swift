@@ -60,14 +60,14 @@ public struct LocationDetector: Sendable {
     ///   - slots: the key slot of each row, indexed like `rows`.
     ///   - results: output, indexed like `rows`.
     ///   - explainCount: `k` of the top-k attribution (0 for none).
-    ///   - explainAbove: rows whose reported score is at or below this skip the attribution
-    ///     (indices `0..<k`, shares 0).
+    ///   - attribution: which rows get the attribution; the others get indices `0..<k`,
+    ///     shares 0.
     ///   - topIndices, topShares: outputs of `k` per row, indexed like `rows`.
     /// - Complexity: O(d) per row (`d` the model dimension); no allocation.
     public mutating func process(
         rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
         slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
-        explainCount: Int, explainAbove: Double, topIndices: UnsafeMutablePointer<Int32>,
+        explainCount: Int, attribution: AttributionScope, topIndices: UnsafeMutablePointer<Int32>,
         topShares: UnsafeMutablePointer<Float>
     ) {
         let step = self.rowContext
@@ -109,7 +109,7 @@ public struct LocationDetector: Sendable {
                             results[n] = step.step(
                                 x: row, slot: slot, storage: storage, z: z, work: w,
                                 whiteningScratch: factor.baseAddress,
-                                explainCount: explainCount, explainAbove: explainAbove,
+                                explainCount: explainCount, attribution: attribution,
                                 topIndices: topIndices + i * explainCount,
                                 topShares: topShares + i * explainCount, hasMissing: imputes && missing.count > 0)
                             if imputes && missing.count > 0 {

@@ -33,12 +33,12 @@ public struct RegressionDetector: Sendable {
     }
 
     /// Scores and then learns the rows listed in `order` (see ``KeyedDetector``); every row is
-    /// attributed (`explainAbove` is not used: the attribution costs O(k) here).
+    /// attributed (`attribution` is not used: the attribution costs O(k) here).
     /// - Complexity: O(d) per row (`d` the model dimension); no allocation.
     public mutating func process(
         rows: UnsafePointer<Float>, rowStride: Int, order: UnsafeBufferPointer<Int32>,
         slots: UnsafePointer<Int32>, results: UnsafeMutablePointer<RowScore>,
-        explainCount: Int, explainAbove: Double, topIndices: UnsafeMutablePointer<Int32>,
+        explainCount: Int, attribution: AttributionScope, topIndices: UnsafeMutablePointer<Int32>,
         topShares: UnsafeMutablePointer<Float>
     ) {
         let step = RegressionStep(

@@ -53,13 +53,13 @@ struct RowStep {
 
     /// Scores, decides and learns one row; the score and threshold are calibrated against the
     /// key's history before the raw score joins it. The top-`explainCount` attribution is
-    /// computed when the reported score is above `explainAbove` (else cleared): the step
-    /// leaves `z` as it scored the row, so the attribution can wait for the score.
+    /// computed for a row in the `attribution` scope (else cleared): the step leaves `z` as
+    /// it scored the row, so the attribution can wait for the score and the decision.
     func step(
         x: UnsafePointer<Float>, slot: Int, storage: BankStorage,
         z: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
         whiteningScratch: UnsafeMutablePointer<Double>?,
-        explainCount: Int, explainAbove: Double = -.infinity,
+        explainCount: Int, attribution: AttributionScope = .everyRow,
         topIndices: UnsafeMutablePointer<Int32>, topShares: UnsafeMutablePointer<Float>,
         hasMissing: Bool = false
     ) -> RowScore {
@@ -75,7 +75,7 @@ struct RowStep {
         // SMD's PR-AUC fell 0.407 -> 0.404).
         if result.muted { result.score = min(result.score, result.threshold) }
         if explainCount > 0 {
-            if residual.isComputed && result.score > explainAbove {
+            if residual.isComputed && attribution.includes(result) {
                 // The sustained deviation is empty until the key's first scored row after its
                 // start: the row explains itself until then.
                 var bySustained = false

@@ -17,6 +17,9 @@ public struct RowBatch: Sendable {
     /// `0..<k`, shares 0): for a caller that keeps only the highest scores (a replay's top
     /// anomalies). `-infinity`, the default, attributes every row.
     public var explainAbove = -Double.infinity
+    /// Whether every alert is attributed too, whatever `explainAbove` says (for a caller that
+    /// writes only the alerts).
+    public var explainsAlerts = false
     /// Rows currently held.
     public private(set) var count = 0
     /// Row-major feature values.

@@ -191,7 +191,8 @@ public final class ShardedEngine {
                                         shards: shards, offsets: offsets, order: order,
                                         values: external ?? own.baseAddress!, dimension: dimension,
                                         slots: slots.baseAddress!, results: results.baseAddress!,
-                                        explainCount: explain, explainAbove: batch.explainAbove,
+                                        explainCount: explain,
+                                        attribution: AttributionScope(above: batch.explainAbove, alerts: batch.explainsAlerts),
                                         topIndices: topIndices.baseAddress ?? placeholderIndex,
                                         topShares: topShares.baseAddress ?? placeholderShare)
                                     if busy <= 1 {
@@ -235,7 +236,7 @@ private struct ShardWork: @unchecked Sendable {
     /// Results in `order`'s sequence (shard `s` writes from `offsets[s]`).
     let results: UnsafeMutablePointer<RowScore>
     let explainCount: Int
-    let explainAbove: Double
+    let attribution: AttributionScope
     let topIndices: UnsafeMutablePointer<Int32>
     let topShares: UnsafeMutablePointer<Float>
 
@@ -244,7 +245,7 @@ private struct ShardWork: @unchecked Sendable {
         guard !rows.isEmpty else { return }
         shards[s].detector.process(
             rows: values, rowStride: dimension, order: rows, slots: slots, results: results + offsets[s],
-            explainCount: explainCount, explainAbove: explainAbove, topIndices: topIndices,
+            explainCount: explainCount, attribution: attribution, topIndices: topIndices,
             topShares: topShares)
     }
 }

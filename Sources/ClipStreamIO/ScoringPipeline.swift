@@ -270,7 +270,7 @@ public final class ScoringPipeline {
         if options.writesHeader { output.write(writer.header) }
         var state = RunState(
             engine: engine, observer: observer, maxKeys: options.evictsIdle ? nil : options.maxKeys,
-            outputExplains: options.explainCount > 0)
+            outputExplains: options.explainCount > 0, outputAlertsOnly: options.alertsOnly)
         // Three slots in a ring: the reader thread fills one, this thread scores the next
         // (resolving keys and running the engine), the writer thread encodes the lines of the
         // one before. Each stage takes the slots in the order 0, 1, 2, 0, ...; the semaphores

@@ -7,9 +7,12 @@ struct RunState {
     let engine: ShardedEngine
     let observer: (any ScoringObserver)?
     let maxKeys: Int?
-    /// Whether the output lines carry attributions (then every row is attributed, whatever the
-    /// observer's floor).
+    /// Whether the output lines carry attributions (then every row they show is attributed,
+    /// whatever the observer's floor).
     let outputExplains: Bool
+    /// Whether the output shows only the alerts (`--alerts-only`): the other rows need an
+    /// attribution only for the observer.
+    let outputAlertsOnly: Bool
     var summary = ScoringSummary()
     /// Rows with key ids (archives, and CSV without `--max-keys`): the keys by id, and each
     /// one's engine handle once resolved (one dictionary lookup per key instead of one per
@@ -17,11 +20,15 @@ struct RunState {
     private var idKeys: [String] = []
     private var idHandles: [KeyHandle?] = []
 
-    init(engine: ShardedEngine, observer: (any ScoringObserver)?, maxKeys: Int?, outputExplains: Bool) {
+    init(
+        engine: ShardedEngine, observer: (any ScoringObserver)?, maxKeys: Int?, outputExplains: Bool,
+        outputAlertsOnly: Bool = false
+    ) {
         self.engine = engine
         self.observer = observer
         self.maxKeys = maxKeys
         self.outputExplains = outputExplains
+        self.outputAlertsOnly = outputAlertsOnly
     }
 
     /// Drops the rows of keys that would exceed `maxKeys`, in input order (a key admitted
@@ -64,8 +71,17 @@ struct RunState {
                 slot.batch.setHandle(engine.handle(for: slot.keys[i]), at: i)
             }
         }
-        let floor = observer?.scoreFloor ?? -.infinity
-        slot.batch.explainAbove = outputExplains ? -.infinity : floor
+        // Attributed: every row the output shows, and the rows the observer keeps.
+        let floor = observer?.scoreFloor
+        if !outputExplains {
+            slot.batch.explainAbove = floor ?? -.infinity
+        } else if outputAlertsOnly {
+            // The output shows the alerts alone.
+            slot.batch.explainAbove = floor ?? .infinity
+        } else {
+            slot.batch.explainAbove = -.infinity
+        }
+        slot.batch.explainsAlerts = outputExplains && outputAlertsOnly
         engine.process(&slot.batch)
         let batch = slot.batch
         var counts = RowCounts()
@@ -73,7 +89,7 @@ struct RunState {
         summary.counts.add(counts)
         if let observer {
             observer.counted(counts)
-            show(slot, to: observer, above: floor)
+            show(slot, to: observer, above: floor ?? -.infinity)
         }
     }
 

@@ -49,4 +49,44 @@ struct AttributionFloorTests {
         // The reference really attributes the rows that were cleared here.
         #expect(reference.contains { $0.scoreValue <= floor && $0.topShares != [0, 0, 0] })
     }
+
+    /// `RowBatch.explainsAlerts` with no floor (`--alerts-only`): every alert keeps its
+    /// attribution, every other row is cleared, and nothing else changes.
+    @Test(arguments: [1, 3])
+    func alertsAloneKeepTheirAttribution(shardCount: Int) throws {
+        let stream = try RecordedStream.hardCase(rows: 6_000, keys: 5, dimension: 12)
+        let k = 3
+        let reference = try scoreWithEngine(stream, shardCount: shardCount, batchCapacity: 500, explainCount: k)
+        let engine = try ShardedEngine(
+            configuration: Configuration(dimension: stream.dimension), shardCount: shardCount,
+            batchCapacity: 500, logger: quietLogger)
+        var run: [RowRecord] = []
+        var alertsInRun = 0
+        forEachBatch(of: stream, on: engine, batchCapacity: 500, explainCount: k) { batch in
+            batch.explainAbove = .infinity
+            batch.explainsAlerts = true
+            engine.process(&batch)
+            for i in 0..<batch.count {
+                if batch.results[i].decision == .alert { alertsInRun += 1 }
+                run.append(RowRecord(
+                    batch.results[i], topIndices: Array(batch.topIndices[i * k..<(i + 1) * k]),
+                    topShares: Array(batch.topShares[i * k..<(i + 1) * k])))
+            }
+        }
+
+        #expect(run.count == reference.count)
+        #expect(alertsInRun > 20)
+        for (mine, theirs) in zip(run, reference) {
+            var withoutAttribution = mine
+            withoutAttribution.topIndices = theirs.topIndices
+            withoutAttribution.topShares = theirs.topShares
+            #expect(withoutAttribution == theirs)
+            if mine.decision == AlertDecision.alert.rawValue {
+                #expect(mine.topIndices == theirs.topIndices && mine.topShares == theirs.topShares)
+                #expect(mine.topShares != [0, 0, 0])
+            } else {
+                #expect(mine.topIndices == [0, 1, 2] && mine.topShares == [0, 0, 0])
+            }
+        }
+    }
 }
