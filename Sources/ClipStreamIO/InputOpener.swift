@@ -45,11 +45,14 @@ public enum InputOpener {
 
     /// Opens `path` as CSV for a command that reads nothing else: a binary archive is refused
     /// by its magic (read as text, it failed on "invalid UTF-8" in its first line).
-    public static func openCSV(path: String) throws(InputError) -> CSVReader {
+    /// - Parameter maxLineLength: The longest record accepted (``CSVReader``'s default 1 MiB).
+    public static func openCSV(
+        path: String, maxLineLength: Int = CSVReader.defaultMaxLineLength
+    ) throws(InputError) -> CSVReader {
         let source = try open(path: path)
         let magic = try peek(source, count: ArchiveFormat.magic.count)
         if magic == ArchiveFormat.magic { throw .archiveWhereCSVExpected }
-        return CSVReader(source: PrefixedByteSource(prefix: magic, wrapping: source))
+        return CSVReader(source: PrefixedByteSource(prefix: magic, wrapping: source), maxLineLength: maxLineLength)
     }
 
     /// Reads up to `count` bytes, fewer only at end of input (a pipe may deliver them one by one).

@@ -51,6 +51,22 @@ public enum Syscalls {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
     }
 
+    /// Whether two input paths (`"-"`: standard input) would read one stream: the same pipe,
+    /// socket or terminal, which two readers would take turns draining (`-` and `/dev/stdin`,
+    /// or one FIFO named twice). Two opens of one regular file read it independently.
+    public static func shareOneStream(_ a: String, _ b: String) -> Bool {
+        func identity(_ path: String) -> (dev_t, ino_t)? {
+            var info = stat()
+            let found = path == "-" ? fstat(0, &info) == 0 : stat(path, &info) == 0
+            guard found else { return nil }
+            let type = info.st_mode & S_IFMT
+            guard type == S_IFIFO || type == S_IFSOCK || type == S_IFCHR else { return nil }
+            return (info.st_dev, info.st_ino)
+        }
+        guard let first = identity(a), let second = identity(b) else { return false }
+        return first == second
+    }
+
     /// The message for an `errno` value, e.g. "No such file or directory".
     static func message(forErrno code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }

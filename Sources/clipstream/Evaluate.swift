@@ -48,8 +48,9 @@ struct Evaluate: ParsableCommand {
         if labelColumn != nil && labels == nil {
             throw ValidationError("--label-column names a column of --labels FILE; give --labels too")
         }
-        if labels == InputOpener.standardInputPath && input == InputOpener.standardInputPath {
-            throw ValidationError("the score output and --labels cannot both be standard input")
+        // `-` and `/dev/stdin` too: the two readers would take turns draining one pipe.
+        if let labels, (labels == "-" && input == "-") || Syscalls.shareOneStream(labels, input) {
+            throw ValidationError("the score output and --labels cannot both be standard input (or one pipe)")
         }
     }
 

@@ -21,11 +21,19 @@ enum ScoreOutputReader {
         return index
     }
 
+    /// The longest line read from `score`'s output. Its lines can outgrow the input's 1 MiB
+    /// records: the key, label and time fields (at most 1 MiB together) double when quoted (a
+    /// field of `"`), and an explanation names up to every feature of a header of up to 1 MiB
+    /// (doubled the same way), about 12 bytes a feature more; a few MiB in all. With the
+    /// input's limit, an input record near 1 MiB gave an output line `evaluate` refused
+    /// (exit 8). The reader's buffer grows to it only for such a line.
+    static let longestOutputLine = 16 << 20
+
     /// Reads every row of `path` whose `row` is at least `fromRow`.
     /// - Throws: ``InputError`` for the output's CSV errors, ``EvaluateError`` for its values
     ///   and for the labels file.
     static func read(path: String, fromRow: Int, labels: LabelSource) throws -> EvaluationRows {
-        let reader = try InputOpener.openCSV(path: path)
+        let reader = try InputOpener.openCSV(path: path, maxLineLength: longestOutputLine)
         let header: [String?] = try reader.readHeader()
         func position(_ name: String) throws -> Int { try column(name, in: header) }
         let (rowColumn, keyColumn, scoreColumn, alertColumn) =

@@ -23,12 +23,14 @@ final class LabelFileCursor {
         self.columnName = columnName
         do {
             let reader = try InputOpener.openCSV(path: path)
-            guard try reader.next(blocking: true) == .record else { throw InputError.emptyInput }
-            let header = (0..<reader.fieldCount).map { reader.string(at: $0) }
+            // As `score` reads its input's header: CR-only line ends and a name that is not
+            // UTF-8 are refused with their own errors (read as fields, the first gave "no label
+            // column", exit 12).
+            let header: [String?] = try reader.readHeader()
             self.reader = reader
             column = try ScoreOutputReader.column(columnName, in: header)
             fieldCount = header.count
-        } catch let error as InputError {
+        } catch {
             throw EvaluateError.inLabelsFile(path: path, error: error)
         }
     }

@@ -105,6 +105,62 @@ struct EvaluateErrorTests {
         #expect(result.stderr.contains("column \"is_anomaly\" appears more than once"), "\(result.stderr)")
     }
 
+    /// A labels file whose lines end with CR alone is refused as the scored input is (exit 35,
+    /// naming the file); read as fields, it said the label column was missing (exit 12).
+    @Test func aLabelsFileWithCarriageReturnLineEndsIsNamed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let labels = EvaluateFixture.labelledInput.replacingOccurrences(of: "\n", with: "\r")
+        let path = try directory.write("input.csv", Array(labels.utf8))
+        let result = try EvaluateTests.evaluate(
+            ["--labels", path, "--label-column", "is_anomaly"], input: EvaluateFixture.unlabelledScoreOutput)
+        #expect(result.status == 35)
+        #expect(result.stderr.hasPrefix("clipstream: error: \"\(path)\": line 1: the header holds a carriage return"), "\(result.stderr)")
+    }
+
+    /// `-` and `/dev/stdin` on one pipe: the two readers would take turns draining it (exit 12,
+    /// "column label is not in the header", before). Refused like `-` twice; a regular file
+    /// redirected to stdin can be read through both names and is not.
+    @Test func bothInputsOnOnePipeAreRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let scored = try directory.write("scored.csv", Array(EvaluateFixture.scoreOutput.utf8))
+        let binary = try ClipStreamBinary.url().path
+        func shell(_ command: String) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(try shell("cat '\(scored)' | '\(binary)' evaluate - --labels /dev/stdin") == 64)
+        #expect(try shell("cat '\(scored)' | '\(binary)' evaluate /dev/stdin --labels /dev/fd/0") == 64)
+        #expect(try shell("'\(binary)' evaluate '\(scored)' --labels /dev/stdin < '\(scored)'") == 0)
+    }
+
+    /// A `score` output line may outgrow its input's 1 MiB record (the key, label and time
+    /// fields double when quoted): `evaluate` reads the lines `score` writes (exit 8 before).
+    @Test func anOutputLineLongerThanAnInputRecordIsRead() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        var lines = ["t,key,label,f0"] + (0..<60).map { "\($0),k,0,\(Double($0 % 7) * 0.5)" }
+        // A time field of 600,000 quote characters: 1.2 MB once quoted in the output.
+        lines.insert(#"a"# + String(repeating: "\"", count: 600_000) + ",k,1,9.5", at: 40)
+        let input = try directory.write("input.csv", Array((lines.joined(separator: "\n") + "\n").utf8))
+        let scored = directory.path("scored.csv")
+        let score = try ClipStreamBinary.run(["score", input, "--label-column", "label", "--time-column", "t", "-o", scored])
+        #expect(score.status == 0, "\(score.stderr)")
+        let longest = try directory.read("scored.csv").split(separator: UInt8(ascii: "\n")).map(\.count).max() ?? 0
+        #expect(longest > 1 << 20)
+        let result = try ClipStreamBinary.run(["evaluate", scored, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try EvaluateTests.json(result)
+        #expect((report["rows"] as? Int) == 61)
+    }
+
     @Test func missingLabelsColumnNamesTheFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
