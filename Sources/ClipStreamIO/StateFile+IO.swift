@@ -103,6 +103,9 @@ struct ChecksummedReader {
 
     func close() { Glibc.close(fd) }
 
+    /// Whether every body byte (all but the trailing checksum) has been read.
+    var isAtEnd: Bool { start == end && remaining == 0 }
+
     /// Fills `bytes` from the body; a body that ends first is a truncated file.
     mutating func read(into bytes: UnsafeMutableRawBufferPointer) throws {
         var filled = 0

@@ -221,6 +221,11 @@ public enum StateFile {
             try values.withUnsafeMutableBytes { bytes throws in try reader.read(into: bytes) }
             try body(name, KeySnapshot(state: state, values: values))
         }
+        // A key count below the records (its checksum resealed) dropped the last keys
+        // without a word; bytes after the last key are damage too.
+        guard reader.isAtEnd else {
+            throw StateError.corrupt(path: path, reason: "bytes follow its \(header.keyCount) keys")
+        }
     }
 
     private static func split(_ line: String) -> (String, String) {

@@ -86,7 +86,7 @@ struct CheckpointMetadata: Codable, Equatable {
 
     /// Whether the position and the counts could come from a run over the recorded input: none
     /// negative, no more rows counted than its bytes could hold once inflated (gzip reaches
-    /// about 1,000:1), and row numbers far from overflow (an archive keeps the numbers of the
+    /// about 1,000:1) nor than the position has consumed, and row numbers far from overflow (an archive keeps the numbers of the
     /// CSV it came from, so a partition's archive of a few bytes may be at row 10^6). A
     /// crafted checkpoint (its checksum resealed) with a negative output length trapped, one
     /// of `Int.max` rows overflowed, and one of 10^18 rows skipped the rest of the input
@@ -102,8 +102,17 @@ struct CheckpointMetadata: Codable, Equatable {
             return (next.partialValue, sum.1 || next.overflow)
         }
         // The output's and the quarantine's lengths are checked against their files.
-        return counts.allSatisfy((0...inflated).contains) && rowNumbers.allSatisfy((0...Self.largestRowNumber).contains)
-            && !badRows.1 && outputBytes >= 0 && quarantineBytes >= 0
+        guard counts.allSatisfy((0...inflated).contains), rowNumbers.allSatisfy((0...Self.largestRowNumber).contains),
+            !badRows.1, outputBytes >= 0, quarantineBytes >= 0
+        else { return false }
+        // Every row counted (scored, rejected beyond `--max-keys`, bad) was consumed: one whose
+        // position was moved back behind its counts resumed, wrote the rows in between twice
+        // and trained on them twice. (All of them non-negative here, so nothing overflows.)
+        guard totals.rows <= dataRows, totals.rejected <= dataRows - totals.rows,
+            badRows.0 <= dataRows - totals.rows - totals.rejected
+        else { return false }
+        // The top rows' feature indices: a negative one trapped the summary.
+        return totals.top.allSatisfy { $0.features.allSatisfy { $0 >= 0 } && $0.features.count == $0.shares.count }
     }
 
     /// The largest data-row number a checkpoint may hold: 2^53, far beyond any input and from
@@ -225,7 +234,7 @@ final class Checkpointer {
             throw StateError.notAState(path: path, reason: "a model state without a checkpoint's position")
         }
         guard metadata.isPlausible else {
-            throw StateError.corrupt(path: path, reason: "its position or counts are out of range (negative, or more rows than the input has bytes)")
+            throw StateError.corrupt(path: path, reason: "its position or counts are out of range (negative, more rows than the input has bytes, or more counted than read)")
         }
         return metadata
     }

@@ -23,6 +23,10 @@ struct InspectState: ParsableCommand {
             var out = "state \(path): format \(StateFile.version), \(header.keyCount) keys, \(header.valuesPerKey) values per key\n"
             out += "configuration: " + header.settings.joined(separator: " ") + "\n"
             if let metadata = try? JSONDecoder().decode(CheckpointMetadata.self, from: Data(header.metadata)) {
+                // As a resume checks it (a checkpoint it refuses passed here).
+                guard metadata.isPlausible else {
+                    throw StateError.corrupt(path: path, reason: "its position or counts are out of range")
+                }
                 out += "checkpoint: after input row \(metadata.dataRows), output \(metadata.outputBytes) bytes, input \(metadata.input.path)\n"
             }
             out += "partition: \(try StatePartition.recorded(in: header, path: path)?.description ?? "none (every key it saw)")\n"
@@ -43,7 +47,11 @@ struct InspectState: ParsableCommand {
             layout.season = Season(setting: season) ?? .off
             layout.whitening = Whitening(rawValue: whiten) ?? .off
             layout.repeatMuting = RepeatMuting(rawValue: setting("mute-repeats") ?? "off") ?? .off
-            layout.explanationBasis = ExplanationBasis(rawValue: setting("explain-by") ?? "row") ?? .row
+            // As `--load-state` reads it (a garbled basis passed here and was refused there).
+            guard let basis = StateFile.explanationBasis(recordedIn: header) else {
+                throw StateError.corrupt(path: path, reason: "explain-by \(setting("explain-by") ?? "absent") is neither row nor sustained")
+            }
+            layout.explanationBasis = basis
             let locationModel = (setting("model") ?? "location") == "location"
             if !locationModel { (layout.season, layout.whitening, layout.repeatMuting) = (.off, .off, .off) }
             let valid = dimension >= 1 && (try? layout.validate()) != nil

@@ -17,7 +17,7 @@ struct ReplayReport {
     func explanation(_ anomaly: ReplayTotals.Anomaly) -> [(feature: String, share: Float)] {
         zip(anomaly.features, anomaly.shares).compactMap { index, share in
             // Shares below half a percent are noise in a summary line.
-            abs(share) < 0.005 || Int(index) >= featureNames.count ? nil : (featureNames[Int(index)], share)
+            abs(share) < 0.005 || !featureNames.indices.contains(Int(index)) ? nil : (featureNames[Int(index)], share)
         }
     }
 

@@ -256,6 +256,31 @@ struct ReplayResumeTests {
         #expect(refused.status == 29, "\(field) \(value): \(refused.stderr)")
     }
 
+    /// A checkpoint whose position sits behind its counts resumed (exit 0) and wrote the rows
+    /// in between twice; one whose top rows name a negative feature trapped its summary (132).
+    /// Both refused as damaged (29), the output untouched.
+    @Test(arguments: ["position behind the counts", "negative feature"])
+    func aCheckpointWhoseCountsContradictItIsRefused(edit: String) throws {
+        var edited = false
+        let refused = try Self.resumeEditedCheckpoint { metadata in
+            if edit == "negative feature" {
+                guard var totals = metadata["totals"] as? [String: Any], var top = totals["top"] as? [[String: Any]],
+                    var features = top.first?["features"] as? [Int], !features.isEmpty
+                else { return }
+                features[0] = -1
+                top[0]["features"] = features
+                totals["top"] = top
+                metadata["totals"] = totals
+            } else {
+                guard let rows = metadata["dataRows"] as? Int, rows > 1_000 else { return }
+                metadata["dataRows"] = rows - 1_000
+            }
+            edited = true
+        }
+        #expect(edited)
+        #expect(refused.status == 29, "\(edit): \(refused.stderr)")
+    }
+
     /// A checkpoint of a newer format may record options this build would ignore (a build
     /// before format 3 resumed an `--alerts-only` run and spliced full output into it): refused.
     @Test func aCheckpointOfANewerFormatIsRefused() throws {

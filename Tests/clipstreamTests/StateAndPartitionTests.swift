@@ -125,6 +125,55 @@ struct StateAndPartitionTests {
         #expect(inspected.stderr.contains("holds values no model can have"), "\(inspected.stderr)")
     }
 
+    /// A key count below the key records dropped the last keys without a word, and bytes after
+    /// the last key were ignored (both with the checksum resealed): refused as damaged, by the
+    /// loader and by `inspect-state` (exit 29).
+    @Test(arguments: ["one key fewer", "bytes after the keys"])
+    func aStateWhoseKeysDoNotFillItIsRefused(edit: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, rest) = try Self.fixture(directory)
+        let saved = try Self.savedState(directory, first: first)
+        let state = saved.path
+        var bytes = saved.bytes
+        // The key count is a `UInt64` after the values-per-key count.
+        let countOffset = bytes.valuesPerKeyOffset + 4
+        let keys = bytes.uint32(at: countOffset)
+        #expect(keys >= 2)
+        if edit == "one key fewer" {
+            bytes.setUInt32(UInt32(keys - 1), at: countOffset)
+            bytes.resealChecksum()
+        } else {
+            bytes.bytes.insert(contentsOf: Array("garbage".utf8), at: bytes.bytes.count - 4)
+            bytes.resealChecksum()
+        }
+        try directory.write("model.state", bytes.bytes)
+        let run = try ClipStreamBinary.run(["score", rest, "--load-state", state] + Self.options)
+        #expect(run.status == 29, "\(edit): \(run.stderr)")
+        #expect(run.stderr.contains("bytes follow its"), "\(run.stderr)")
+        let inspected = try ClipStreamBinary.run(["inspect-state", state])
+        #expect(inspected.status == 29, "\(edit): \(inspected.stderr)")
+    }
+
+    /// A garbled `explain-by` setting (checksum resealed) was refused by `--load-state` but
+    /// printed by `inspect-state` (exit 0); both refuse it now.
+    @Test func inspectStateRefusesAGarbledExplanationBasis() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (_, first, _) = try Self.fixture(directory)
+        let saved = try Self.savedState(directory, first: first)
+        let state = saved.path
+        var bytes = saved.bytes
+        let settings = bytes.settings
+        #expect(settings.contains("explain-by="))
+        let garbled = settings.split(separator: "\n").map { $0.hasPrefix("explain-by=") ? "explain-by=rox" : String($0) }
+        bytes.replaceSettings(with: garbled.joined(separator: "\n"))
+        try directory.write("model.state", bytes.bytes)
+        let inspected = try ClipStreamBinary.run(["inspect-state", state])
+        #expect(inspected.status == 29)
+        #expect(inspected.stderr.contains("explain-by rox is neither row nor sustained"), "\(inspected.stderr)")
+    }
+
     /// A crafted state passes its checksum with any value: `inspect-state` refuses it without
     /// trapping (a row count near `Int.max` once overflowed the sum of rows), as it refuses a
     /// header asking for more values than the file holds (one asked for 4 GB).
