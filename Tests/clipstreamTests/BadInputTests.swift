@@ -88,6 +88,15 @@ struct BadInputTests {
         if let column { #expect(message.contains("column \"\(column)\""), "\(message)") }
     }
 
+    /// Binary data is not text before it is anything else: a header of bytes that are not
+    /// UTF-8 and hold a CR (a file gzipped twice) was said to end its lines with CR alone (35).
+    @Test func binaryDataIsInvalidTextNotCarriageReturns() throws {
+        let result = try ClipStreamBinary.run(["score", "-"], stdin: [0x4B, 0xC3, 0x28, 0x0D, 0x01, 0xFE, 0x0A, 0x61, 0x0A])
+        #expect(result.status == 18, "\(result.stderr)")
+        try Self.checkMessage(result, line: 1, column: "#1")
+        #expect(result.stderr.contains("invalid UTF-8"))
+    }
+
     /// Losing only the gzip trailer: every row decodes and is scored, then exit 7.
     @Test func gzipWithoutItsTrailer() throws {
         let (result, full) = try Self.truncatedGzip { $0.dropLast(8) }
