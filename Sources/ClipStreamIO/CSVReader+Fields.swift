@@ -28,12 +28,14 @@ extension CSVReader {
         guard try next(blocking: true) == .record else { throw .emptyInput }
         var header: [String] = []
         for i in 0..<fieldCount {
-            // Text first: binary data (a file gzipped twice) holds CRs too, and was said to end
-            // its lines with CR alone.
-            guard let name = string(at: i) else { throw .invalidUTF8(line: lineNumber, column: "#\(i + 1)") }
-            if !isQuoted(i) && name.utf8.contains(UInt8(ascii: "\r")) {
-                throw .carriageReturnLineEnds(line: lineNumber)
+            // A CR inside an unquoted name ends lines that were read as one, if what comes
+            // before it is text: after it come data rows, whose time or label values need not
+            // be UTF-8. Binary data (a file gzipped twice) holds CRs too, and is not text.
+            let carriageReturn = isQuoted(i) ? false : withField(i) { bytes in
+                bytes.firstIndex(of: UInt8(ascii: "\r")).map { String(validating: bytes[..<$0], as: UTF8.self) != nil }
             }
+            if carriageReturn == true { throw .carriageReturnLineEnds(line: lineNumber) }
+            guard let name = string(at: i) else { throw .invalidUTF8(line: lineNumber, column: "#\(i + 1)") }
             header.append(name)
         }
         return header

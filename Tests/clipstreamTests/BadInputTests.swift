@@ -95,6 +95,11 @@ struct BadInputTests {
         #expect(result.status == 18, "\(result.stderr)")
         try Self.checkMessage(result, line: 1, column: "#1")
         #expect(result.stderr.contains("invalid UTF-8"))
+        // Text before the CR is CR-only line ends, whatever follows it: the data rows' time or
+        // label values need not be UTF-8 (`caf\xE9`), and the converted file scores.
+        let crOnly = try ClipStreamBinary.run(
+            ["score", "-", "--time-column", "t"], stdin: Array("t,key,f0\rcaf".utf8) + [0xE9] + Array(",k,1\rb,k,2\r".utf8))
+        #expect(crOnly.status == 35, "\(crOnly.stderr)")
     }
 
     /// Losing only the gzip trailer: every row decodes and is scored, then exit 7.
