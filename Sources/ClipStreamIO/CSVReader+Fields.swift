@@ -31,10 +31,10 @@ extension CSVReader {
             // A CR inside an unquoted name ends lines that were read as one, if what comes
             // before it is text: after it come data rows, whose time or label values need not
             // be UTF-8. Binary data (a file gzipped twice) holds CRs too, and is not text.
-            let carriageReturn = isQuoted(i) ? false : withField(i) { bytes in
-                bytes.firstIndex(of: UInt8(ascii: "\r")).map { String(validating: bytes[..<$0], as: UTF8.self) != nil }
+            let endsLines = !isQuoted(i) && withField(i) { bytes in
+                bytes.firstIndex(of: UInt8(ascii: "\r")).map { String(validating: bytes[..<$0], as: UTF8.self) != nil } ?? false
             }
-            if carriageReturn == true { throw .carriageReturnLineEnds(line: lineNumber) }
+            if endsLines { throw .carriageReturnLineEnds(line: lineNumber) }
             guard let name = string(at: i) else { throw .invalidUTF8(line: lineNumber, column: "#\(i + 1)") }
             header.append(name)
         }

@@ -86,8 +86,9 @@ struct CheckpointMetadata: Codable, Equatable {
 
     /// Whether the position and the counts could come from a run over the recorded input: none
     /// negative, no more rows counted than its bytes could hold once inflated (gzip reaches
-    /// about 1,000:1) nor than the position has consumed, and row numbers far from overflow (an archive keeps the numbers of the
-    /// CSV it came from, so a partition's archive of a few bytes may be at row 10^6). A
+    /// about 1,000:1) nor than the position has consumed, and row numbers far from overflow
+    /// (an archive keeps the numbers of the CSV it came from, so a partition's archive of a
+    /// few bytes may be at row 10^6). A
     /// crafted checkpoint (its checksum resealed) with a negative output length trapped, one
     /// of `Int.max` rows overflowed, and one of 10^18 rows skipped the rest of the input
     /// without a word.
