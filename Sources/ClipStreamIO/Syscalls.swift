@@ -57,7 +57,7 @@ public enum Syscalls {
     public static func shareOneStream(_ a: String, _ b: String) -> Bool {
         func identity(_ path: String) -> (dev_t, ino_t)? {
             var info = stat()
-            let found = path == "-" ? fstat(0, &info) == 0 : stat(path, &info) == 0
+            let found = path == InputOpener.standardInputPath ? fstat(0, &info) == 0 : stat(path, &info) == 0
             guard found else { return nil }
             let type = info.st_mode & S_IFMT
             guard type == S_IFIFO || type == S_IFSOCK || type == S_IFCHR else { return nil }

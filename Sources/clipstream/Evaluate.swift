@@ -49,7 +49,8 @@ struct Evaluate: ParsableCommand {
             throw ValidationError("--label-column names a column of --labels FILE; give --labels too")
         }
         // `-` and `/dev/stdin` too: the two readers would take turns draining one pipe.
-        if let labels, (labels == "-" && input == "-") || Syscalls.shareOneStream(labels, input) {
+        let standardInput = InputOpener.standardInputPath
+        if let labels, (labels == standardInput && input == standardInput) || Syscalls.shareOneStream(labels, input) {
             throw ValidationError("the score output and --labels cannot both be standard input (or one pipe)")
         }
     }

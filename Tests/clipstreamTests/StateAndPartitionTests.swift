@@ -142,11 +142,10 @@ struct StateAndPartitionTests {
         #expect(keys >= 2)
         if edit == "one key fewer" {
             bytes.setUInt32(UInt32(keys - 1), at: countOffset)
-            bytes.resealChecksum()
         } else {
             bytes.bytes.insert(contentsOf: Array("garbage".utf8), at: bytes.bytes.count - 4)
-            bytes.resealChecksum()
         }
+        bytes.resealChecksum()
         try directory.write("model.state", bytes.bytes)
         let run = try ClipStreamBinary.run(["score", rest, "--load-state", state] + Self.options)
         #expect(run.status == 29, "\(edit): \(run.stderr)")
